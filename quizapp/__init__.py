@@ -1,0 +1,116 @@
+"""quizapp: media-literacy quizzes grounded in the exact sentences of real news articles."""
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import Flask
+
+from quizapp import config as config_module
+from quizapp.extensions import csrf, db, login_manager, migrate
+
+MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app: defaults, environment, instance/config.py, then the given overrides."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    app.config.from_object(config_module.Config)
+    app.config.update(config_module.from_environment())
+    app.config.from_pyfile("config.py", silent=True)
+    if config:
+        app.config.update(config)
+    _finish_config(app)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_cli(app)
+    register_errors(app)
+    register_templates(app)
+    return app
+
+
+def _finish_config(app: Flask) -> None:
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = config_module.instance_secret_key(app.instance_path)
+    url = app.config.get("SQLALCHEMY_DATABASE_URI") or (
+        "sqlite:///" + str(Path(app.instance_path) / "quizapp.sqlite3"))
+    app.config["SQLALCHEMY_DATABASE_URI"] = config_module.normalise_database_url(url)
+    if url.startswith("sqlite"):
+        options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options.setdefault("connect_args", {"timeout": 15})
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def register_extensions(app: Flask) -> None:
+    from quizapp import security  # noqa: F401  (registers the user loader)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to see that page."
+    login_manager.login_message_category = "info"
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            _tune_sqlite(db.engine)
+
+
+def _tune_sqlite(engine: sa.Engine) -> None:
+    """WAL, a busy timeout, foreign keys, and write-locking transactions from their start.
+
+    BEGIN IMMEDIATE makes concurrent writers queue on the busy timeout instead of failing
+    when a read transaction tries to become a write one.
+    """
+
+    @sa.event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # let the begin hook below start transactions
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def register_blueprints(app: Flask) -> None:
+    from quizapp.articles import bp as articles_bp
+    from quizapp.auth import bp as auth_bp
+    from quizapp.student import bp as student_bp
+    from quizapp.teacher import bp as teacher_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(student_bp)
+    app.register_blueprint(teacher_bp, url_prefix="/teach")
+    app.register_blueprint(articles_bp, url_prefix="/articles")
+
+
+def register_cli(app: Flask) -> None:
+    from quizapp.cli import demo_cli, questions_cli, users_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(questions_cli)
+    app.cli.add_command(demo_cli)
+
+
+def register_errors(app: Flask) -> None:
+    from quizapp.errors import register
+
+    register(app)
+
+
+def register_templates(app: Flask) -> None:
+    from quizapp.templating import register
+
+    register(app)

@@ -1,0 +1,117 @@
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+import sqlalchemy as sa
+from flask_wtf import FlaskForm
+
+from quizapp.auth import bp
+from quizapp.auth.forms import ChangePasswordForm, LoginForm, SignupForm, StudentSignupForm
+from quizapp.extensions import db
+from quizapp.models import Role, User
+from quizapp.services.classrooms import classroom_by_code, enrol
+
+
+def home_for(user: User) -> str:
+    return url_for("teacher.dashboard" if user.is_teacher else "student.home")
+
+
+def _safe_next(default: str) -> str:
+    target = request.args.get("next", "")
+    parts = urlsplit(target)
+    if target.startswith("/") and not target.startswith("//") and not parts.netloc:
+        return target
+    return default
+
+
+@bp.route("/")
+def index():
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    return render_template("auth/index.html")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    form = LoginForm()
+    if form.validate_on_submit():
+        username = form.username.data.strip().lower()
+        user = db.session.scalar(sa.select(User).where(User.username == username))
+        if user is None or not user.check_password(form.password.data):
+            form.password.errors.append("That username and password do not match. "
+                                        "Check both and try again.")
+        else:
+            login_user(user)
+            if user.must_change_password:
+                flash("Welcome! Please choose your own password to finish setting up.", "info")
+                return redirect(url_for("auth.change_password"))
+            return redirect(_safe_next(home_for(user)))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    if FlaskForm().validate_on_submit():
+        current_user.rotate_session()  # a copy of the old cookie stops working
+        db.session.commit()
+        logout_user()
+        flash("You are logged out.", "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup_teacher():
+    if not current_app.config["TEACHER_SIGNUP"]:
+        abort(404)
+    form = SignupForm()
+    if form.validate_on_submit():
+        user = User(username=form.username.data, display_name=form.display_name.data.strip(),
+                    role=Role.TEACHER)
+        user.set_password(form.password.data)
+        db.session.add(user)
+        db.session.commit()
+        login_user(user)
+        flash("Your teacher account is ready. Start by creating a class.", "success")
+        return redirect(url_for("teacher.dashboard"))
+    return render_template("auth/signup.html", form=form)
+
+
+@bp.route("/join", methods=["GET", "POST"])
+def signup_student():
+    form = StudentSignupForm()
+    if request.method == "GET" and request.args.get("code"):
+        form.join_code.data = request.args["code"]
+    if form.validate_on_submit():
+        classroom = classroom_by_code(form.join_code.data)
+        user = User(username=form.username.data, display_name=form.display_name.data.strip(),
+                    role=Role.STUDENT)
+        user.set_password(form.password.data)
+        db.session.add(user)
+        db.session.flush()
+        enrol(user, classroom)
+        db.session.commit()
+        login_user(user)
+        flash(f"Welcome! You have joined {classroom.name}.", "success")
+        return redirect(url_for("student.home"))
+    return render_template("auth/join.html", form=form)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current.data):
+            form.current.errors.append("That is not your current password.")
+        elif form.password.data == form.current.data:
+            form.password.errors.append("Choose a password different from the current one.")
+        else:
+            current_user.set_password(form.password.data)
+            db.session.commit()
+            login_user(current_user)  # the cookie carries the new session token
+            flash("Your password has been changed.", "success")
+            return redirect(_safe_next(home_for(current_user)))
+    return render_template("auth/change_password.html", form=form)

@@ -1,0 +1,67 @@
+"""Configuration: defaults, then environment variables, then instance/config.py."""
+
+import os
+import secrets
+from pathlib import Path
+
+
+class Config:
+    SQLALCHEMY_DATABASE_URI: str | None = None  # resolved in database_url()
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # Students must be able to sign up without a teacher's help; teachers only where allowed.
+    TEACHER_SIGNUP = True
+    WTF_CSRF_TIME_LIMIT = 6 * 60 * 60  # longer than the longest quiz
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # The school's time zone: times are stored in UTC and shown and entered in this zone.
+    TIMEZONE = "UTC"
+    QUESTIONS_DIR = str(Path(__file__).resolve().parent.parent / "questions")
+
+
+def _env_bool(name: str) -> bool | None:
+    value = os.environ.get(name)
+    if value is None:
+        return None
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def from_environment() -> dict:
+    """Settings given by environment variables, only those that are set."""
+    settings: dict = {}
+    if url := os.environ.get("DATABASE_URL"):
+        settings["SQLALCHEMY_DATABASE_URI"] = url
+    if key := os.environ.get("SECRET_KEY"):
+        settings["SECRET_KEY"] = key
+    if (signup := _env_bool("TEACHER_SIGNUP")) is not None:
+        settings["TEACHER_SIGNUP"] = signup
+    if (secure := _env_bool("SESSION_COOKIE_SECURE")) is not None:
+        settings["SESSION_COOKIE_SECURE"] = secure
+        settings["REMEMBER_COOKIE_SECURE"] = secure
+    if zone := os.environ.get("TIMEZONE"):
+        settings["TIMEZONE"] = zone
+    if questions_dir := os.environ.get("QUESTIONS_DIR"):
+        settings["QUESTIONS_DIR"] = questions_dir
+    return settings
+
+
+def normalise_database_url(url: str) -> str:
+    """Use the psycopg 3 driver for PostgreSQL URLs given without a driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """Read the secret key kept in the instance folder, creating it on first run."""
+    path = Path(instance_path) / "secret_key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # made earlier, or by a worker starting at the same moment
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_hex(32))
+    return path.read_text().strip()

@@ -1,0 +1,23 @@
+"""Declarative base with a naming convention so migrations name constraints predictably."""
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy import orm as so
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(so.DeclarativeBase):
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def utcnow() -> datetime:
+    """The current time in UTC, as a naive datetime (stored the same on SQLite and PostgreSQL)."""
+    return datetime.now(UTC).replace(tzinfo=None)

@@ -1,0 +1,105 @@
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import orm as so
+
+from quizapp.extensions import db
+from quizapp.database import utcnow
+from quizapp.models.classroom import Classroom
+from quizapp.models.question import QuestionSet, QuestionVersion
+from quizapp.models.user import User
+
+
+class ShowAnswers(StrEnum):
+    AFTER_EACH = "after_each"
+    AFTER_SUBMIT = "after_submit"
+    AFTER_DUE = "after_due"
+    NEVER = "never"
+
+
+class Assignment(db.Model):
+    __tablename__ = "assignments"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    classroom_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("classrooms.id"), index=True)
+    set_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("question_sets.id"))
+    opens_at: so.Mapped[datetime]
+    due_at: so.Mapped[datetime | None]
+    attempts_allowed: so.Mapped[int] = so.mapped_column(default=1)
+    time_limit_minutes: so.Mapped[int | None]
+    shuffle_questions: so.Mapped[bool] = so.mapped_column(default=False)
+    shuffle_choices: so.Mapped[bool] = so.mapped_column(default=False)
+    show_answers: so.Mapped[str] = so.mapped_column(sa.String(16), default=ShowAnswers.AFTER_SUBMIT)
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    classroom: so.Mapped[Classroom] = so.relationship()
+    question_set: so.Mapped[QuestionSet] = so.relationship()
+
+    @property
+    def title(self) -> str:
+        return self.question_set.title
+
+    def is_open(self, now: datetime) -> bool:
+        return self.opens_at <= now and (self.due_at is None or now < self.due_at)
+
+
+class Attempt(db.Model):
+    __tablename__ = "attempts"
+    # The number is what makes the attempt limit hold under concurrent starts.
+    __table_args__ = (sa.UniqueConstraint("assignment_id", "student_id", "number"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    assignment_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("assignments.id"))
+    student_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
+    number: so.Mapped[int]
+    started_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    # When answers stop being accepted: the time limit or the due time, whichever comes first.
+    deadline_at: so.Mapped[datetime | None]
+    submitted_at: so.Mapped[datetime | None]
+    score: so.Mapped[float | None]
+    max_score: so.Mapped[float] = so.mapped_column(default=0)
+    # The page the student last opened and when, to measure time spent per question.
+    current_position: so.Mapped[int] = so.mapped_column(default=0)
+    viewed_at: so.Mapped[datetime | None]
+
+    assignment: so.Mapped[Assignment] = so.relationship()
+    student: so.Mapped[User] = so.relationship()
+    items: so.Mapped[list["AttemptItem"]] = so.relationship(
+        back_populates="attempt", order_by="AttemptItem.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def submitted(self) -> bool:
+        return self.submitted_at is not None
+
+    @property
+    def percent(self) -> float | None:
+        if self.score is None or not self.max_score:
+            return None
+        return round(100 * self.score / self.max_score, 1)
+
+
+class AttemptItem(db.Model):
+    """One question of an attempt: the version asked, the order shown, and the answer given."""
+
+    __tablename__ = "attempt_items"
+    __table_args__ = (sa.UniqueConstraint("attempt_id", "position"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    attempt_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("attempts.id"))
+    position: so.Mapped[int]
+    question_version_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("question_versions.id"))
+    # Display order of the choices (or matching options) for this student.
+    choice_order: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list)
+    answer: so.Mapped[dict[str, Any] | None] = so.mapped_column(sa.JSON)
+    answered_at: so.Mapped[datetime | None]
+    # Set when the answer was checked in "after each question" mode: it can no longer change.
+    locked: so.Mapped[bool] = so.mapped_column(default=False)
+    time_spent_ms: so.Mapped[int] = so.mapped_column(default=0)
+    points: so.Mapped[float | None]
+    max_points: so.Mapped[float] = so.mapped_column(default=1)
+
+    attempt: so.Mapped[Attempt] = so.relationship(back_populates="items")
+    question_version: so.Mapped[QuestionVersion] = so.relationship()

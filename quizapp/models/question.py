@@ -1,0 +1,91 @@
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import orm as so
+
+from quizapp.extensions import db
+from quizapp.database import utcnow
+
+
+class Article(db.Model):
+    __tablename__ = "articles"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    slug: so.Mapped[str] = so.mapped_column(sa.String(120), unique=True)
+    title: so.Mapped[str] = so.mapped_column(sa.String(300))
+    outlet: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    author: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    published: so.Mapped[str] = so.mapped_column(sa.String(32), default="")
+    url: so.Mapped[str] = so.mapped_column(sa.String(500), default="")
+    based_on: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
+    notes: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    body: so.Mapped[str] = so.mapped_column(sa.Text)
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p for p in self.body.split("\n\n") if p.strip()]
+
+
+class QuestionSet(db.Model):
+    __tablename__ = "question_sets"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    slug: so.Mapped[str] = so.mapped_column(sa.String(120), unique=True)
+    title: so.Mapped[str] = so.mapped_column(sa.String(200))
+    description: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    objective: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    minutes: so.Mapped[int] = so.mapped_column(default=10)
+    # False when the file is gone from the bank: kept for the assignments that used it.
+    active: so.Mapped[bool] = so.mapped_column(default=True)
+    updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    questions: so.Mapped[list["Question"]] = so.relationship(
+        back_populates="question_set", order_by="Question.position"
+    )
+
+    @property
+    def current_questions(self) -> list["Question"]:
+        return [q for q in self.questions if q.position is not None]
+
+
+class Question(db.Model):
+    """A question's identity in the bank; its content lives in versions."""
+
+    __tablename__ = "questions"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    key: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)  # the id in the YAML file
+    set_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("question_sets.id"), index=True)
+    # Position in its set; None once the question is removed from the file.
+    position: so.Mapped[int | None]
+    current_version_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("question_versions.id", use_alter=True)
+    )
+
+    question_set: so.Mapped[QuestionSet] = so.relationship(back_populates="questions")
+    current_version: so.Mapped["QuestionVersion | None"] = so.relationship(
+        foreign_keys=[current_version_id], post_update=True
+    )
+
+
+class QuestionVersion(db.Model):
+    """Immutable content of a question as students were asked it."""
+
+    __tablename__ = "question_versions"
+    __table_args__ = (sa.UniqueConstraint("question_id", "content_hash"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    question_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("questions.id"), index=True)
+    content_hash: so.Mapped[str] = so.mapped_column(sa.String(64))
+    kind: so.Mapped[str] = so.mapped_column(sa.String(32))
+    type: so.Mapped[str] = so.mapped_column(sa.String(32))
+    # prompt, choices, answer, pairs, explanation, evidence: as validated from the YAML file.
+    content: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON)
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    question: so.Mapped[Question] = so.relationship(foreign_keys=[question_id])
+
+    @property
+    def key(self) -> str:
+        return self.question.key

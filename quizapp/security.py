@@ -1,0 +1,77 @@
+"""Role and ownership checks: every object is looked up through its owner."""
+
+from collections.abc import Callable
+from functools import wraps
+
+import sqlalchemy as sa
+from flask import abort, redirect, request, url_for
+from flask_login import current_user, login_required
+
+from quizapp.extensions import db, login_manager
+from quizapp.models import Assignment, Attempt, Classroom, User
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    ident, _, token = user_id.partition(":")
+    if not ident.isdigit():
+        return None
+    user = db.session.get(User, int(ident))
+    return user if user is not None and user.session_token == token else None
+
+
+def role_required(role: str) -> Callable:
+    """Log-in plus role; a student with a one-time password must change it first."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_user.must_change_password:
+                return redirect(url_for("auth.change_password", next=request.full_path))
+            if current_user.role != role:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+teacher_required = role_required("teacher")
+student_required = role_required("student")
+
+
+def own_classroom_or_404(classroom_id: int) -> Classroom:
+    classroom = db.session.scalar(sa.select(Classroom).where(
+        Classroom.id == classroom_id, Classroom.teacher_id == current_user.id))
+    if classroom is None:
+        abort(404)
+    return classroom
+
+
+def own_assignment_or_404(assignment_id: int) -> Assignment:
+    assignment = db.session.scalar(
+        sa.select(Assignment).join(Classroom).where(
+            Assignment.id == assignment_id, Classroom.teacher_id == current_user.id))
+    if assignment is None:
+        abort(404)
+    return assignment
+
+
+def own_attempt_or_404(attempt_id: int) -> Attempt:
+    """A student's own attempt; another student's id is simply not found."""
+    attempt = db.session.scalar(sa.select(Attempt).where(
+        Attempt.id == attempt_id, Attempt.student_id == current_user.id))
+    if attempt is None:
+        abort(404)
+    return attempt
+
+
+def taught_attempt_or_404(attempt_id: int) -> Attempt:
+    attempt = db.session.scalar(
+        sa.select(Attempt).join(Assignment).join(Classroom).where(
+            Attempt.id == attempt_id, Classroom.teacher_id == current_user.id))
+    if attempt is None:
+        abort(404)
+    return attempt

@@ -1,0 +1,49 @@
+"""Articles as the reader shows them: paragraphs, captions and a highlighted evidence span."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from quizapp.services.question_files import CAPTION_PREFIX
+
+
+@dataclass
+class Segment:
+    text: str
+    marked: bool = False
+
+
+@dataclass
+class Paragraph:
+    segments: list[Segment]
+    caption: bool = False
+    has_mark: bool = False
+
+
+def render_body(body: str, quote: str | None = None) -> tuple[list[Paragraph], bool]:
+    """Split the body into paragraphs, marking the first occurrence of quote.
+
+    Returns the paragraphs and whether the quote was found.
+    """
+    start = body.find(quote) if quote else -1
+    end = start + len(quote) if start >= 0 and quote else -1
+    paragraphs: list[Paragraph] = []
+    offset = 0
+    for raw in body.split("\n\n"):
+        p_start, p_end = offset, offset + len(raw)
+        offset = p_end + 2
+        if not raw.strip():
+            continue
+        cut_start, cut_end = max(start, p_start), min(end, p_end)
+        if start >= 0 and cut_start < cut_end:
+            segments = [Segment(raw[: cut_start - p_start]),
+                        Segment(raw[cut_start - p_start: cut_end - p_start], marked=True),
+                        Segment(raw[cut_end - p_start:])]
+            segments = [s for s in segments if s.text]
+        else:
+            segments = [Segment(raw)]
+        caption = raw.startswith(CAPTION_PREFIX)
+        if caption and not segments[0].marked:
+            segments[0].text = segments[0].text[len(CAPTION_PREFIX):]
+        paragraphs.append(Paragraph(segments, caption, any(s.marked for s in segments)))
+    return paragraphs, start >= 0

@@ -1,0 +1,378 @@
+"""Starting, answering and submitting attempts; every rule is checked here, on the server."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy import orm as so
+from sqlalchemy.exc import IntegrityError
+
+from quizapp.extensions import db
+from quizapp.models import (
+    Assignment,
+    Attempt,
+    AttemptItem,
+    Enrollment,
+    Question,
+    QuestionVersion,
+    ShowAnswers,
+    User,
+)
+from quizapp.services import grading
+
+# Time on one page beyond this is counted as the student having walked away.
+MAX_COUNTED_VIEW = timedelta(minutes=30)
+
+
+class QuizError(Exception):
+    """A request the rules refuse; the message is shown to the student as it is."""
+
+
+@dataclass
+class AssignmentRow:
+    """An assignment as a student's home lists it."""
+
+    assignment: Assignment
+    status: str  # "upcoming", "to do", "in progress", "done", "overdue"
+    attempts: list[Attempt]
+
+    @property
+    def best(self) -> Attempt | None:
+        scored = [a for a in self.attempts if a.percent is not None]
+        return max(scored, key=lambda a: a.percent or 0) if scored else None
+
+    @property
+    def in_progress(self) -> Attempt | None:
+        return next((a for a in self.attempts if not a.submitted), None)
+
+    @property
+    def attempts_left(self) -> int:
+        return max(0, self.assignment.attempts_allowed - len(self.attempts))
+
+
+def is_enrolled(student: User, classroom_id: int) -> bool:
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(Enrollment).where(
+            Enrollment.classroom_id == classroom_id,
+            Enrollment.student_id == student.id,
+            Enrollment.removed_at.is_(None),
+        )
+    ) > 0
+
+
+def student_assignments(student: User, now: datetime) -> list[AssignmentRow]:
+    """The assignments of every class the student is in, with their attempts, soonest due first."""
+    assignments = db.session.scalars(
+        sa.select(Assignment)
+        .join(Enrollment, Enrollment.classroom_id == Assignment.classroom_id)
+        .where(Enrollment.student_id == student.id, Enrollment.removed_at.is_(None))
+        .options(so.selectinload(Assignment.question_set), so.selectinload(Assignment.classroom))
+    ).all()
+    attempts = db.session.scalars(
+        sa.select(Attempt).where(
+            Attempt.student_id == student.id,
+            Attempt.assignment_id.in_([a.id for a in assignments]),
+        ).order_by(Attempt.number)
+    ).all()
+    for attempt in attempts:
+        finalise_if_expired(attempt, now)
+    by_assignment: dict[int, list[Attempt]] = {}
+    for attempt in attempts:
+        by_assignment.setdefault(attempt.assignment_id, []).append(attempt)
+    rows = [AssignmentRow(a, "", by_assignment.get(a.id, [])) for a in assignments]
+    for row in rows:
+        row.status = _status(row, now)
+    far = datetime.max
+    return sorted(rows, key=lambda r: (r.status == "done", r.assignment.due_at or far,
+                                       r.assignment.opens_at))
+
+
+def _status(row: AssignmentRow, now: datetime) -> str:
+    assignment = row.assignment
+    if row.in_progress:
+        return "in progress"
+    if row.attempts:
+        return "done"
+    if now < assignment.opens_at:
+        return "upcoming"
+    if assignment.due_at and now >= assignment.due_at:
+        return "overdue"
+    return "to do"
+
+
+def start_attempt(assignment: Assignment, student: User, now: datetime) -> Attempt:
+    """Resume the student's attempt in progress, or start a new one if the rules allow it."""
+    if not is_enrolled(student, assignment.classroom_id):
+        raise QuizError("You are not in the class this quiz was set for.")
+    attempts = db.session.scalars(
+        sa.select(Attempt).where(Attempt.assignment_id == assignment.id,
+                                 Attempt.student_id == student.id)
+    ).all()
+    for attempt in attempts:
+        finalise_if_expired(attempt, now)
+        if not attempt.submitted:
+            return attempt
+    if now < assignment.opens_at:
+        raise QuizError("This quiz is not open yet.")
+    if assignment.due_at and now >= assignment.due_at:
+        raise QuizError("This quiz is closed: its due time has passed.")
+    if len(attempts) >= assignment.attempts_allowed:
+        raise QuizError("You have used all your attempts at this quiz.")
+
+    deadline = assignment.due_at
+    if assignment.time_limit_minutes:
+        limit_end = now + timedelta(minutes=assignment.time_limit_minutes)
+        deadline = min(deadline, limit_end) if deadline else limit_end
+    attempt = Attempt(assignment_id=assignment.id, student_id=student.id,
+                      number=len(attempts) + 1, started_at=now, deadline_at=deadline)
+    attempt.items = _build_items(assignment, attempt_seed=f"{assignment.id}:{student.id}:"
+                                                          f"{len(attempts) + 1}")
+    attempt.max_score = float(sum(item.max_points for item in attempt.items))
+    try:
+        with db.session.begin_nested():
+            db.session.add(attempt)
+    except IntegrityError:
+        # Another request started the same attempt a moment ago: use that one.
+        existing = db.session.scalar(sa.select(Attempt).where(
+            Attempt.assignment_id == assignment.id, Attempt.student_id == student.id,
+            Attempt.submitted_at.is_(None)))
+        if existing is None:
+            raise QuizError("You have used all your attempts at this quiz.") from None
+        return existing
+    return attempt
+
+
+def _build_items(assignment: Assignment, attempt_seed: str) -> list[AttemptItem]:
+    versions = db.session.scalars(
+        sa.select(QuestionVersion)
+        .join(Question, Question.current_version_id == QuestionVersion.id)
+        .where(Question.set_id == assignment.set_id, Question.position.is_not(None))
+        .order_by(Question.position)
+    ).all()
+    if not versions:
+        raise QuizError("This quiz has no questions.")
+    rng = random.Random(attempt_seed)
+    if assignment.shuffle_questions:
+        rng.shuffle(versions)
+    items = []
+    for position, version in enumerate(versions):
+        order = [c["id"] for c in version.content["choices"]]
+        # Matching options are listed in answer order in the file, so they are always shuffled.
+        if version.type == "matching" or (assignment.shuffle_choices
+                                          and version.type != "true_false"):
+            rng.shuffle(order)
+        items.append(AttemptItem(position=position, question_version_id=version.id,
+                                 choice_order=order, max_points=1.0))
+    return items
+
+
+def finalise_if_expired(attempt: Attempt, now: datetime) -> bool:
+    """Submit, with the answers saved so far, an attempt whose time has run out."""
+    if attempt.submitted or attempt.deadline_at is None or now < attempt.deadline_at:
+        return False
+    _submit(attempt, attempt.deadline_at)
+    return True
+
+
+def submit_attempt(attempt: Attempt, now: datetime) -> None:
+    if finalise_if_expired(attempt, now):
+        raise QuizError("Time was up, so your quiz was submitted with the answers you had saved.")
+    if attempt.submitted:
+        raise QuizError("This attempt was already submitted.")
+    _submit(attempt, now)
+
+
+def _submit(attempt: Attempt, when: datetime) -> None:
+    # The conditional update lets exactly one of two simultaneous submits through.
+    claimed = db.session.execute(
+        sa.update(Attempt)
+        .where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
+        .values(submitted_at=when)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not claimed:
+        db.session.refresh(attempt)
+        raise QuizError("This attempt was already submitted.")
+    attempt.submitted_at = when
+    total = 0.0
+    for item in attempt.items:
+        version = item.question_version
+        item.points = item.max_points * grading.grade(version.type, version.content, item.answer)
+        total += item.points
+    attempt.score = round(total, 4)
+    db.session.flush()
+
+
+def item_at(attempt: Attempt, position: int) -> AttemptItem:
+    if not 0 <= position < len(attempt.items):
+        raise QuizError("That question is not part of this quiz.")
+    return attempt.items[position]
+
+
+def record_view(attempt: Attempt, position: int, now: datetime) -> None:
+    """Remember which question the student is looking at, to resume there and time it."""
+    attempt.current_position = position
+    attempt.viewed_at = now
+
+
+def save_answer(attempt: Attempt, position: int, values: dict[str, Any], now: datetime) -> None:
+    """Store the answer given on one question page; values are the submitted form fields."""
+    _check_open(attempt, now)
+    item = item_at(attempt, position)
+    if item.locked:
+        raise QuizError("You have already checked this answer, so it can no longer change.")
+    answer = parse_answer(item, values)
+    if attempt.current_position == position and attempt.viewed_at:
+        spent = min(now - attempt.viewed_at, MAX_COUNTED_VIEW)
+        item.time_spent_ms += max(0, int(spent.total_seconds() * 1000))
+    attempt.current_position = position
+    attempt.viewed_at = now
+    if answer != item.answer:
+        item.answer = answer
+        item.answered_at = now
+
+
+def check_answer(attempt: Attempt, position: int, values: dict[str, Any], now: datetime) -> None:
+    """Save, grade and lock one answer, for assignments that show answers after each question."""
+    if attempt.assignment.show_answers != ShowAnswers.AFTER_EACH:
+        raise QuizError("Answers to this quiz are shown after you submit it.")
+    save_answer(attempt, position, values, now)
+    item = attempt.items[position]
+    if not grading.is_answered(item.question_version.type, item.question_version.content,
+                               item.answer):
+        raise QuizError("Choose an answer before checking it.")
+    version = item.question_version
+    item.points = item.max_points * grading.grade(version.type, version.content, item.answer)
+    item.locked = True
+
+
+def _check_open(attempt: Attempt, now: datetime) -> None:
+    if finalise_if_expired(attempt, now):
+        raise QuizError("Time is up: your quiz was submitted with the answers saved before the "
+                        "deadline. This last answer was not saved.")
+    if attempt.submitted:
+        raise QuizError("This attempt has been submitted, so answers can no longer change.")
+
+
+def choice_token(item: AttemptItem, choice_id: str) -> str:
+    """An opaque name for a choice, so the page does not reveal which choice is which."""
+    key = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(key, f"{item.id}:{choice_id}".encode(), hashlib.sha256).hexdigest()
+    return "c" + digest[:12]
+
+
+def parse_answer(item: AttemptItem, values: dict[str, Any]) -> dict[str, Any] | None:
+    """Turn submitted form values into an answer, refusing anything not offered on the page."""
+    content = item.question_version.content
+    tokens = {choice_token(item, cid): cid for cid in item.choice_order}
+    qtype = item.question_version.type
+
+    def choice_of(token: str) -> str:
+        if token not in tokens:
+            raise QuizError("That answer is not one of the choices. Please choose again.")
+        return tokens[token]
+
+    if qtype in ("single", "true_false"):
+        token = values.get("choice") or ""
+        return {"choice": choice_of(token)} if token else None
+    if qtype == "multiple":
+        chosen = [choice_of(t) for t in values.get("choices", []) if t]
+        return {"choices": sorted(set(chosen))} if chosen else None
+    pairs = {}
+    for entry in content["items"]:
+        token = values.get(f"match-{entry['id']}") or ""
+        if token:
+            pairs[entry["id"]] = choice_of(token)
+    return {"pairs": pairs} if pairs else None
+
+
+def may_see_answers(attempt: Attempt, now: datetime) -> bool:
+    """Whether the correct answers, explanations and evidence may be shown for this attempt."""
+    mode = attempt.assignment.show_answers
+    if mode == ShowAnswers.NEVER or not attempt.submitted:
+        return False
+    if mode == ShowAnswers.AFTER_DUE:
+        due = attempt.assignment.due_at
+        return due is not None and now >= due
+    return True
+
+
+def may_see_item_answer(attempt: Attempt, item: AttemptItem, now: datetime) -> bool:
+    if item.locked and attempt.assignment.show_answers == ShowAnswers.AFTER_EACH:
+        return True
+    return may_see_answers(attempt, now)
+
+
+@dataclass
+class ItemResult:
+    """One question of a submitted attempt, as the result page shows it."""
+
+    item: AttemptItem
+    prompt: str
+    given: list[str]  # the student's answer in words, one line per choice or pair
+    expected: list[str] | None  # the correct answer in words, when it may be shown
+    explanation: str | None
+    evidence: list[dict[str, str]] | None
+
+    @property
+    def outcome(self) -> str:
+        points = self.item.points or 0
+        if points >= self.item.max_points:
+            return "correct"
+        return "partly correct" if points > 0 else "incorrect"
+
+
+def describe_answer(version: QuestionVersion, answer: dict[str, Any] | None) -> list[str]:
+    """An answer in the words the student saw."""
+    if not answer:
+        return []
+    content = version.content
+    texts = {c["id"]: c["text"] for c in content["choices"]}
+    if version.type == "multiple":
+        return [texts[c] for c in content_order(content, answer.get("choices", []))]
+    if version.type == "matching":
+        pairs = answer.get("pairs", {})
+        return [f"{entry['text']} → {texts.get(pairs.get(entry['id'], ''), '(no answer)')}"
+                for entry in content["items"]]
+    return [texts[answer["choice"]]] if answer.get("choice") in texts else []
+
+
+def content_order(content: dict[str, Any], ids: list[str]) -> list[str]:
+    order = [c["id"] for c in content["choices"]]
+    return sorted((i for i in ids if i in order), key=order.index)
+
+
+def item_results(attempt: Attempt, now: datetime, *, reveal: bool | None = None
+                 ) -> list[ItemResult]:
+    """Per question: the answer given and, when allowed, the correct one with its evidence."""
+    if reveal is None:
+        reveal = may_see_answers(attempt, now)
+    results = []
+    for item in attempt.items:
+        version = item.question_version
+        content = version.content
+        show = reveal or may_see_item_answer(attempt, item, now)
+        results.append(ItemResult(
+            item=item,
+            prompt=content["prompt"],
+            given=describe_answer(version, item.answer),
+            expected=describe_answer(version, grading.correct_answer(content)) if show else None,
+            explanation=content["explanation"] if show else None,
+            evidence=content["evidence"] if show else None,
+        ))
+    return results
+
+
+def student_history(student: User) -> list[Attempt]:
+    return list(db.session.scalars(
+        sa.select(Attempt).where(Attempt.student_id == student.id)
+        .options(so.selectinload(Attempt.assignment).selectinload(Assignment.question_set),
+                 so.selectinload(Attempt.assignment).selectinload(Assignment.classroom))
+        .order_by(Attempt.started_at.desc())))

@@ -1,0 +1,130 @@
+"""Classes, join codes and student accounts."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from quizapp.extensions import db
+from quizapp.models import Classroom, Enrollment, Role, User, utcnow
+
+# No 0/O, 1/I/L, 2/Z, 5/S, 8/B: codes are read aloud and copied from a board.
+CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+CODE_LENGTH = 6
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def new_join_code() -> str:
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if not db.session.scalar(sa.select(Classroom.id).where(Classroom.join_code == code)):
+            return code
+
+
+def normalise_code(code: str) -> str:
+    return re.sub(r"[\s-]", "", code).upper()
+
+
+def create_classroom(teacher: User, name: str) -> Classroom:
+    classroom = Classroom(teacher_id=teacher.id, name=name.strip(), join_code=new_join_code())
+    db.session.add(classroom)
+    db.session.flush()
+    return classroom
+
+
+def regenerate_code(classroom: Classroom) -> None:
+    classroom.join_code = new_join_code()
+
+
+def classroom_by_code(code: str) -> Classroom | None:
+    return db.session.scalar(sa.select(Classroom).where(
+        Classroom.join_code == normalise_code(code)))
+
+
+def enrol(student: User, classroom: Classroom) -> Enrollment:
+    """Add a student to a class, or bring back one who was removed."""
+    enrollment = db.session.scalar(sa.select(Enrollment).where(
+        Enrollment.classroom_id == classroom.id, Enrollment.student_id == student.id))
+    if enrollment is None:
+        enrollment = Enrollment(classroom_id=classroom.id, student_id=student.id)
+        db.session.add(enrollment)
+    enrollment.removed_at = None
+    db.session.flush()
+    return enrollment
+
+
+def remove_student(classroom: Classroom, student_id: int) -> bool:
+    """Take a student off the roster; their attempts stay in the records."""
+    enrollment = db.session.scalar(sa.select(Enrollment).where(
+        Enrollment.classroom_id == classroom.id, Enrollment.student_id == student_id,
+        Enrollment.removed_at.is_(None)))
+    if enrollment is None:
+        return False
+    enrollment.removed_at = utcnow()
+    return True
+
+
+def roster(classroom: Classroom) -> list[User]:
+    return list(db.session.scalars(
+        sa.select(User).join(Enrollment, Enrollment.student_id == User.id)
+        .where(Enrollment.classroom_id == classroom.id, Enrollment.removed_at.is_(None))
+        .order_by(User.display_name)))
+
+
+def username_base(name: str) -> str:
+    """'Zoë O'Brien' -> 'zoe.obrien'."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    parts = [re.sub(r"[^a-z0-9]", "", p) for p in ascii_name.lower().split()]
+    return ".".join(p for p in parts if p)[:40] or "student"
+
+
+def unique_username(base: str, taken: set[str]) -> str:
+    candidate, n = base, 1
+    while candidate in taken or db.session.scalar(
+            sa.select(User.id).where(User.username == candidate)):
+        n += 1
+        candidate = f"{base}{n}"
+    taken.add(candidate)
+    return candidate
+
+
+def one_time_password() -> str:
+    return "-".join("".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(4))
+                    for _ in range(3))
+
+
+@dataclass
+class NewAccount:
+    name: str
+    username: str
+    password: str
+
+
+def create_roster(classroom: Classroom, names: list[str]) -> list[NewAccount]:
+    """Create one student account per name, with one-time passwords to hand out."""
+    accounts, taken = [], set()
+    for name in names:
+        username = unique_username(username_base(name), taken)
+        password = one_time_password()
+        student = User(username=username, display_name=name, role=Role.STUDENT)
+        student.set_password(password, temporary=True)
+        db.session.add(student)
+        db.session.flush()
+        enrol(student, classroom)
+        accounts.append(NewAccount(name, username, password))
+    return accounts
+
+
+def parse_roster(text: str) -> list[str]:
+    names = [" ".join(line.split()) for line in text.splitlines()]
+    return [n for n in names if n]
+
+
+def reset_password(student: User) -> str:
+    password = one_time_password()
+    student.set_password(password, temporary=True)
+    return password

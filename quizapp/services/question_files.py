@@ -1,0 +1,271 @@
+"""Read and validate the question bank on disk: articles (front matter + body) and sets (YAML).
+
+Nothing here touches the database, so the rules can be tested and reported on their own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+KINDS = ("attribution", "figures", "corroboration", "sources")
+TYPES = ("single", "multiple", "matching", "true_false")
+ARTICLE_FIELDS = ("title", "outlet", "author", "published", "url", "based_on", "notes")
+SET_FIELDS = ("slug", "title", "description", "objective", "minutes", "questions")
+CAPTION_PREFIX = "[Caption] "
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    message: str
+    question: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}: question {self.question}" if self.question else self.file
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class ArticleFile:
+    slug: str
+    file: str
+    meta: dict[str, str]
+    body: str
+
+
+@dataclass
+class QuestionData:
+    key: str
+    kind: str
+    type: str
+    content: dict[str, Any]
+
+    @property
+    def content_hash(self) -> str:
+        canonical = json.dumps(
+            {"kind": self.kind, "type": self.type, "content": self.content},
+            sort_keys=True,
+            ensure_ascii=False,
+        )
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@dataclass
+class SetFile:
+    slug: str
+    file: str
+    title: str
+    description: str
+    objective: str
+    minutes: int
+    questions: list[QuestionData] = field(default_factory=list)
+
+
+@dataclass
+class Bank:
+    articles: list[ArticleFile]
+    sets: list[SetFile]
+    problems: list[Problem]
+
+
+def read_bank(root: Path) -> Bank:
+    """Read every article and set under root; files with problems are reported, not returned."""
+    problems: list[Problem] = []
+    articles = [a for a in (_read_article(p, problems) for p in _files(root / "articles", "*.md"))
+                if a]
+    by_slug = {a.slug: a for a in articles}
+    sets: list[SetFile] = []
+    seen_keys: dict[str, str] = {}
+    seen_slugs: dict[str, str] = {}
+    for path in _files(root / "sets", "*.y*ml"):
+        file_problems: list[Problem] = []
+        set_file = _read_set(path, by_slug, file_problems)
+        if set_file:
+            if set_file.slug in seen_slugs:
+                file_problems.append(Problem(path.name, f"slug {set_file.slug!r} is already "
+                                             f"used by {seen_slugs[set_file.slug]}"))
+            for q in set_file.questions:
+                if q.key in seen_keys:
+                    file_problems.append(Problem(path.name, f"duplicate id, also in "
+                                                 f"{seen_keys[q.key]}", q.key))
+        problems.extend(file_problems)
+        if set_file and not file_problems:
+            sets.append(set_file)
+            seen_slugs[set_file.slug] = path.name
+            seen_keys.update({q.key: path.name for q in set_file.questions})
+    return Bank(articles, sets, problems)
+
+
+def _files(folder: Path, pattern: str) -> list[Path]:
+    return sorted(folder.glob(pattern)) if folder.is_dir() else []
+
+
+def _read_article(path: Path, problems: list[Problem]) -> ArticleFile | None:
+    text = path.read_text(encoding="utf-8").replace("\r\n", "\n")
+    if not text.startswith("---\n") or "\n---\n" not in text[3:]:
+        problems.append(Problem(path.name, "missing front matter between '---' lines"))
+        return None
+    head, body = text[4:].split("\n---\n", 1)
+    try:
+        meta = yaml.safe_load(head) or {}
+    except yaml.YAMLError as exc:
+        problems.append(Problem(path.name, f"front matter is not valid YAML: {exc}"))
+        return None
+    if not isinstance(meta, dict):
+        problems.append(Problem(path.name, "front matter must be a mapping"))
+        return None
+    ok = True
+    if not str(meta.get("title") or "").strip():
+        problems.append(Problem(path.name, "missing field: title"))
+        ok = False
+    unknown = set(meta) - set(ARTICLE_FIELDS)
+    if unknown:
+        problems.append(Problem(path.name, f"unknown fields: {', '.join(sorted(unknown))}"))
+        ok = False
+    if not body.strip():
+        problems.append(Problem(path.name, "the article has no body"))
+        ok = False
+    if not ok:
+        return None
+    clean = {k: "" if meta.get(k) is None else str(meta[k]).strip() for k in ARTICLE_FIELDS}
+    return ArticleFile(path.stem, path.name, clean, body.strip())
+
+
+def _read_set(path: Path, articles: dict[str, ArticleFile],
+              problems: list[Problem]) -> SetFile | None:
+    name = path.name
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        problems.append(Problem(name, f"not valid YAML: {exc}"))
+        return None
+    if not isinstance(data, dict):
+        problems.append(Problem(name, "a set file must be a mapping"))
+        return None
+    missing = [f for f in SET_FIELDS if data.get(f) in (None, "")]
+    if missing:
+        problems.append(Problem(name, f"missing field: {', '.join(missing)}"))
+        return None
+    if not isinstance(data["minutes"], int) or data["minutes"] < 1:
+        problems.append(Problem(name, "minutes must be a whole number of minutes"))
+    if not isinstance(data["questions"], list) or not data["questions"]:
+        problems.append(Problem(name, "questions must be a non-empty list"))
+        return None
+    set_file = SetFile(str(data["slug"]), name, str(data["title"]), str(data["description"]),
+                       str(data["objective"]), data["minutes"])
+    keys: set[str] = set()
+    for index, raw in enumerate(data["questions"], start=1):
+        question = _read_question(raw, index, name, articles, problems)
+        if question is None:
+            continue
+        if question.key in keys:
+            problems.append(Problem(name, "duplicate id in this file", question.key))
+        keys.add(question.key)
+        set_file.questions.append(question)
+    return set_file
+
+
+def _read_question(raw: Any, index: int, file: str, articles: dict[str, ArticleFile],
+                   problems: list[Problem]) -> QuestionData | None:
+    if not isinstance(raw, dict):
+        problems.append(Problem(file, f"question #{index} must be a mapping"))
+        return None
+    key = str(raw.get("id") or f"#{index}")
+    found: list[str] = []
+
+    def problem(message: str) -> None:
+        found.append(message)
+
+    for name in ("id", "kind", "type", "prompt", "explanation", "evidence"):
+        if raw.get(name) in (None, "", []):
+            problem(f"missing field: {name}")
+    kind, qtype = raw.get("kind"), raw.get("type")
+    if kind and kind not in KINDS:
+        problem(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    if qtype and qtype not in TYPES:
+        problem(f"type must be one of {', '.join(TYPES)}, not {qtype!r}")
+
+    content: dict[str, Any] = {"prompt": str(raw.get("prompt", "")).strip(),
+                               "explanation": str(raw.get("explanation", "")).strip()}
+    if qtype in ("single", "multiple"):
+        _read_choices(raw, qtype, content, problem)
+    elif qtype == "true_false":
+        if not isinstance(raw.get("answer"), bool):
+            problem("answer of a true_false question must be true or false")
+        content["choices"] = [{"id": "true", "text": "True"}, {"id": "false", "text": "False"}]
+        content["answer"] = "true" if raw.get("answer") else "false"
+    elif qtype == "matching":
+        _read_pairs(raw, content, problem)
+
+    content["evidence"] = []
+    for item in raw.get("evidence") or []:
+        if not isinstance(item, dict) or not item.get("article") or not item.get("quote"):
+            problem("each evidence item needs an article and a quote")
+            continue
+        article = articles.get(str(item["article"]))
+        quote = str(item["quote"])
+        if article is None:
+            problem(f"evidence names an unknown article: {item['article']!r}")
+        elif quote not in article.body:
+            problem(f"evidence quote not found verbatim in {item['article']}: {quote[:60]!r}")
+        content["evidence"].append({"article": str(item["article"]), "quote": quote})
+
+    problems.extend(Problem(file, message, key) for message in found)
+    if found:
+        return None
+    return QuestionData(key, kind, qtype, content)
+
+
+def _read_choices(raw: dict, qtype: str, content: dict, problem) -> None:
+    choices = raw.get("choices")
+    if not isinstance(choices, list) or len(choices) < 2:
+        problem("needs at least two choices")
+        return
+    ids = []
+    for choice in choices:
+        if not isinstance(choice, dict) or "id" not in choice or not choice.get("text"):
+            problem("each choice needs an id and a text")
+            return
+        ids.append(str(choice["id"]))
+    if len(set(ids)) != len(ids):
+        problem("choice ids must be unique")
+    content["choices"] = [{"id": str(c["id"]), "text": str(c["text"])} for c in choices]
+    answer = raw.get("answer")
+    if qtype == "single":
+        if isinstance(answer, list) or str(answer) not in ids:
+            problem(f"answer {answer!r} is not among the choices")
+        content["answer"] = str(answer)
+    else:
+        answers = [str(a) for a in answer] if isinstance(answer, list) else []
+        if not answers:
+            problem("answer of a multiple question must be a list of choice ids")
+        elif len(set(answers)) != len(answers):
+            problem("answer lists a choice twice")
+        for a in answers:
+            if a not in ids:
+                problem(f"answer {a!r} is not among the choices")
+        content["answer"] = answers
+
+
+def _read_pairs(raw: dict, content: dict, problem) -> None:
+    pairs = raw.get("pairs")
+    if not isinstance(pairs, list) or len(pairs) < 2:
+        problem("a matching question needs at least two pairs")
+        return
+    if any(not isinstance(p, dict) or not p.get("left") or not p.get("right") for p in pairs):
+        problem("each pair needs a left and a right")
+        return
+    distractors = [str(d) for d in raw.get("distractors") or []]
+    lefts = [str(p["left"]) for p in pairs]
+    rights = [str(p["right"]) for p in pairs] + distractors
+    if len(set(lefts)) != len(lefts) or len(set(rights)) != len(rights):
+        problem("the items of each side of a matching question must be unique")
+    content["items"] = [{"id": str(i), "text": text} for i, text in enumerate(lefts, start=1)]
+    content["choices"] = [{"id": f"r{i}", "text": t} for i, t in enumerate(rights, start=1)]
+    content["answer"] = {str(i): f"r{i}" for i in range(1, len(pairs) + 1)}

@@ -1,0 +1,226 @@
+from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from quizapp.extensions import db
+from quizapp.models import Assignment, utcnow
+from quizapp.security import own_attempt_or_404, student_required
+from quizapp.services import attempts as quiz
+from quizapp.services import grading
+from quizapp.services.attempts import QuizError
+from quizapp.services.classrooms import classroom_by_code, enrol
+from quizapp.student import bp
+from quizapp.student.forms import AnswerForm, JoinClassForm, StartForm, SubmitAttemptForm
+
+
+@bp.route("/home")
+@student_required
+def home():
+    now = utcnow()
+    rows = quiz.student_assignments(current_user, now)
+    db.session.commit()  # attempts whose time ran out were just submitted
+    return render_template("student/home.html", rows=rows, join_form=JoinClassForm(),
+                           start_form=StartForm(), now=now)
+
+
+@bp.post("/classes/join")
+@student_required
+def join_class():
+    form = JoinClassForm()
+    if form.validate_on_submit():
+        classroom = classroom_by_code(form.join_code.data)
+        enrol(current_user, classroom)
+        db.session.commit()
+        flash(f"You have joined {classroom.name}.", "success")
+    else:
+        for error in form.join_code.errors + form.csrf_token.errors:
+            flash(error, "error")
+    return redirect(url_for("student.home"))
+
+
+@bp.post("/assignments/<int:assignment_id>/start")
+@student_required
+def start(assignment_id: int):
+    assignment = db.session.get(Assignment, assignment_id)
+    if not StartForm().validate_on_submit():
+        flash("The page had expired. Please try again.", "error")
+        return redirect(url_for("student.home"))
+    try:
+        if assignment is None:
+            raise QuizError("That quiz does not exist.")
+        attempt = quiz.start_attempt(assignment, current_user, utcnow())
+        db.session.commit()
+    except QuizError as error:
+        db.session.commit()
+        flash(str(error), "error")
+        return redirect(url_for("student.home"))
+    return redirect(url_for("student.question", attempt_id=attempt.id,
+                            position=attempt.current_position))
+
+
+@bp.get("/attempts/<int:attempt_id>/q/<int:position>")
+@student_required
+def question(attempt_id: int, position: int):
+    attempt = own_attempt_or_404(attempt_id)
+    now = utcnow()
+    if quiz.finalise_if_expired(attempt, now):
+        db.session.commit()
+        flash("Time was up, so your quiz was submitted with the answers you had saved.", "info")
+    if attempt.submitted:
+        return redirect(url_for("student.result", attempt_id=attempt.id))
+    try:
+        item = quiz.item_at(attempt, position)
+    except QuizError as error:
+        flash(str(error), "error")
+        return redirect(url_for("student.question", attempt_id=attempt.id, position=0))
+    quiz.record_view(attempt, position, now)
+    db.session.commit()
+    return render_template("student/question.html", **_question_context(attempt, item, now))
+
+
+def _question_context(attempt, item, now) -> dict:
+    version = item.question_version
+    reveal = quiz.may_see_item_answer(attempt, item, now)
+    return {
+        "attempt": attempt,
+        "item": item,
+        "version": version,
+        "choices": _choices(item),
+        "form": AnswerForm(),
+        "reveal": reveal,
+        "correct": grading.correct_answer(version.content) if reveal else None,
+        "answered": [grading.is_answered(i.question_version.type, i.question_version.content,
+                                         i.answer) for i in attempt.items],
+        "remaining": (attempt.deadline_at - now) if attempt.deadline_at else None,
+        "check_mode": attempt.assignment.show_answers == "after_each",
+    }
+
+
+def _choices(item) -> list[dict]:
+    """The choices in this student's order, each with its opaque token."""
+    texts = {c["id"]: c["text"] for c in item.question_version.content["choices"]}
+    return [{"id": cid, "token": quiz.choice_token(item, cid), "text": texts[cid]}
+            for cid in item.choice_order]
+
+
+def _form_values() -> dict:
+    values = request.form.to_dict()
+    values["choices"] = request.form.getlist("choices")
+    return values
+
+
+@bp.post("/attempts/<int:attempt_id>/q/<int:position>")
+@student_required
+def answer(attempt_id: int, position: int):
+    attempt = own_attempt_or_404(attempt_id)
+    go = request.form.get("go", "stay")
+    if not AnswerForm().validate_on_submit():
+        flash("The page had expired, so that answer was not saved. Please answer again.",
+              "error")
+        return redirect(url_for("student.question", attempt_id=attempt.id, position=position))
+    try:
+        if go == "check":
+            quiz.check_answer(attempt, position, _form_values(), utcnow())
+        else:
+            quiz.save_answer(attempt, position, _form_values(), utcnow())
+        db.session.commit()
+    except QuizError as error:
+        db.session.commit()  # keeps an expired attempt's automatic submission
+        flash(str(error), "error")
+        if attempt.submitted:
+            return redirect(url_for("student.result", attempt_id=attempt.id))
+        target = position if 0 <= position < len(attempt.items) else 0
+        return redirect(url_for("student.question", attempt_id=attempt.id, position=target))
+    return redirect(_next_page(attempt, position, go))
+
+
+def _next_page(attempt, position: int, go: str) -> str:
+    if go == "review":
+        return url_for("student.review", attempt_id=attempt.id)
+    if go == "next":
+        position += 1
+    elif go == "prev":
+        position -= 1
+    elif go.isdigit():
+        position = int(go)
+    if position >= len(attempt.items):
+        return url_for("student.review", attempt_id=attempt.id)
+    return url_for("student.question", attempt_id=attempt.id, position=max(0, position))
+
+
+@bp.post("/attempts/<int:attempt_id>/q/<int:position>/autosave")
+@student_required
+def autosave(attempt_id: int, position: int):
+    """The same save as the form, for the page's script; answers with JSON."""
+    attempt = own_attempt_or_404(attempt_id)
+    if not AnswerForm().validate_on_submit():
+        return jsonify(saved=False, message="The page had expired. Please reload it."), 400
+    try:
+        quiz.save_answer(attempt, position, _form_values(), utcnow())
+        db.session.commit()
+    except QuizError as error:
+        db.session.commit()
+        return jsonify(saved=False, message=str(error)), 409
+    return jsonify(saved=True)
+
+
+@bp.get("/attempts/<int:attempt_id>/review")
+@student_required
+def review(attempt_id: int):
+    attempt = own_attempt_or_404(attempt_id)
+    now = utcnow()
+    if quiz.finalise_if_expired(attempt, now):
+        db.session.commit()
+    if attempt.submitted:
+        return redirect(url_for("student.result", attempt_id=attempt.id))
+    answered = [grading.is_answered(i.question_version.type, i.question_version.content,
+                                    i.answer) for i in attempt.items]
+    return render_template("student/review.html", attempt=attempt, answered=answered,
+                           unanswered=answered.count(False), form=SubmitAttemptForm(),
+                           remaining=(attempt.deadline_at - now) if attempt.deadline_at else None)
+
+
+@bp.post("/attempts/<int:attempt_id>/submit")
+@student_required
+def submit(attempt_id: int):
+    attempt = own_attempt_or_404(attempt_id)
+    form = SubmitAttemptForm()
+    if not form.validate_on_submit():
+        flash("The page had expired. Please submit again.", "error")
+        return redirect(url_for("student.review", attempt_id=attempt.id))
+    unanswered = sum(not grading.is_answered(i.question_version.type,
+                                             i.question_version.content, i.answer)
+                     for i in attempt.items)
+    if unanswered and not attempt.submitted and not form.confirm_unanswered.data:
+        flash(f"You have {unanswered} unanswered question{'s' if unanswered > 1 else ''}. "
+              "Tick the box to confirm you want to submit anyway.", "error")
+        return redirect(url_for("student.review", attempt_id=attempt.id))
+    try:
+        quiz.submit_attempt(attempt, utcnow())
+        db.session.commit()
+        flash("Your quiz is submitted.", "success")
+    except QuizError as error:
+        db.session.commit()
+        flash(str(error), "info")
+    return redirect(url_for("student.result", attempt_id=attempt.id))
+
+
+@bp.get("/attempts/<int:attempt_id>")
+@student_required
+def result(attempt_id: int):
+    attempt = own_attempt_or_404(attempt_id)
+    now = utcnow()
+    if quiz.finalise_if_expired(attempt, now):
+        db.session.commit()
+    if not attempt.submitted:
+        return redirect(url_for("student.question", attempt_id=attempt.id,
+                                position=attempt.current_position))
+    return render_template("student/result.html", attempt=attempt,
+                           reveal=quiz.may_see_answers(attempt, now),
+                           results=quiz.item_results(attempt, now))
+
+
+@bp.get("/history")
+@student_required
+def history():
+    return render_template("student/history.html",
+                           attempts=quiz.student_history(current_user))

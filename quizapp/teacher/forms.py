@@ -1,0 +1,89 @@
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from quizapp.models import ShowAnswers
+from quizapp.services.classrooms import parse_roster
+
+MAX_ROSTER = 200
+
+SHOW_ANSWER_CHOICES = [
+    (ShowAnswers.AFTER_SUBMIT.value, "After the student submits"),
+    (ShowAnswers.AFTER_EACH.value, "After each question (the answer is then locked)"),
+    (ShowAnswers.AFTER_DUE.value, "After the due time"),
+    (ShowAnswers.NEVER.value, "Never (score only)"),
+]
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: CSRF protection and nothing else."""
+
+
+class ClassForm(FlaskForm):
+    name = StringField("Class name", validators=[DataRequired(), Length(max=120)],
+                       description="For example “Year 10 English, group B”.")
+    submit = SubmitField("Create class")
+
+
+class RosterForm(FlaskForm):
+    names = TextAreaField(
+        "Student names", validators=[DataRequired()],
+        description="One name a line. Each student gets a username and a one-time password.",
+        render_kw={"rows": 8})
+    submit = SubmitField("Create accounts")
+
+    def validate_names(self, field) -> None:
+        names = parse_roster(field.data or "")
+        if not names:
+            raise ValidationError("Paste at least one name, one name a line.")
+        if len(names) > MAX_ROSTER:
+            raise ValidationError(f"At most {MAX_ROSTER} names at a time, please.")
+        too_long = [n for n in names if len(n) > 120]
+        if too_long:
+            raise ValidationError(f"This name is too long: {too_long[0][:40]}…")
+
+
+class AssignmentForm(FlaskForm):
+    set_id = SelectField("Question set", coerce=int, validators=[InputRequired()])
+    opens_at = DateTimeLocalField("Opens", validators=[InputRequired(
+        message="Give the date and time the quiz opens.")], format="%Y-%m-%dT%H:%M")
+    due_at = DateTimeLocalField("Due (optional)", validators=[Optional()],
+                                format="%Y-%m-%dT%H:%M",
+                                description="After this time no answers are accepted.")
+    attempts_allowed = IntegerField("Attempts allowed", default=1, validators=[
+        InputRequired(), NumberRange(min=1, max=20, message="Between 1 and 20.")])
+    time_limit_minutes = IntegerField(
+        "Time limit in minutes (optional)", validators=[
+            Optional(), NumberRange(min=1, max=600, message="Between 1 and 600 minutes.")],
+        description="Counted from when the student starts; leave empty for no limit.")
+    shuffle_questions = BooleanField("Shuffle the order of questions")
+    shuffle_choices = BooleanField("Shuffle the order of choices")
+    show_answers = SelectField("Show the correct answers", choices=SHOW_ANSWER_CHOICES,
+                               default=ShowAnswers.AFTER_SUBMIT.value)
+    submit = SubmitField("Assign")
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if self.due_at.data and self.due_at.data <= self.opens_at.data:
+            self.due_at.errors.append("The due time must be after the opening time.")
+            return False
+        if self.show_answers.data == ShowAnswers.AFTER_DUE and not self.due_at.data:
+            self.show_answers.errors.append("Set a due time to show answers after it.")
+            return False
+        return True

@@ -1,0 +1,55 @@
+"""Template filters and globals."""
+
+from datetime import datetime, timedelta
+
+from flask import Flask
+
+from quizapp.timezone import to_local
+
+
+def format_time(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    local = to_local(moment)
+    return local.strftime("%a %d %b %Y, %H:%M").replace(" 0", " ", 1)
+
+
+def format_duration(ms: int | float | None) -> str:
+    if not ms:
+        return "–"
+    seconds = int(ms // 1000)
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {seconds:02d} s"
+    return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+def format_remaining(delta: timedelta) -> str:
+    return format_duration(max(0, delta.total_seconds() * 1000))
+
+
+def format_percent(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.0f}%"
+
+
+def score_band(value: float | None) -> str:
+    """A band name for colouring a score; the number is always shown beside it."""
+    if value is None:
+        return "none"
+    if value >= 80:
+        return "high"
+    if value >= 50:
+        return "mid"
+    return "low"
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        time=format_time, duration=format_duration, percent=format_percent, band=score_band,
+        remaining=format_remaining)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
