@@ -28,7 +28,7 @@ def role_required(role: str) -> Callable:
         @login_required
         def wrapped(*args, **kwargs):
             if current_user.must_change_password:
-                return redirect(url_for("auth.change_password", next=request.full_path))
+                return redirect(url_for("auth.change_password", next=request.full_path.rstrip("?")))
             if current_user.role != role:
                 abort(403)
             return view(*args, **kwargs)

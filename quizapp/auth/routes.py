@@ -1,8 +1,8 @@
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
 import sqlalchemy as sa
+from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 
 from quizapp.auth import bp
@@ -109,9 +109,10 @@ def change_password():
         elif form.password.data == form.current.data:
             form.password.errors.append("Choose a password different from the current one.")
         else:
-            current_user.set_password(form.password.data)
+            user = current_user._get_current_object()
+            user.set_password(form.password.data)
             db.session.commit()
-            login_user(current_user)  # the cookie carries the new session token
+            login_user(user)  # the cookie must carry the new session token
             flash("Your password has been changed.", "success")
-            return redirect(_safe_next(home_for(current_user)))
+            return redirect(_safe_next(home_for(user)))
     return render_template("auth/change_password.html", form=form)
