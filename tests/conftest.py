@@ -48,6 +48,8 @@ def app(tmp_path_factory):
         db.session.commit()
         assert report.problems == []
     yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture(autouse=True)

@@ -3,6 +3,7 @@ from wtforms import (
     BooleanField,
     DateTimeLocalField,
     IntegerField,
+    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
@@ -23,10 +24,10 @@ from quizapp.services.classrooms import parse_roster
 MAX_ROSTER = 200
 
 SHOW_ANSWER_CHOICES = [
-    (ShowAnswers.AFTER_SUBMIT.value, "After the student submits"),
-    (ShowAnswers.AFTER_EACH.value, "After each question (the answer is then locked)"),
-    (ShowAnswers.AFTER_DUE.value, "After the due time"),
-    (ShowAnswers.NEVER.value, "Never (score only)"),
+    SelectChoice(ShowAnswers.AFTER_SUBMIT.value, "After the student submits"),
+    SelectChoice(ShowAnswers.AFTER_EACH.value, "After each question (the answer is then locked)"),
+    SelectChoice(ShowAnswers.AFTER_DUE.value, "After the due time"),
+    SelectChoice(ShowAnswers.NEVER.value, "Never (score only)"),
 ]
 
 

@@ -3,6 +3,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from quizapp.extensions import db
 from quizapp.models import Assignment, Classroom, Enrollment, QuestionSet, User, utcnow
@@ -128,7 +129,7 @@ def assign(classroom_id: int):
     sets = db.session.scalars(sa.select(QuestionSet).where(QuestionSet.active)
                               .order_by(QuestionSet.title)).all()
     form = AssignmentForm()
-    form.set_id.choices = [(s.id, s.title) for s in sets]
+    form.set_id.choices = [SelectChoice(s.id, s.title) for s in sets]
     if not form.is_submitted():
         form.opens_at.data = to_local(utcnow()).replace(tzinfo=None, second=0, microsecond=0)
         form.due_at.data = form.opens_at.data + timedelta(days=7)

@@ -1,0 +1,173 @@
+import json
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from quizapp.extensions import db
+from quizapp.models import Attempt, Question, QuestionSet
+from quizapp.services.question_files import read_bank
+from tests.conftest import BANK
+from tests.quiz_helpers import form_answer, latest_attempt_id
+
+ARTICLE = """---
+title: "A test article"
+outlet: "The Test Gazette"
+published: "2020-01-02"
+---
+“We counted 42 ducks,” said Ana Ruiz, the park warden.
+
+[Caption] Ducks on the pond.
+"""
+
+QUESTION = {
+    "id": "t-001", "kind": "attribution", "type": "single",
+    "prompt": "Who counted the ducks?",
+    "choices": [{"id": "a", "text": "Ana Ruiz"}, {"id": "b", "text": "The mayor"}],
+    "answer": "a", "explanation": "The article names her.",
+    "evidence": [{"article": "test-article", "quote": "said Ana Ruiz, the park warden"}],
+}
+
+
+def write_bank(root: Path, questions: list[dict], slug: str = "test-set") -> Path:
+    import yaml
+
+    (root / "articles").mkdir(parents=True, exist_ok=True)
+    (root / "sets").mkdir(exist_ok=True)
+    (root / "articles" / "test-article.md").write_text(ARTICLE, encoding="utf-8")
+    data = {"slug": slug, "title": "Test set", "description": "For tests.",
+            "objective": "Students can test.", "minutes": 5, "questions": questions}
+    (root / "sets" / f"{slug}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True),
+                                                encoding="utf-8")
+    return root
+
+
+def problems_for(tmp_path, **changes) -> list[str]:
+    question = {**QUESTION, **changes}
+    bank = read_bank(write_bank(tmp_path, [question]))
+    return [str(p) for p in bank.problems]
+
+
+def test_the_real_bank_has_no_problems_and_every_quote_is_verbatim():
+    bank = read_bank(BANK)
+    assert bank.problems == []
+    bodies = {a.slug: a.body for a in bank.articles}
+    types = {}
+    for qset in bank.sets:
+        for q in qset.questions:
+            types[q.type] = types.get(q.type, 0) + 1
+            for evidence in q.content["evidence"]:
+                assert evidence["quote"] in bodies[evidence["article"]], q.key
+    assert min(types.get(t, 0) for t in ("single", "multiple", "matching", "true_false")) >= 5
+
+
+def test_a_valid_question_has_no_problems(tmp_path):
+    assert problems_for(tmp_path) == []
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"evidence": [{"article": "test-article", "quote": "said Ana Ruiz, park warden"}]},
+     "evidence quote not found verbatim in test-article"),
+    ({"evidence": [{"article": "nope", "quote": "x"}]}, "unknown article: 'nope'"),
+    ({"answer": "c"}, "answer 'c' is not among the choices"),
+    ({"type": "multiple", "answer": ["a", "z"]}, "answer 'z' is not among the choices"),
+    ({"type": "true_false", "answer": "yes"}, "must be true or false"),
+    ({"kind": "gossip"}, "kind must be one of"),
+    ({"explanation": ""}, "missing field: explanation"),
+    ({"type": "matching", "pairs": [{"left": "a", "right": "b"}]}, "at least two pairs"),
+])
+def test_problems_name_the_file_question_and_what_is_wrong(tmp_path, changes, message):
+    problems = problems_for(tmp_path, **changes)
+    assert any(p.startswith("test-set.yaml: question t-001: ") and message in p
+               for p in problems), problems
+
+
+def test_duplicate_ids_are_reported(tmp_path):
+    bank = read_bank(write_bank(tmp_path, [QUESTION, QUESTION]))
+    assert ["test-set.yaml: question t-001: duplicate id in this file"] == [
+        str(p) for p in bank.problems]
+
+
+def test_load_command_exits_non_zero_and_loads_nothing_from_a_broken_file(app, tmp_path):
+    write_bank(tmp_path, [QUESTION, {**QUESTION, "id": "t-002", "answer": "q"}], slug="broken")
+    result = app.test_cli_runner().invoke(args=["questions", "load", "--dir", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "broken.yaml: question t-002: answer 'q' is not among the choices" in result.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(QuestionSet).where(QuestionSet.slug == "broken")) \
+            is None
+        assert db.session.scalar(sa.select(Question).where(Question.key == "t-001")) is None
+
+
+def test_load_command_succeeds_on_the_real_bank(app):
+    result = app.test_cli_runner().invoke(args=["questions", "load"])
+    assert result.exit_code == 0, result.output
+    assert "Loaded 5 articles and 3 sets with 27 questions (0 new versions)" in result.output
+
+
+def test_list_and_export_json(app):
+    runner = app.test_cli_runner()
+    listed = json.loads(runner.invoke(args=["questions", "list", "--json"]).output)
+    assert {"slug": "starter-figures", "title": listed[0]["title"], "questions": 9} in listed
+    exported = json.loads(runner.invoke(
+        args=["questions", "export", "starter-who-said-what", "--format", "json"]).output)
+    question = exported["questions"][0]
+    assert set(question) >= {"id", "kind", "type", "prompt", "choices", "answer",
+                             "explanation", "evidence"}
+    matching = next(q for q in exported["questions"] if q["type"] == "matching")
+    assert all(set(pair) == {"left", "right"} for pair in matching["answer"])
+    missing = runner.invoke(args=["questions", "export", "no-such-set"])
+    assert missing.exit_code != 0 and "no question set" in missing.output
+
+
+def test_editing_a_question_keeps_the_version_students_answered(
+        app, tmp_path, browser, make_class, make_assignment):
+    bank = tmp_path / "bank"
+    shutil.copytree(BANK, bank)
+    klass = make_class()
+    assignment_id = make_assignment(klass["id"])
+    browser.login("sam")
+    browser.page("/home")
+    browser.post(f"/assignments/{assignment_id}/start")
+    attempt_id = latest_attempt_id(app, klass["students"]["sam"])
+    browser.post(f"/attempts/{attempt_id}/q/0", form_answer(app, attempt_id, 0))
+    with app.app_context():
+        asked = db.session.get(Attempt, attempt_id).items[0].question_version
+        old_prompt, key, old_id = asked.content["prompt"], asked.question.key, asked.id
+
+    path = bank / "sets" / "starter-who-said-what.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(old_prompt, old_prompt + " (edited)", 1)
+                    if old_prompt in text else text, encoding="utf-8")
+    runner = app.test_cli_runner()
+    try:
+        result = runner.invoke(args=["questions", "load", "--dir", str(bank)])
+        assert "(1 new versions)" in result.output, result.output
+        with app.app_context():
+            question = db.session.scalar(sa.select(Question).where(Question.key == key))
+            assert question.current_version_id != old_id
+            assert question.current_version.content["prompt"].endswith("(edited)")
+            attempt = db.session.get(Attempt, attempt_id)
+            assert attempt.items[0].question_version_id == old_id
+            assert attempt.items[0].question_version.content["prompt"] == old_prompt
+        html = browser.page(f"/attempts/{attempt_id}/q/0")
+        assert "(edited)" not in html
+    finally:
+        runner.invoke(args=["questions", "load"])
+
+
+def test_article_front_matter_is_checked(tmp_path):
+    write_bank(tmp_path, [QUESTION])
+    (tmp_path / "articles" / "bad.md").write_text("no front matter", encoding="utf-8")
+    (tmp_path / "articles" / "odd.md").write_text(textwrap.dedent("""\
+        ---
+        title: "Odd"
+        colour: blue
+        ---
+        Body.
+        """), encoding="utf-8")
+    problems = [str(p) for p in read_bank(tmp_path).problems]
+    assert "bad.md: missing front matter between '---' lines" in problems
+    assert "odd.md: unknown fields: colour" in problems

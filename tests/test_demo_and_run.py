@@ -1,0 +1,83 @@
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from quizapp.extensions import db
+from quizapp.models import Attempt, Classroom, User
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_demo_seed_creates_a_varied_class_once(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo", "seed", "--password", "demo pass 1"])
+    assert first.exit_code == 0, first.output
+    assert "demo.student25" in first.output and "demo pass 1" in first.output
+    second = runner.invoke(args=["demo", "seed", "--password", "demo pass 2"])
+    assert "already there" in second.output
+    with app.app_context():
+        students = db.session.scalars(sa.select(User).where(
+            User.username.like("demo.student%"))).all()
+        assert len(students) == 25
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Classroom)) == 1
+        attempts = db.session.scalars(sa.select(Attempt)).all()
+        submitted = [a for a in attempts if a.submitted_at]
+        assert len(submitted) >= 20 and any(a.submitted_at is None for a in attempts)
+        assert len({a.percent for a in submitted}) >= 5  # varied scores
+        assert students[0].check_password("demo pass 2")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def run_app(env: dict, port: int) -> tuple[subprocess.Popen, str]:
+    process = subprocess.Popen(
+        [sys.executable, "run.py", "--port", str(port), "--demo", "--demo-password",
+         "demo pass"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True)
+    lines = []
+    deadline = time.monotonic() + 60
+    for line in process.stdout:
+        lines.append(line)
+        if line.startswith("Serving on") or time.monotonic() > deadline:
+            break
+    for _ in range(50):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/login") as response:
+                assert response.status == 200
+                assert "Log in" in response.read().decode()
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        process.kill()
+        process.communicate()
+        raise AssertionError("".join(lines))
+    return process, "".join(lines)
+
+
+def test_run_py_migrates_loads_the_bank_seeds_and_serves(tmp_path):
+    database = f"sqlite:///{tmp_path / 'run.sqlite3'}"
+    env = {**os.environ, "DATABASE_URL": database, "SECRET_KEY": "run-test"}
+    for attempt in range(2):  # the second run finds everything in place
+        process, output = run_app(env, free_port())
+        process.terminate()
+        process.communicate(timeout=20)  # waits, and closes the pipe
+        assert "Question bank: 3 sets, 27 questions, 5 articles." in output
+        assert "demo.teacher" in output and "demo pass" in output
+        if attempt:
+            assert "already there" in output
+    engine = sa.create_engine(database)
+    with engine.connect() as connection:
+        count = connection.scalar(sa.text("select count(*) from users"))
+    engine.dispose()
+    assert count == 26
