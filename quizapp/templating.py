@@ -11,7 +11,7 @@ def format_time(moment: datetime | None) -> str:
     if moment is None:
         return ""
     local = to_local(moment)
-    return local.strftime("%a %d %b %Y, %H:%M").replace(" 0", " ", 1)
+    return f"{local:%a} {local.day} {local:%b %Y, %H:%M}"
 
 
 def format_duration(ms: int | float | None) -> str:
@@ -36,6 +36,11 @@ def format_percent(value: float | None) -> str:
     return f"{value:.0f}%"
 
 
+def format_points(value: float | None) -> str:
+    """Points with at most two decimals: 4.07, 1, 0.5."""
+    return "0" if not value else f"{value:.2f}".rstrip("0").rstrip(".")
+
+
 def score_band(value: float | None) -> str:
     """A band name for colouring a score; the number is always shown beside it."""
     if value is None:
@@ -49,7 +54,7 @@ def score_band(value: float | None) -> str:
 
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
-        time=format_time, duration=format_duration, percent=format_percent, band=score_band,
+        time=format_time, duration=format_duration, points=format_points, percent=format_percent, band=score_band,
         remaining=format_remaining)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

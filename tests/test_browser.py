@@ -1,0 +1,160 @@
+"""The main flows in a real browser: headless Chromium driven by Playwright.
+
+Set SCREENSHOTS_DIR to keep screenshots of the main pages at phone and desktop widths.
+"""
+
+import os
+import re
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"),
+                       reason="Chromium is not installed (CI installs it)"),
+]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture(scope="module")
+def server(app):
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+    thread.join()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def shoot():
+    folder = os.environ.get("SCREENSHOTS_DIR")
+
+    def take(page, name: str) -> None:
+        if folder:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+    return take
+
+
+def new_page(chromium, viewport=DESKTOP):
+    context = chromium.new_context(viewport=viewport)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    return page
+
+
+def log_in(page, base: str, username: str, password: str) -> None:
+    page.goto(f"{base}/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
+def answer_current_question(page) -> None:
+    """Give some answer the way a student would: click a choice or pick from the lists."""
+    choices = page.locator("label.choice")
+    if choices.count():
+        choices.first.click()
+        return
+    for select in page.locator(".match-row select").all():
+        select.select_option(index=1)
+
+
+def test_teacher_and_student_main_flow(server, chromium, shoot):
+    expect = playwright_api.expect
+    teacher = new_page(chromium)
+    teacher.goto(server)
+    shoot(teacher, "desktop-01-start")
+    teacher.get_by_role("button", name="I am a teacher").click()
+    teacher.get_by_label("Your name").fill("Ms Rivera")
+    teacher.get_by_label("Username").fill("rivera")
+    teacher.get_by_label("New password", exact=True).fill("a long secret")
+    teacher.get_by_label("Type the new password again").fill("a long secret")
+    teacher.get_by_role("button", name="Create account").click()
+    expect(teacher.get_by_role("heading", name="My classes")).to_be_visible()
+
+    teacher.get_by_label("Class name").fill("Year 10 English")
+    teacher.get_by_role("button", name="Create class").click()
+    code = teacher.locator(".join-code.big").inner_text().strip()
+    assert re.fullmatch(r"[A-Z0-9]{6}", code)
+    teacher.get_by_role("button", name="Assign a question set").click()
+    teacher.get_by_label("Question set").select_option(label="Who said what: a first look")
+    teacher.get_by_role("button", name="Assign").click()
+    expect(teacher.get_by_text("is assigned to Year 10 English")).to_be_visible()
+
+    student = new_page(chromium, PHONE)
+    student.goto(f"{server}/join")
+    student.get_by_label("Class code").fill(code.lower())
+    student.get_by_label("Your name").fill("Ana Diaz")
+    student.get_by_label("Username").fill("ana")
+    student.get_by_label("New password", exact=True).fill("my secret pw")
+    student.get_by_label("Type the new password again").fill("my secret pw")
+    student.get_by_role("button", name="Join the class").click()
+    expect(student.get_by_text("You have joined Year 10 English")).to_be_visible()
+    shoot(student, "phone-02-student-home")
+    student.get_by_role("button", name="Start").click()
+
+    total = int(re.search(r"of (\d+)", student.locator(".quiz-count").inner_text()).group(1))
+    answer_current_question(student)
+    expect(student.get_by_text("Answer saved.")).to_be_visible()  # saved by the page script
+    shoot(student, "phone-03-question")
+    student.get_by_role("button", name="Save and next").click()
+    answer_current_question(student)
+    student.get_by_role("button", name="Save and next").click()
+    expect(student.locator(".quiz-count")).to_have_text(f"Question 3 of {total}")
+    student.context.close()  # the tab is closed midway
+
+    student = new_page(chromium)
+    log_in(student, server, "ana", "my secret pw")
+    expect(student.get_by_text("In progress").first).to_be_visible()
+    student.get_by_role("button", name="Resume").click()
+    expect(student.locator(".quiz-count")).to_have_text(f"Question 3 of {total}")
+    shoot(student, "desktop-03-question")
+    for _ in range(3, total):
+        answer_current_question(student)
+        student.get_by_role("button", name="Save and next").click()
+    # The last question is left unanswered: submitting asks for confirmation.
+    student.get_by_role("button", name="Save and review").click()
+    expect(student.get_by_text("You have 1 unanswered question")).to_be_visible()
+    student.get_by_role("button", name="Submit quiz").click()
+    expect(student.get_by_text("Tick the box to confirm")).to_be_visible()
+    student.get_by_label("Yes, submit with unanswered questions").check()
+    student.get_by_role("button", name="Submit quiz").click()
+    expect(student.get_by_text("Your quiz is submitted.")).to_be_visible()
+    percent = student.locator(".big-score").inner_text().strip()
+    shoot(student, "desktop-04-result")
+
+    student.get_by_role("link", name="Read it in the article").first.click()
+    mark = student.locator("mark#evidence")
+    expect(mark).to_be_visible()
+    expect(mark).to_be_in_viewport()
+    shoot(student, "desktop-05-article")
+
+    teacher.goto(f"{server}/teach/")
+    teacher.get_by_role("link", name="Year 10 English").click()
+    expect(teacher.locator("table.scores")).to_contain_text("Ana Diaz")
+    expect(teacher.locator("table.scores")).to_contain_text(percent)
+    shoot(teacher, "desktop-06-class")
+    teacher.set_viewport_size(PHONE)
+    shoot(teacher, "phone-06-class")
