@@ -17,13 +17,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default="127.0.0.1", help="address to serve on")
     parser.add_argument("--port", type=int, default=5000, help="port to serve on")
-    parser.add_argument("--demo", action="store_true",
-                        help="also create a demo teacher and class with attempts")
-    parser.add_argument("--demo-password",
-                        help="password for the demo accounts (default: a random one)")
+    parser.add_argument(
+        "--demo", action="store_true", help="also create a demo teacher and class with attempts"
+    )
+    parser.add_argument(
+        "--demo-password", help="password for the demo accounts (default: a random one)"
+    )
     parser.add_argument("--threads", type=int, default=8, help="worker threads")
-    parser.add_argument("--debug", action="store_true",
-                        help="Flask's development server with reloading (never for real use)")
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="Flask's development server with reloading (never for real use)",
+    )
     args = parser.parse_args()
 
     app = create_app()
@@ -33,8 +38,10 @@ def main() -> int:
         db.session.commit()
         for problem in report.problems:
             print(f"question bank: {problem}", file=sys.stderr)
-        print(f"Question bank: {report.sets} sets, {report.questions} questions, "
-              f"{report.articles} articles.")
+        print(
+            f"Question bank: {report.sets} sets, {report.questions} questions, "
+            f"{report.articles} articles."
+        )
         if args.demo:
             print(seed_demo(args.demo_password).summary())
             db.session.commit()

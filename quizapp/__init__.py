@@ -39,7 +39,8 @@ def _finish_config(app: Flask) -> None:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config_module.instance_secret_key(app.instance_path)
     url = app.config.get("SQLALCHEMY_DATABASE_URI") or (
-        "sqlite:///" + str(Path(app.instance_path) / "quizapp.sqlite3"))
+        "sqlite:///" + str(Path(app.instance_path) / "quizapp.sqlite3")
+    )
     app.config["SQLALCHEMY_DATABASE_URI"] = config_module.normalise_database_url(url)
     if url.startswith("sqlite"):
         options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])

@@ -41,19 +41,26 @@ def bank_dir() -> Path:
 
 
 @questions_cli.command("load")
-@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path),
-              help="The question bank folder (default: questions/).")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The question bank folder (default: questions/).",
+)
 def load(directory: Path | None) -> None:
     """Validate every file and load the valid ones; exits 1 if any file has a problem."""
     report = load_bank(directory or bank_dir())
     db.session.commit()
     for problem in report.problems:
         click.echo(f"error: {problem}", err=True)
-    click.echo(f"Loaded {report.articles} articles and {report.sets} sets with "
-               f"{report.questions} questions ({report.new_versions} new versions).")
+    click.echo(
+        f"Loaded {report.articles} articles and {report.sets} sets with "
+        f"{report.questions} questions ({report.new_versions} new versions)."
+    )
     if report.problems:
-        click.echo(f"{len(report.problems)} problem(s): files with problems were not loaded.",
-                   err=True)
+        click.echo(
+            f"{len(report.problems)} problem(s): files with problems were not loaded.", err=True
+        )
         sys.exit(1)
 
 
@@ -63,12 +70,21 @@ def list_sets(as_json: bool) -> None:
     """List the loaded question sets."""
     rows = db.session.execute(
         sa.select(QuestionSet.slug, QuestionSet.title, sa.func.count(Question.id))
-        .outerjoin(Question, sa.and_(Question.set_id == QuestionSet.id,
-                                     Question.position.is_not(None)))
-        .where(QuestionSet.active).group_by(QuestionSet.id).order_by(QuestionSet.slug)).all()
+        .outerjoin(
+            Question, sa.and_(Question.set_id == QuestionSet.id, Question.position.is_not(None))
+        )
+        .where(QuestionSet.active)
+        .group_by(QuestionSet.id)
+        .order_by(QuestionSet.slug)
+    ).all()
     if as_json:
-        click.echo(json.dumps([{"slug": s, "title": t, "questions": n} for s, t, n in rows],
-                              ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                [{"slug": s, "title": t, "questions": n} for s, t, n in rows],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     for slug, title, count in rows:
         click.echo(f"{slug}\t{count} questions\t{title}")
@@ -96,15 +112,26 @@ def export_set(qset: QuestionSet) -> dict:
             texts = {c["id"]: c["text"] for c in content["choices"]}
             answer = [{"left": items[k], "right": texts[v]} for k, v in answer.items()]
         entry = {
-            "id": question.key, "kind": version.kind, "type": version.type,
-            "prompt": content["prompt"], "choices": content["choices"], "answer": answer,
-            "explanation": content["explanation"], "evidence": content["evidence"],
+            "id": question.key,
+            "kind": version.kind,
+            "type": version.type,
+            "prompt": content["prompt"],
+            "choices": content["choices"],
+            "answer": answer,
+            "explanation": content["explanation"],
+            "evidence": content["evidence"],
         }
         if version.type == "matching":
             entry["items"] = content["items"]
         questions.append(entry)
-    return {"slug": qset.slug, "title": qset.title, "description": qset.description,
-            "objective": qset.objective, "minutes": qset.minutes, "questions": questions}
+    return {
+        "slug": qset.slug,
+        "title": qset.title,
+        "description": qset.description,
+        "objective": qset.objective,
+        "minutes": qset.minutes,
+        "questions": questions,
+    }
 
 
 @demo_cli.command("seed")

@@ -3,11 +3,12 @@
 import os
 import secrets
 from pathlib import Path
+from typing import ClassVar
 
 
 class Config:
     SQLALCHEMY_DATABASE_URI: str | None = None  # resolved in database_url()
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
     # Students must be able to sign up without a teacher's help; teachers only where allowed.
     TEACHER_SIGNUP = True
     WTF_CSRF_TIME_LIMIT = 6 * 60 * 60  # longer than the longest quiz

@@ -7,27 +7,34 @@ from quizapp.extensions import db
 
 MESSAGES = {
     400: ("Something in that request was not right", "Please go back and try again."),
-    403: ("That page is not for your account", "You are logged in, but this page belongs to "
-          "someone else's account or role."),
+    403: (
+        "That page is not for your account",
+        "You are logged in, but this page belongs to someone else's account or role.",
+    ),
     404: ("Page not found", "The page does not exist, or it is not yours to see."),
     405: ("That action is not allowed here", "Please use the buttons and links on the page."),
     413: ("That is too large", "Please send something smaller."),
-    500: ("Something went wrong on our side", "Your saved answers are safe. Please try again "
-          "in a moment."),
+    500: (
+        "Something went wrong on our side",
+        "Your saved answers are safe. Please try again in a moment.",
+    ),
 }
 
 
 def register(app: Flask) -> None:
     def render(code: int, title: str | None = None, detail: str | None = None):
         default_title, default_detail = MESSAGES.get(code, MESSAGES[400])
-        return render_template("error.html", code=code, title=title or default_title,
-                               detail=detail or default_detail), code
+        return render_template(
+            "error.html", code=code, title=title or default_title, detail=detail or default_detail
+        ), code
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error):
-        return render(400, "The form had expired",
-                      "For your safety, forms expire. Please go back, reload the page and "
-                      "send it again.")
+        return render(
+            400,
+            "The form had expired",
+            "For your safety, forms expire. Please go back, reload the page and send it again.",
+        )
 
     for code in (400, 403, 404, 405, 413):
         app.register_error_handler(code, lambda error, code=code: render(code))

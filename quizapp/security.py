@@ -43,8 +43,11 @@ student_required = role_required("student")
 
 
 def own_classroom_or_404(classroom_id: int) -> Classroom:
-    classroom = db.session.scalar(sa.select(Classroom).where(
-        Classroom.id == classroom_id, Classroom.teacher_id == current_user.id))
+    classroom = db.session.scalar(
+        sa.select(Classroom).where(
+            Classroom.id == classroom_id, Classroom.teacher_id == current_user.id
+        )
+    )
     if classroom is None:
         abort(404)
     return classroom
@@ -52,8 +55,10 @@ def own_classroom_or_404(classroom_id: int) -> Classroom:
 
 def own_assignment_or_404(assignment_id: int) -> Assignment:
     assignment = db.session.scalar(
-        sa.select(Assignment).join(Classroom).where(
-            Assignment.id == assignment_id, Classroom.teacher_id == current_user.id))
+        sa.select(Assignment)
+        .join(Classroom)
+        .where(Assignment.id == assignment_id, Classroom.teacher_id == current_user.id)
+    )
     if assignment is None:
         abort(404)
     return assignment
@@ -61,8 +66,9 @@ def own_assignment_or_404(assignment_id: int) -> Assignment:
 
 def own_attempt_or_404(attempt_id: int) -> Attempt:
     """A student's own attempt; another student's id is simply not found."""
-    attempt = db.session.scalar(sa.select(Attempt).where(
-        Attempt.id == attempt_id, Attempt.student_id == current_user.id))
+    attempt = db.session.scalar(
+        sa.select(Attempt).where(Attempt.id == attempt_id, Attempt.student_id == current_user.id)
+    )
     if attempt is None:
         abort(404)
     return attempt
@@ -70,8 +76,11 @@ def own_attempt_or_404(attempt_id: int) -> Attempt:
 
 def taught_attempt_or_404(attempt_id: int) -> Attempt:
     attempt = db.session.scalar(
-        sa.select(Attempt).join(Assignment).join(Classroom).where(
-            Attempt.id == attempt_id, Classroom.teacher_id == current_user.id))
+        sa.select(Attempt)
+        .join(Assignment)
+        .join(Classroom)
+        .where(Attempt.id == attempt_id, Classroom.teacher_id == current_user.id)
+    )
     if attempt is None:
         abort(404)
     return attempt

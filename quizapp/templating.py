@@ -54,7 +54,12 @@ def score_band(value: float | None) -> str:
 
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
-        time=format_time, duration=format_duration, points=format_points, percent=format_percent, band=score_band,
-        remaining=format_remaining)
+        time=format_time,
+        duration=format_duration,
+        points=format_points,
+        percent=format_percent,
+        band=score_band,
+        remaining=format_remaining,
+    )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -35,13 +35,15 @@ USER_TABLES = (AttemptItem, Attempt, Assignment, Enrollment, Classroom, User)
 def app(tmp_path_factory):
     instance = tmp_path_factory.mktemp("instance")
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'test.sqlite3'}"
-    app = create_app({
-        "TESTING": True,
-        "SECRET_KEY": "test-secret-key",
-        "SQLALCHEMY_DATABASE_URI": url,
-        "QUESTIONS_DIR": str(BANK),
-        "SERVER_NAME": None,
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "QUESTIONS_DIR": str(BANK),
+            "SERVER_NAME": None,
+        }
+    )
     with app.app_context():
         upgrade()
         report = load_bank(BANK)
@@ -86,7 +88,8 @@ def ctx(app):
 
 def csrf_from(html: str) -> str:
     match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
-        r'name="csrf_token" value="([^"]+)"', html)
+        r'name="csrf_token" value="([^"]+)"', html
+    )
     assert match, "no CSRF token in the page"
     return match.group(1)
 
@@ -109,8 +112,15 @@ class Browser:
         assert response.status_code == 200, response.status_code
         return response.get_data(as_text=True)
 
-    def post(self, url: str, data: dict | None = None, *, form_page: str | None = None,
-             follow: bool = True, **kwargs):
+    def post(
+        self,
+        url: str,
+        data: dict | None = None,
+        *,
+        form_page: str | None = None,
+        follow: bool = True,
+        **kwargs,
+    ):
         """Post like the form on form_page (default: the last page seen) would."""
         html = self.client.get(form_page).get_data(as_text=True) if form_page else self.last_html
         payload = {"csrf_token": csrf_from(html), **(data or {})}
@@ -163,8 +173,9 @@ def make_user(app):
 def make_class(app):
     """A teacher's class with students; returns ids and the join code."""
 
-    def make(teacher: str = "teacher", students: tuple[str, ...] = ("sam",),
-             name: str = "Year 10") -> dict:
+    def make(
+        teacher: str = "teacher", students: tuple[str, ...] = ("sam",), name: str = "Year 10"
+    ) -> dict:
         with app.app_context():
             teacher_user = db.session.scalar(sa.select(User).where(User.username == teacher))
             if teacher_user is None:
@@ -178,8 +189,12 @@ def make_class(app):
                 enrol(student, classroom)
                 ids[username] = student.id
             db.session.commit()
-            return {"id": classroom.id, "code": classroom.join_code,
-                    "teacher_id": teacher_user.id, "students": ids}
+            return {
+                "id": classroom.id,
+                "code": classroom.join_code,
+                "teacher_id": teacher_user.id,
+                "students": ids,
+            }
 
     return make
 
@@ -193,8 +208,12 @@ def make_assignment(app):
 
         with app.app_context():
             qset = db.session.scalar(sa.select(QuestionSet).where(QuestionSet.slug == slug))
-            values = {"opens_at": utcnow() - timedelta(hours=1), "due_at": None,
-                      "attempts_allowed": 1, **settings}
+            values = {
+                "opens_at": utcnow() - timedelta(hours=1),
+                "due_at": None,
+                "attempts_allowed": 1,
+                **settings,
+            }
             assignment = Assignment(classroom_id=classroom_id, set_id=qset.id, **values)
             db.session.add(assignment)
             db.session.commit()

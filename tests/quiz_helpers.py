@@ -11,15 +11,19 @@ from quizapp.services.attempts import choice_token
 
 def latest_attempt_id(app, student_id: int) -> int:
     with app.app_context():
-        return db.session.scalar(sa.select(sa.func.max(Attempt.id)).where(
-            Attempt.student_id == student_id))
+        return db.session.scalar(
+            sa.select(sa.func.max(Attempt.id)).where(Attempt.student_id == student_id)
+        )
 
 
 def form_answer(app, attempt_id: int, position: int, correct: bool = True) -> dict:
     """The form fields a student posts to answer one question right (or wrong)."""
     with app.app_context():
-        item = db.session.scalar(sa.select(AttemptItem).where(
-            AttemptItem.attempt_id == attempt_id, AttemptItem.position == position))
+        item = db.session.scalar(
+            sa.select(AttemptItem).where(
+                AttemptItem.attempt_id == attempt_id, AttemptItem.position == position
+            )
+        )
         content, qtype = item.question_version.content, item.question_version.type
         ids = [c["id"] for c in content["choices"]]
         right = content["answer"]
@@ -33,15 +37,19 @@ def form_answer(app, attempt_id: int, position: int, correct: bool = True) -> di
         if qtype == "multiple":
             chosen = right if correct else [c for c in ids if c not in right][:1]
             return {"choices": [token(c) for c in chosen]}
-        pairs = right if correct else {k: ids[(ids.index(v) + 1) % len(ids)]
-                                       for k, v in right.items()}
+        pairs = (
+            right if correct else {k: ids[(ids.index(v) + 1) % len(ids)] for k, v in right.items()}
+        )
         return {f"match-{k}": token(v) for k, v in pairs.items()}
 
 
 def question_count(app, attempt_id: int) -> int:
     with app.app_context():
-        return db.session.scalar(sa.select(sa.func.count()).select_from(AttemptItem).where(
-            AttemptItem.attempt_id == attempt_id))
+        return db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(AttemptItem)
+            .where(AttemptItem.attempt_id == attempt_id)
+        )
 
 
 def tokens_on_page(html: str) -> list[str]:

@@ -25,12 +25,14 @@ def test_evidence_link_highlights_the_exact_sentence(app, browser, make_user):
         article = db.session.scalar(sa.select(Article).where(Article.based_on != ""))
     quote = article.paragraphs[2][5:60]
     html = browser.get(f"/articles/{article.slug}", query_string={"q": quote}).get_data(
-        as_text=True)
+        as_text=True
+    )
     marked = html.split('<mark id="evidence">')[1].split("</mark>")[0]
     assert marked.replace("&#39;", "'").replace("&#34;", '"') == quote
     assert "re-reports" in html
     html = browser.get(f"/articles/{article.slug}", query_string={"q": "not in it"}).get_data(
-        as_text=True)
+        as_text=True
+    )
     assert "could not be found" in html and "<mark" not in html
 
 
@@ -52,8 +54,11 @@ def test_article_text_is_escaped(app, browser, make_user):
     make_user("sam")
     browser.login("sam")
     with app.app_context():
-        db.session.add(Article(slug="xss", title="<script>alert(1)</script>",
-                               body="<img src=x onerror=alert(1)>"))
+        db.session.add(
+            Article(
+                slug="xss", title="<script>alert(1)</script>", body="<img src=x onerror=alert(1)>"
+            )
+        )
         db.session.commit()
     try:
         html = browser.page("/articles/xss")

@@ -15,8 +15,15 @@ def user_named(app, username):
 
 def test_teacher_signs_up_and_lands_on_dashboard(app, browser):
     browser.get("/signup")
-    response = browser.post("/signup", {"display_name": "Ms Rivera", "username": "Rivera",
-                                        "password": "a long secret", "confirm": "a long secret"})
+    response = browser.post(
+        "/signup",
+        {
+            "display_name": "Ms Rivera",
+            "username": "Rivera",
+            "password": "a long secret",
+            "confirm": "a long secret",
+        },
+    )
     html = response.get_data(as_text=True)
     assert "My classes" in html and "Ms Rivera" in html
     user = user_named(app, "rivera")
@@ -28,8 +35,10 @@ def test_teacher_signs_up_and_lands_on_dashboard(app, browser):
 def test_signup_errors_are_shown_next_to_fields_and_create_nothing(app, browser, make_user):
     make_user("taken", Role.TEACHER)
     browser.get("/signup")
-    response = browser.post("/signup", {"display_name": "X", "username": "taken",
-                                        "password": "short", "confirm": "other"})
+    response = browser.post(
+        "/signup",
+        {"display_name": "X", "username": "taken", "password": "short", "confirm": "other"},
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "That username is taken" in html
@@ -66,23 +75,41 @@ def test_student_joins_with_class_code(app, browser, make_class):
     klass = make_class(students=())
     browser.get(f"/join?code={klass['code'].lower()}")
     assert klass["code"].lower() in browser.last_html
-    html = browser.post("/join", {
-        "join_code": klass["code"].lower(), "display_name": "Ana Diaz", "username": "ana",
-        "password": "my secret pw", "confirm": "my secret pw"}).get_data(as_text=True)
+    html = browser.post(
+        "/join",
+        {
+            "join_code": klass["code"].lower(),
+            "display_name": "Ana Diaz",
+            "username": "ana",
+            "password": "my secret pw",
+            "confirm": "my secret pw",
+        },
+    ).get_data(as_text=True)
     assert "You have joined Year 10" in html and "My quizzes" in html
     with app.app_context():
         student = db.session.scalar(sa.select(User).where(User.username == "ana"))
         assert student.role == Role.STUDENT
-        assert db.session.scalar(sa.select(Enrollment).where(
-            Enrollment.student_id == student.id)).classroom_id == klass["id"]
+        assert (
+            db.session.scalar(
+                sa.select(Enrollment).where(Enrollment.student_id == student.id)
+            ).classroom_id
+            == klass["id"]
+        )
 
 
 def test_wrong_join_code_is_refused_with_a_message(app, browser, make_class):
     make_class(students=())
     browser.get("/join")
-    html = browser.post("/join", {"join_code": "ZZZZZZ", "display_name": "Ana",
-                                  "username": "ana", "password": "my secret pw",
-                                  "confirm": "my secret pw"}).get_data(as_text=True)
+    html = browser.post(
+        "/join",
+        {
+            "join_code": "ZZZZZZ",
+            "display_name": "Ana",
+            "username": "ana",
+            "password": "my secret pw",
+            "confirm": "my secret pw",
+        },
+    ).get_data(as_text=True)
     assert "No class has that code" in html
     assert user_named(app, "ana") is None
 
@@ -101,16 +128,21 @@ def test_logged_in_student_joins_a_second_class(app, browser, make_class):
 
 
 def test_roster_accounts_get_one_time_passwords_changed_at_first_login(
-        app, browser, new_browser, make_class):
+    app, browser, new_browser, make_class
+):
     klass = make_class(students=())
     browser.login("teacher")
     browser.get(f"/teach/classes/{klass['id']}")
-    html = browser.post(f"/teach/classes/{klass['id']}/roster",
-                        {"names": "Zoë O'Brien\n\n  Li   Wei \nZoë O'Brien\n"}).get_data(
-                            as_text=True)
+    html = browser.post(
+        f"/teach/classes/{klass['id']}/roster",
+        {"names": "Zoë O'Brien\n\n  Li   Wei \nZoë O'Brien\n"},
+    ).get_data(as_text=True)
     assert "shown only once" in html
-    accounts = re.findall(r"<dt>Username</dt><dd><code>([^<]+)</code></dd>\s*"
-                          r"<dt>One-time password</dt><dd><code>([^<]+)</code>", html)
+    accounts = re.findall(
+        r"<dt>Username</dt><dd><code>([^<]+)</code></dd>\s*"
+        r"<dt>One-time password</dt><dd><code>([^<]+)</code>",
+        html,
+    )
     assert [u for u, _ in accounts] == ["zoe.obrien", "li.wei", "zoe.obrien2"]
     username, password = accounts[0]
     assert password not in user_named(app, username).password_hash
@@ -120,8 +152,10 @@ def test_roster_accounts_get_one_time_passwords_changed_at_first_login(
     assert "Choose your own password" in html
     # Until the password is changed, quiz pages send the student back to change it.
     assert "/account/password" in student.get("/home").headers["Location"]
-    html = student.post("/account/password", {"current": password, "password": "my own pass",
-                                              "confirm": "my own pass"}).get_data(as_text=True)
+    html = student.post(
+        "/account/password",
+        {"current": password, "password": "my own pass", "confirm": "my own pass"},
+    ).get_data(as_text=True)
     assert "Your password has been changed" in html and "My quizzes" in html
     assert not user_named(app, username).must_change_password
 
@@ -130,8 +164,9 @@ def test_teacher_resets_a_students_password(app, browser, new_browser, make_clas
     klass = make_class(students=("sam",))
     browser.login("teacher")
     browser.get(f"/teach/classes/{klass['id']}")
-    html = browser.post(f"/teach/classes/{klass['id']}/students/{klass['students']['sam']}"
-                        "/reset-password").get_data(as_text=True)
+    html = browser.post(
+        f"/teach/classes/{klass['id']}/students/{klass['students']['sam']}/reset-password"
+    ).get_data(as_text=True)
     password = re.search(r"One-time password</dt><dd><code>([^<]+)<", html).group(1)
     student = new_browser()
     assert "do not match" in student.login("sam", PASSWORD).get_data(as_text=True)
@@ -142,8 +177,10 @@ def test_change_password_checks_the_current_one(browser, make_user):
     make_user("sam")
     browser.login("sam")
     browser.get("/account/password")
-    html = browser.post("/account/password", {"current": "wrong", "password": "new password",
-                                              "confirm": "new password"}).get_data(as_text=True)
+    html = browser.post(
+        "/account/password",
+        {"current": "wrong", "password": "new password", "confirm": "new password"},
+    ).get_data(as_text=True)
     assert "That is not your current password." in html
 
 
@@ -161,13 +198,15 @@ def test_logout_makes_a_copied_session_cookie_useless(app, browser, make_user):
 def test_next_parameter_cannot_redirect_off_site(browser, make_user):
     make_user("sam")
     browser.get("/login?next=https://evil.example/")
-    response = browser.post("/login?next=https://evil.example/",
-                            {"username": "sam", "password": PASSWORD}, follow=False)
+    response = browser.post(
+        "/login?next=https://evil.example/", {"username": "sam", "password": PASSWORD}, follow=False
+    )
     assert response.headers["Location"] == "/home"
 
 
-@pytest.mark.parametrize("path", ["/home", "/history", "/teach/", "/articles/",
-                                  "/account/password"])
+@pytest.mark.parametrize(
+    "path", ["/home", "/history", "/teach/", "/articles/", "/account/password"]
+)
 def test_pages_need_login(client, path):
     response = client.get(path)
     assert response.status_code == 302
@@ -175,7 +214,8 @@ def test_pages_need_login(client, path):
 
 
 def test_students_cannot_open_teacher_pages_and_teachers_not_student_pages(
-        browser, new_browser, make_class):
+    browser, new_browser, make_class
+):
     make_class()
     browser.login("sam")
     assert browser.get("/teach/").status_code == 403
@@ -186,10 +226,30 @@ def test_students_cannot_open_teacher_pages_and_teachers_not_student_pages(
 
 def test_cli_creates_a_teacher(app):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["users", "create-teacher", "--username", "Head",
-                                 "--name", "Mr Head", "--password", "long enough"])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create-teacher",
+            "--username",
+            "Head",
+            "--name",
+            "Mr Head",
+            "--password",
+            "long enough",
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert user_named(app, "head").is_teacher
-    again = runner.invoke(args=["users", "create-teacher", "--username", "head",
-                                "--name", "X", "--password", "long enough"])
+    again = runner.invoke(
+        args=[
+            "users",
+            "create-teacher",
+            "--username",
+            "head",
+            "--name",
+            "X",
+            "--password",
+            "long enough",
+        ]
+    )
     assert again.exit_code != 0 and "taken" in again.output

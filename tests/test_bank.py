@@ -23,10 +23,13 @@ published: "2020-01-02"
 """
 
 QUESTION = {
-    "id": "t-001", "kind": "attribution", "type": "single",
+    "id": "t-001",
+    "kind": "attribution",
+    "type": "single",
     "prompt": "Who counted the ducks?",
     "choices": [{"id": "a", "text": "Ana Ruiz"}, {"id": "b", "text": "The mayor"}],
-    "answer": "a", "explanation": "The article names her.",
+    "answer": "a",
+    "explanation": "The article names her.",
     "evidence": [{"article": "test-article", "quote": "said Ana Ruiz, the park warden"}],
 }
 
@@ -37,10 +40,17 @@ def write_bank(root: Path, questions: list[dict], slug: str = "test-set") -> Pat
     (root / "articles").mkdir(parents=True, exist_ok=True)
     (root / "sets").mkdir(exist_ok=True)
     (root / "articles" / "test-article.md").write_text(ARTICLE, encoding="utf-8")
-    data = {"slug": slug, "title": "Test set", "description": "For tests.",
-            "objective": "Students can test.", "minutes": 5, "questions": questions}
-    (root / "sets" / f"{slug}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True),
-                                                encoding="utf-8")
+    data = {
+        "slug": slug,
+        "title": "Test set",
+        "description": "For tests.",
+        "objective": "Students can test.",
+        "minutes": 5,
+        "questions": questions,
+    }
+    (root / "sets" / f"{slug}.yaml").write_text(
+        yaml.safe_dump(data, allow_unicode=True), encoding="utf-8"
+    )
     return root
 
 
@@ -67,27 +77,34 @@ def test_a_valid_question_has_no_problems(tmp_path):
     assert problems_for(tmp_path) == []
 
 
-@pytest.mark.parametrize(("changes", "message"), [
-    ({"evidence": [{"article": "test-article", "quote": "said Ana Ruiz, park warden"}]},
-     "evidence quote not found verbatim in test-article"),
-    ({"evidence": [{"article": "nope", "quote": "x"}]}, "unknown article: 'nope'"),
-    ({"answer": "c"}, "answer 'c' is not among the choices"),
-    ({"type": "multiple", "answer": ["a", "z"]}, "answer 'z' is not among the choices"),
-    ({"type": "true_false", "answer": "yes"}, "must be true or false"),
-    ({"kind": "gossip"}, "kind must be one of"),
-    ({"explanation": ""}, "missing field: explanation"),
-    ({"type": "matching", "pairs": [{"left": "a", "right": "b"}]}, "at least two pairs"),
-])
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"evidence": [{"article": "test-article", "quote": "said Ana Ruiz, park warden"}]},
+            "evidence quote not found verbatim in test-article",
+        ),
+        ({"evidence": [{"article": "nope", "quote": "x"}]}, "unknown article: 'nope'"),
+        ({"answer": "c"}, "answer 'c' is not among the choices"),
+        ({"type": "multiple", "answer": ["a", "z"]}, "answer 'z' is not among the choices"),
+        ({"type": "true_false", "answer": "yes"}, "must be true or false"),
+        ({"kind": "gossip"}, "kind must be one of"),
+        ({"explanation": ""}, "missing field: explanation"),
+        ({"type": "matching", "pairs": [{"left": "a", "right": "b"}]}, "at least two pairs"),
+    ],
+)
 def test_problems_name_the_file_question_and_what_is_wrong(tmp_path, changes, message):
     problems = problems_for(tmp_path, **changes)
-    assert any(p.startswith("test-set.yaml: question t-001: ") and message in p
-               for p in problems), problems
+    assert any(
+        p.startswith("test-set.yaml: question t-001: ") and message in p for p in problems
+    ), problems
 
 
 def test_duplicate_ids_are_reported(tmp_path):
     bank = read_bank(write_bank(tmp_path, [QUESTION, QUESTION]))
-    assert ["test-set.yaml: question t-001: duplicate id in this file"] == [
-        str(p) for p in bank.problems]
+    assert [str(p) for p in bank.problems] == [
+        "test-set.yaml: question t-001: duplicate id in this file"
+    ]
 
 
 def test_load_command_exits_non_zero_and_loads_nothing_from_a_broken_file(app, tmp_path):
@@ -96,8 +113,7 @@ def test_load_command_exits_non_zero_and_loads_nothing_from_a_broken_file(app, t
     assert result.exit_code == 1
     assert "broken.yaml: question t-002: answer 'q' is not among the choices" in result.output
     with app.app_context():
-        assert db.session.scalar(sa.select(QuestionSet).where(QuestionSet.slug == "broken")) \
-            is None
+        assert db.session.scalar(sa.select(QuestionSet).where(QuestionSet.slug == "broken")) is None
         assert db.session.scalar(sa.select(Question).where(Question.key == "t-001")) is None
 
 
@@ -111,11 +127,22 @@ def test_list_and_export_json(app):
     runner = app.test_cli_runner()
     listed = json.loads(runner.invoke(args=["questions", "list", "--json"]).output)
     assert {"slug": "starter-figures", "title": listed[0]["title"], "questions": 9} in listed
-    exported = json.loads(runner.invoke(
-        args=["questions", "export", "starter-who-said-what", "--format", "json"]).output)
+    exported = json.loads(
+        runner.invoke(
+            args=["questions", "export", "starter-who-said-what", "--format", "json"]
+        ).output
+    )
     question = exported["questions"][0]
-    assert set(question) >= {"id", "kind", "type", "prompt", "choices", "answer",
-                             "explanation", "evidence"}
+    assert set(question) >= {
+        "id",
+        "kind",
+        "type",
+        "prompt",
+        "choices",
+        "answer",
+        "explanation",
+        "evidence",
+    }
     matching = next(q for q in exported["questions"] if q["type"] == "matching")
     assert all(set(pair) == {"left", "right"} for pair in matching["answer"])
     missing = runner.invoke(args=["questions", "export", "no-such-set"])
@@ -123,7 +150,8 @@ def test_list_and_export_json(app):
 
 
 def test_editing_a_question_keeps_the_version_students_answered(
-        app, tmp_path, browser, make_class, make_assignment):
+    app, tmp_path, browser, make_class, make_assignment
+):
     bank = tmp_path / "bank"
     shutil.copytree(BANK, bank)
     klass = make_class()
@@ -139,8 +167,10 @@ def test_editing_a_question_keeps_the_version_students_answered(
 
     path = bank / "sets" / "starter-who-said-what.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace(old_prompt, old_prompt + " (edited)", 1)
-                    if old_prompt in text else text, encoding="utf-8")
+    path.write_text(
+        text.replace(old_prompt, old_prompt + " (edited)", 1) if old_prompt in text else text,
+        encoding="utf-8",
+    )
     runner = app.test_cli_runner()
     try:
         result = runner.invoke(args=["questions", "load", "--dir", str(bank)])
@@ -161,13 +191,16 @@ def test_editing_a_question_keeps_the_version_students_answered(
 def test_article_front_matter_is_checked(tmp_path):
     write_bank(tmp_path, [QUESTION])
     (tmp_path / "articles" / "bad.md").write_text("no front matter", encoding="utf-8")
-    (tmp_path / "articles" / "odd.md").write_text(textwrap.dedent("""\
+    (tmp_path / "articles" / "odd.md").write_text(
+        textwrap.dedent("""\
         ---
         title: "Odd"
         colour: blue
         ---
         Body.
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     problems = [str(p) for p in read_bank(tmp_path).problems]
     assert "bad.md: missing front matter between '---' lines" in problems
     assert "odd.md: unknown fields: colour" in problems

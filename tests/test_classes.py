@@ -43,7 +43,8 @@ def test_regenerated_code_replaces_the_old_one(app, browser, make_class):
 
 
 def test_removed_student_leaves_the_roster_but_keeps_results(
-        app, browser, new_browser, make_class, make_assignment):
+    app, browser, new_browser, make_class, make_assignment
+):
     klass = make_class(students=("sam", "kim"))
     assignment_id = make_assignment(klass["id"])
     student = new_browser()
@@ -54,15 +55,17 @@ def test_removed_student_leaves_the_roster_but_keeps_results(
 
     browser.login("teacher")
     browser.page(f"/teach/classes/{klass['id']}")
-    html = browser.post(f"/teach/classes/{klass['id']}/students/{klass['students']['sam']}"
-                        "/remove").get_data(as_text=True)
+    html = browser.post(
+        f"/teach/classes/{klass['id']}/students/{klass['students']['sam']}/remove"
+    ).get_data(as_text=True)
     assert "Their past results are kept" in html
     roster = html.split("<h2>Roster</h2>")[1]
     assert "Sam" not in roster and "Kim" in roster
     with app.app_context():
         assert db.session.get(Attempt, attempt_id) is not None
-        enrollment = db.session.scalar(sa.select(Enrollment).where(
-            Enrollment.student_id == klass["students"]["sam"]))
+        enrollment = db.session.scalar(
+            sa.select(Enrollment).where(Enrollment.student_id == klass["students"]["sam"])
+        )
         assert enrollment.removed_at is not None
     # The removed student no longer sees the class's quizzes.
     assert "Who said what" not in student.page("/home")
@@ -73,10 +76,18 @@ def test_teacher_assigns_a_set_with_settings(app, browser, make_class):
     browser.login("teacher")
     html = browser.page(f"/teach/classes/{klass['id']}/assign")
     set_id = re.search(r'<option (?:selected )?value="(\d+)">Who said what', html).group(1)
-    html = browser.post(f"/teach/classes/{klass['id']}/assign", {
-        "set_id": set_id, "opens_at": "2026-01-05T09:00", "due_at": "2026-01-12T09:00",
-        "attempts_allowed": "2", "time_limit_minutes": "30", "shuffle_questions": "y",
-        "show_answers": "after_due"}).get_data(as_text=True)
+    html = browser.post(
+        f"/teach/classes/{klass['id']}/assign",
+        {
+            "set_id": set_id,
+            "opens_at": "2026-01-05T09:00",
+            "due_at": "2026-01-12T09:00",
+            "attempts_allowed": "2",
+            "time_limit_minutes": "30",
+            "shuffle_questions": "y",
+            "show_answers": "after_due",
+        },
+    ).get_data(as_text=True)
     assert "is assigned to Year 10" in html
     from quizapp.models import Assignment
 
@@ -93,19 +104,39 @@ def test_assignment_form_errors_are_shown_and_nothing_is_created(app, browser, m
     browser.login("teacher")
     html = browser.page(f"/teach/classes/{klass['id']}/assign")
     set_id = re.search(r'value="(\d+)">Who said what', html).group(1)
-    response = browser.post(f"/teach/classes/{klass['id']}/assign", {
-        "set_id": set_id, "opens_at": "2026-01-05T09:00", "due_at": "2026-01-01T09:00",
-        "attempts_allowed": "0", "show_answers": "after_submit"})
+    response = browser.post(
+        f"/teach/classes/{klass['id']}/assign",
+        {
+            "set_id": set_id,
+            "opens_at": "2026-01-05T09:00",
+            "due_at": "2026-01-01T09:00",
+            "attempts_allowed": "0",
+            "show_answers": "after_submit",
+        },
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Between 1 and 20." in html
-    response = browser.post(f"/teach/classes/{klass['id']}/assign", {
-        "set_id": set_id, "opens_at": "2026-01-05T09:00", "due_at": "2026-01-01T09:00",
-        "attempts_allowed": "1", "show_answers": "after_submit"})
+    response = browser.post(
+        f"/teach/classes/{klass['id']}/assign",
+        {
+            "set_id": set_id,
+            "opens_at": "2026-01-05T09:00",
+            "due_at": "2026-01-01T09:00",
+            "attempts_allowed": "1",
+            "show_answers": "after_submit",
+        },
+    )
     assert "The due time must be after the opening time." in response.get_data(as_text=True)
-    response = browser.post(f"/teach/classes/{klass['id']}/assign", {
-        "set_id": "999999", "opens_at": "2026-01-05T09:00", "attempts_allowed": "1",
-        "show_answers": "after_submit"})
+    response = browser.post(
+        f"/teach/classes/{klass['id']}/assign",
+        {
+            "set_id": "999999",
+            "opens_at": "2026-01-05T09:00",
+            "attempts_allowed": "1",
+            "show_answers": "after_submit",
+        },
+    )
     assert "Not a valid choice" in response.get_data(as_text=True)
     from quizapp.models import Assignment
 
@@ -119,15 +150,19 @@ def test_teachers_see_only_their_own_classes(app, browser, make_class, make_assi
     their_assignment = make_assignment(theirs["id"])
     browser.login("teacher")
     assert "Other class" not in browser.page("/teach/")
-    for url in (f"/teach/classes/{theirs['id']}", f"/teach/classes/{theirs['id']}/assign",
-                f"/teach/assignments/{their_assignment}"):
+    for url in (
+        f"/teach/classes/{theirs['id']}",
+        f"/teach/classes/{theirs['id']}/assign",
+        f"/teach/assignments/{their_assignment}",
+    ):
         assert browser.get(url).status_code == 404, url
     browser.page(f"/teach/classes/{mine['id']}")
-    for url in (f"/teach/classes/{theirs['id']}/code",
-                f"/teach/classes/{theirs['id']}/students/{theirs['students']['kim']}/remove",
-                f"/teach/classes/{theirs['id']}/students/{theirs['students']['kim']}"
-                "/reset-password",
-                f"/teach/classes/{mine['id']}/students/{theirs['students']['kim']}/remove"):
+    for url in (
+        f"/teach/classes/{theirs['id']}/code",
+        f"/teach/classes/{theirs['id']}/students/{theirs['students']['kim']}/remove",
+        f"/teach/classes/{theirs['id']}/students/{theirs['students']['kim']}/reset-password",
+        f"/teach/classes/{mine['id']}/students/{theirs['students']['kim']}/remove",
+    ):
         assert browser.post(url, {}).status_code == 404, url
     with app.app_context():
         assert db.session.get(Classroom, theirs["id"]).join_code == theirs["code"]

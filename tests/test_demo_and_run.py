@@ -22,8 +22,9 @@ def test_demo_seed_creates_a_varied_class_once(app):
     second = runner.invoke(args=["demo", "seed", "--password", "demo pass 2"])
     assert "already there" in second.output
     with app.app_context():
-        students = db.session.scalars(sa.select(User).where(
-            User.username.like("demo.student%"))).all()
+        students = db.session.scalars(
+            sa.select(User).where(User.username.like("demo.student%"))
+        ).all()
         assert len(students) == 25
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Classroom)) == 1
         attempts = db.session.scalars(sa.select(Attempt)).all()
@@ -41,9 +42,13 @@ def free_port() -> int:
 
 def run_app(env: dict, port: int) -> tuple[subprocess.Popen, str]:
     process = subprocess.Popen(
-        [sys.executable, "run.py", "--port", str(port), "--demo", "--demo-password",
-         "demo pass"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True)
+        [sys.executable, "run.py", "--port", str(port), "--demo", "--demo-password", "demo pass"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     lines = []
     deadline = time.monotonic() + 60
     for line in process.stdout:

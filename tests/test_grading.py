@@ -4,24 +4,30 @@ from quizapp.services.grading import correct_answer, grade, is_answered
 
 SINGLE = {"choices": [{"id": "a"}, {"id": "b"}], "answer": "a"}
 MULTI = {"choices": [{"id": x} for x in "abcde"], "answer": ["a", "c"]}
-MATCH = {"items": [{"id": "1"}, {"id": "2"}, {"id": "3"}, {"id": "4"}],
-         "answer": {"1": "r1", "2": "r2", "3": "r3", "4": "r4"}}
+MATCH = {
+    "items": [{"id": "1"}, {"id": "2"}, {"id": "3"}, {"id": "4"}],
+    "answer": {"1": "r1", "2": "r2", "3": "r3", "4": "r4"},
+}
 
 
-@pytest.mark.parametrize(("answer", "expected"), [
-    ({"choice": "a"}, 1.0), ({"choice": "b"}, 0.0), (None, 0.0), ({}, 0.0)])
+@pytest.mark.parametrize(
+    ("answer", "expected"), [({"choice": "a"}, 1.0), ({"choice": "b"}, 0.0), (None, 0.0), ({}, 0.0)]
+)
 def test_single_choice_is_all_or_nothing(answer, expected):
     assert grade("single", SINGLE, answer) == expected
 
 
-@pytest.mark.parametrize(("chosen", "expected"), [
-    (["a", "c"], 1.0),          # both right
-    (["a"], 0.5),               # one of two right
-    (["a", "b"], 0.0),          # one right, one wrong cancel out
-    (["a", "c", "b"], 0.5),     # a wrong tick costs as much as a right one earns
-    (["a", "b", "c", "d", "e"], 0.0),  # ticking everything earns nothing, never below zero
-    (["b", "d"], 0.0),
-])
+@pytest.mark.parametrize(
+    ("chosen", "expected"),
+    [
+        (["a", "c"], 1.0),  # both right
+        (["a"], 0.5),  # one of two right
+        (["a", "b"], 0.0),  # one right, one wrong cancel out
+        (["a", "c", "b"], 0.5),  # a wrong tick costs as much as a right one earns
+        (["a", "b", "c", "d", "e"], 0.0),  # ticking everything earns nothing, never below zero
+        (["b", "d"], 0.0),
+    ],
+)
 def test_multiple_select_partial_credit(chosen, expected):
     assert grade("multiple", MULTI, {"choices": chosen}) == expected
 

@@ -15,7 +15,8 @@ def start(browser, assignment_id: int):
 
 
 def test_student_takes_quiz_one_question_at_a_time_resumes_and_submits(
-        app, browser, new_browser, make_class, make_assignment):
+    app, browser, new_browser, make_class, make_assignment
+):
     klass = make_class(students=("sam",))
     assignment_id = make_assignment(klass["id"])
     browser.login("sam")
@@ -31,9 +32,10 @@ def test_student_takes_quiz_one_question_at_a_time_resumes_and_submits(
     # Answer the first half, one page at a time, then "close the tab".
     half = total // 2
     for position in range(half):
-        html = browser.post(f"/attempts/{attempt_id}/q/{position}",
-                            {**form_answer(app, attempt_id, position), "go": "next"}
-                            ).get_data(as_text=True)
+        html = browser.post(
+            f"/attempts/{attempt_id}/q/{position}",
+            {**form_answer(app, attempt_id, position), "go": "next"},
+        ).get_data(as_text=True)
         assert f"Question {position + 2} of {total}" in html
 
     # A new browser session (log in again) resumes where the student stopped.
@@ -43,12 +45,14 @@ def test_student_takes_quiz_one_question_at_a_time_resumes_and_submits(
     html = start(again, assignment_id).get_data(as_text=True)
     assert f"Question {half + 1} of {total}" in html
     html = again.page(f"/attempts/{attempt_id}/q/0")
-    assert "Answer saved." in html and 'checked' in html
+    assert "Answer saved." in html and "checked" in html
 
     for position in range(half, total):
         correct = position != total - 1  # the last one wrong
-        again.post(f"/attempts/{attempt_id}/q/{position}",
-                   {**form_answer(app, attempt_id, position, correct), "go": "next"})
+        again.post(
+            f"/attempts/{attempt_id}/q/{position}",
+            {**form_answer(app, attempt_id, position, correct), "go": "next"},
+        )
     html = again.page(f"/attempts/{attempt_id}/review")
     assert "All questions are answered" in html
     html = again.post(f"/attempts/{attempt_id}/submit", {}).get_data(as_text=True)
@@ -66,8 +70,9 @@ def test_student_takes_quiz_one_question_at_a_time_resumes_and_submits(
     assert '<mark id="evidence">' in article
 
 
-def test_teacher_sees_the_score_in_the_class_table(app, browser, new_browser, make_class,
-                                                    make_assignment):
+def test_teacher_sees_the_score_in_the_class_table(
+    app, browser, new_browser, make_class, make_assignment
+):
     klass = make_class(students=("sam", "kim"))
     assignment_id = make_assignment(klass["id"])
     student = new_browser()
@@ -75,8 +80,10 @@ def test_teacher_sees_the_score_in_the_class_table(app, browser, new_browser, ma
     start(student, assignment_id)
     attempt_id = latest_attempt_id(app, klass["students"]["sam"])
     for position in range(question_count(app, attempt_id)):
-        student.post(f"/attempts/{attempt_id}/q/{position}",
-                     {**form_answer(app, attempt_id, position), "go": "next"})
+        student.post(
+            f"/attempts/{attempt_id}/q/{position}",
+            {**form_answer(app, attempt_id, position), "go": "next"},
+        )
     student.post(f"/attempts/{attempt_id}/submit", {})
 
     browser.login("teacher")
@@ -87,7 +94,8 @@ def test_teacher_sees_the_score_in_the_class_table(app, browser, new_browser, ma
 
 
 def test_unanswered_questions_need_confirmation_before_submitting(
-        app, browser, make_class, make_assignment):
+    app, browser, make_class, make_assignment
+):
     klass = make_class()
     assignment_id = make_assignment(klass["id"])
     browser.login("sam")
@@ -99,21 +107,22 @@ def test_unanswered_questions_need_confirmation_before_submitting(
     assert "Tick the box to confirm" in html
     with app.app_context():
         assert db.session.get(Attempt, attempt_id).submitted_at is None
-    html = browser.post(f"/attempts/{attempt_id}/submit",
-                        {"confirm_unanswered": "y"}).get_data(as_text=True)
+    html = browser.post(f"/attempts/{attempt_id}/submit", {"confirm_unanswered": "y"}).get_data(
+        as_text=True
+    )
     assert "Your quiz is submitted" in html and "0%" in html
 
 
-def test_question_pages_hold_no_answers_or_explanations(app, browser, make_class,
-                                                        make_assignment):
+def test_question_pages_hold_no_answers_or_explanations(app, browser, make_class, make_assignment):
     klass = make_class()
     assignment_id = make_assignment(klass["id"])
     browser.login("sam")
     start(browser, assignment_id)
     attempt_id = latest_attempt_id(app, klass["students"]["sam"])
     with app.app_context():
-        items = db.session.scalars(sa.select(AttemptItem).where(
-            AttemptItem.attempt_id == attempt_id)).all()
+        items = db.session.scalars(
+            sa.select(AttemptItem).where(AttemptItem.attempt_id == attempt_id)
+        ).all()
         secrets = [(i.position, i.question_version.content) for i in items]
     for position, content in secrets:
         html = browser.page(f"/attempts/{attempt_id}/q/{position}")
@@ -126,8 +135,7 @@ def test_question_pages_hold_no_answers_or_explanations(app, browser, make_class
     assert all(c["explanation"] not in html for _, c in secrets)
 
 
-def test_answers_can_be_changed_until_submitted_then_not(app, browser, make_class,
-                                                         make_assignment):
+def test_answers_can_be_changed_until_submitted_then_not(app, browser, make_class, make_assignment):
     klass = make_class()
     assignment_id = make_assignment(klass["id"])
     browser.login("sam")
@@ -137,29 +145,31 @@ def test_answers_can_be_changed_until_submitted_then_not(app, browser, make_clas
     browser.post(f"/attempts/{attempt_id}/q/0", form_answer(app, attempt_id, 0, True))
     browser.post(f"/attempts/{attempt_id}/submit", {"confirm_unanswered": "y"})
     browser.page(f"/attempts/{attempt_id}")
-    html = browser.post(f"/attempts/{attempt_id}/q/0",
-                        form_answer(app, attempt_id, 0, False)).get_data(as_text=True)
+    html = browser.post(
+        f"/attempts/{attempt_id}/q/0", form_answer(app, attempt_id, 0, False)
+    ).get_data(as_text=True)
     assert "answers can no longer change" in html
     with app.app_context():
         assert db.session.get(Attempt, attempt_id).items[0].points == 1.0
 
 
-def test_autosave_stores_the_answer_without_leaving_the_page(app, browser, make_class,
-                                                             make_assignment):
+def test_autosave_stores_the_answer_without_leaving_the_page(
+    app, browser, make_class, make_assignment
+):
     klass = make_class()
     assignment_id = make_assignment(klass["id"])
     browser.login("sam")
     start(browser, assignment_id)
     attempt_id = latest_attempt_id(app, klass["students"]["sam"])
-    response = browser.post(f"/attempts/{attempt_id}/q/1/autosave",
-                            form_answer(app, attempt_id, 1), follow=False)
+    response = browser.post(
+        f"/attempts/{attempt_id}/q/1/autosave", form_answer(app, attempt_id, 1), follow=False
+    )
     assert response.get_json() == {"saved": True}
     with app.app_context():
         assert db.session.get(Attempt, attempt_id).items[1].answer is not None
 
 
-def test_forged_choice_and_missing_question_are_refused(app, browser, make_class,
-                                                        make_assignment):
+def test_forged_choice_and_missing_question_are_refused(app, browser, make_class, make_assignment):
     klass = make_class()
     assignment_id = make_assignment(klass["id"])
     browser.login("sam")
@@ -175,8 +185,9 @@ def test_forged_choice_and_missing_question_are_refused(app, browser, make_class
         assert all(i.answer is None for i in db.session.get(Attempt, attempt_id).items)
 
 
-def test_another_students_attempt_is_not_found(app, browser, new_browser, make_class,
-                                               make_assignment):
+def test_another_students_attempt_is_not_found(
+    app, browser, new_browser, make_class, make_assignment
+):
     klass = make_class(students=("sam", "kim"))
     assignment_id = make_assignment(klass["id"])
     browser.login("sam")
@@ -184,8 +195,11 @@ def test_another_students_attempt_is_not_found(app, browser, new_browser, make_c
     attempt_id = latest_attempt_id(app, klass["students"]["sam"])
     other = new_browser()
     other.login("kim")
-    for url in (f"/attempts/{attempt_id}", f"/attempts/{attempt_id}/q/0",
-                f"/attempts/{attempt_id}/review"):
+    for url in (
+        f"/attempts/{attempt_id}",
+        f"/attempts/{attempt_id}/q/0",
+        f"/attempts/{attempt_id}/review",
+    ):
         assert other.get(url).status_code == 404
     other.page("/home")
     response = other.post(f"/attempts/{attempt_id}/q/0", form_answer(app, attempt_id, 0))
@@ -197,12 +211,14 @@ def test_another_students_attempt_is_not_found(app, browser, new_browser, make_c
         assert attempt.submitted_at is None and attempt.items[0].answer is None
 
 
-def test_closed_and_not_yet_open_assignments_cannot_be_started(app, browser, make_class,
-                                                              make_assignment):
+def test_closed_and_not_yet_open_assignments_cannot_be_started(
+    app, browser, make_class, make_assignment
+):
     klass = make_class()
     now = utcnow()
-    closed = make_assignment(klass["id"], opens_at=now - timedelta(days=3),
-                             due_at=now - timedelta(days=1))
+    closed = make_assignment(
+        klass["id"], opens_at=now - timedelta(days=3), due_at=now - timedelta(days=1)
+    )
     later = make_assignment(klass["id"], "starter-figures", opens_at=now + timedelta(days=1))
     browser.login("sam")
     home = browser.page("/home")
@@ -220,8 +236,11 @@ def test_attempt_limit_is_enforced(app, browser, make_class, make_assignment):
     for _ in range(2):
         start(browser, assignment_id)
         attempt_id = latest_attempt_id(app, klass["students"]["sam"])
-        browser.post(f"/attempts/{attempt_id}/submit", {"confirm_unanswered": "y"},
-                     form_page=f"/attempts/{attempt_id}/review")
+        browser.post(
+            f"/attempts/{attempt_id}/submit",
+            {"confirm_unanswered": "y"},
+            form_page=f"/attempts/{attempt_id}/review",
+        )
     html = start(browser, assignment_id).get_data(as_text=True)
     assert "You have used all your attempts" in html
     with app.app_context():
@@ -240,7 +259,8 @@ def test_student_not_in_the_class_cannot_start(app, browser, make_class, make_as
 
 
 def test_expired_time_limit_refuses_answers_and_submits_saved_ones(
-        app, browser, make_class, make_assignment):
+    app, browser, make_class, make_assignment
+):
     klass = make_class()
     assignment_id = make_assignment(klass["id"], time_limit_minutes=10)
     browser.login("sam")
@@ -252,8 +272,9 @@ def test_expired_time_limit_refuses_answers_and_submits_saved_ones(
         attempt.started_at -= timedelta(minutes=11)
         attempt.deadline_at -= timedelta(minutes=11)
         db.session.commit()
-    html = browser.post(f"/attempts/{attempt_id}/q/1",
-                        form_answer(app, attempt_id, 1)).get_data(as_text=True)
+    html = browser.post(f"/attempts/{attempt_id}/q/1", form_answer(app, attempt_id, 1)).get_data(
+        as_text=True
+    )
     assert "Time is up" in html
     with app.app_context():
         attempt = db.session.get(Attempt, attempt_id)
@@ -262,8 +283,9 @@ def test_expired_time_limit_refuses_answers_and_submits_saved_ones(
         assert attempt.items[1].answer is None  # the late one was not saved
 
 
-def test_two_tabs_submitting_at_once_give_one_submission(app, browser, new_browser,
-                                                         make_class, make_assignment):
+def test_two_tabs_submitting_at_once_give_one_submission(
+    app, browser, new_browser, make_class, make_assignment
+):
     klass = make_class()
     assignment_id = make_assignment(klass["id"])
     browser.login("sam")
@@ -279,9 +301,11 @@ def test_two_tabs_submitting_at_once_give_one_submission(app, browser, new_brows
         client = app.test_client()
         client.set_cookie("session", browser.client.get_cookie("session").value)
         barrier.wait()
-        response = client.post(f"/attempts/{attempt_id}/submit",
-                               data={"csrf_token": token, "confirm_unanswered": "y"},
-                               follow_redirects=True)
+        response = client.post(
+            f"/attempts/{attempt_id}/submit",
+            data={"csrf_token": token, "confirm_unanswered": "y"},
+            follow_redirects=True,
+        )
         results.append((response.status_code, response.get_data(as_text=True)))
 
     threads = [threading.Thread(target=tab) for _ in range(4)]
@@ -297,8 +321,9 @@ def test_two_tabs_submitting_at_once_give_one_submission(app, browser, new_brows
         assert attempt.score == 1.0
 
 
-def test_after_each_mode_shows_feedback_and_locks_the_answer(app, browser, make_class,
-                                                             make_assignment):
+def test_after_each_mode_shows_feedback_and_locks_the_answer(
+    app, browser, make_class, make_assignment
+):
     klass = make_class()
     assignment_id = make_assignment(klass["id"], show_answers="after_each")
     browser.login("sam")
@@ -306,24 +331,26 @@ def test_after_each_mode_shows_feedback_and_locks_the_answer(app, browser, make_
     attempt_id = latest_attempt_id(app, klass["students"]["sam"])
     html = browser.page(f"/attempts/{attempt_id}/q/0")
     assert "Check answer" in html
-    html = browser.post(f"/attempts/{attempt_id}/q/0",
-                        {**form_answer(app, attempt_id, 0), "go": "check"}).get_data(as_text=True)
+    html = browser.post(
+        f"/attempts/{attempt_id}/q/0", {**form_answer(app, attempt_id, 0), "go": "check"}
+    ).get_data(as_text=True)
     assert "Correct." in html and "Read it in the article" in html
-    html = browser.post(f"/attempts/{attempt_id}/q/0",
-                        form_answer(app, attempt_id, 0, False)).get_data(as_text=True)
+    html = browser.post(
+        f"/attempts/{attempt_id}/q/0", form_answer(app, attempt_id, 0, False)
+    ).get_data(as_text=True)
     assert "can no longer change" in html
 
 
-def test_never_mode_shows_the_score_but_not_the_answers(app, browser, make_class,
-                                                        make_assignment):
+def test_never_mode_shows_the_score_but_not_the_answers(app, browser, make_class, make_assignment):
     klass = make_class()
     assignment_id = make_assignment(klass["id"], show_answers="never")
     browser.login("sam")
     start(browser, assignment_id)
     attempt_id = latest_attempt_id(app, klass["students"]["sam"])
     browser.post(f"/attempts/{attempt_id}/q/0", form_answer(app, attempt_id, 0))
-    html = browser.post(f"/attempts/{attempt_id}/submit",
-                        {"confirm_unanswered": "y"}).get_data(as_text=True)
+    html = browser.post(f"/attempts/{attempt_id}/submit", {"confirm_unanswered": "y"}).get_data(
+        as_text=True
+    )
     assert "chosen not to show the correct answers" in html
     assert "Correct answer" not in html and "The evidence" not in html
     with app.app_context():
@@ -331,8 +358,9 @@ def test_never_mode_shows_the_score_but_not_the_answers(app, browser, make_class
     assert first["explanation"] not in html
 
 
-def test_shuffled_choices_are_shown_in_the_students_order(app, browser, make_class,
-                                                         make_assignment):
+def test_shuffled_choices_are_shown_in_the_students_order(
+    app, browser, make_class, make_assignment
+):
     klass = make_class()
     assignment_id = make_assignment(klass["id"], shuffle_choices=True, shuffle_questions=True)
     browser.login("sam")
@@ -340,8 +368,15 @@ def test_shuffled_choices_are_shown_in_the_students_order(app, browser, make_cla
     attempt_id = latest_attempt_id(app, klass["students"]["sam"])
     with app.app_context():
         attempt = db.session.get(Attempt, attempt_id)
-        items = [(i.position, i.question_version.type, i.choice_order,
-                  i.question_version.content["choices"]) for i in attempt.items]
+        items = [
+            (
+                i.position,
+                i.question_version.type,
+                i.choice_order,
+                i.question_version.content["choices"],
+            )
+            for i in attempt.items
+        ]
     shuffled = 0
     for position, qtype, order, choices in items:
         bank_order = [c["id"] for c in choices]

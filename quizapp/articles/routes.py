@@ -11,8 +11,9 @@ from quizapp.services.articles import render_body
 @bp.get("/")
 @login_required
 def index():
-    articles = db.session.scalars(sa.select(Article).order_by(Article.published,
-                                                              Article.title)).all()
+    articles = db.session.scalars(
+        sa.select(Article).order_by(Article.published, Article.title)
+    ).all()
     return render_template("articles/index.html", articles=articles)
 
 
@@ -27,5 +28,11 @@ def read(slug: str):
     based_on = None
     if article.based_on:
         based_on = db.session.scalar(sa.select(Article).where(Article.slug == article.based_on))
-    return render_template("articles/read.html", article=article, paragraphs=paragraphs,
-                           quote=quote, found=found, based_on=based_on)
+    return render_template(
+        "articles/read.html",
+        article=article,
+        paragraphs=paragraphs,
+        quote=quote,
+        found=found,
+        based_on=based_on,
+    )

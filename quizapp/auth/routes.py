@@ -1,7 +1,7 @@
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
 import sqlalchemy as sa
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 
@@ -40,8 +40,9 @@ def login():
         username = form.username.data.strip().lower()
         user = db.session.scalar(sa.select(User).where(User.username == username))
         if user is None or not user.check_password(form.password.data):
-            form.password.errors.append("That username and password do not match. "
-                                        "Check both and try again.")
+            form.password.errors.append(
+                "That username and password do not match. Check both and try again."
+            )
         else:
             login_user(user)
             if user.must_change_password:
@@ -68,8 +69,11 @@ def signup_teacher():
         abort(404)
     form = SignupForm()
     if form.validate_on_submit():
-        user = User(username=form.username.data, display_name=form.display_name.data.strip(),
-                    role=Role.TEACHER)
+        user = User(
+            username=form.username.data,
+            display_name=form.display_name.data.strip(),
+            role=Role.TEACHER,
+        )
         user.set_password(form.password.data)
         db.session.add(user)
         db.session.commit()
@@ -86,8 +90,11 @@ def signup_student():
         form.join_code.data = request.args["code"]
     if form.validate_on_submit():
         classroom = classroom_by_code(form.join_code.data)
-        user = User(username=form.username.data, display_name=form.display_name.data.strip(),
-                    role=Role.STUDENT)
+        user = User(
+            username=form.username.data,
+            display_name=form.display_name.data.strip(),
+            role=Role.STUDENT,
+        )
         user.set_password(form.password.data)
         db.session.add(user)
         db.session.flush()

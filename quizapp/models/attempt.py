@@ -5,8 +5,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import orm as so
 
-from quizapp.extensions import db
 from quizapp.database import utcnow
+from quizapp.extensions import db
 from quizapp.models.classroom import Classroom
 from quizapp.models.question import QuestionSet, QuestionVersion
 from quizapp.models.user import User

@@ -3,8 +3,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy import orm as so
 
-from quizapp.extensions import db
 from quizapp.database import utcnow
+from quizapp.extensions import db
 from quizapp.models.user import User
 
 

@@ -4,8 +4,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import orm as so
 
-from quizapp.extensions import db
 from quizapp.database import utcnow
+from quizapp.extensions import db
 
 
 class Article(db.Model):

@@ -7,8 +7,8 @@ from flask_login import UserMixin
 from sqlalchemy import orm as so
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from quizapp.extensions import db
 from quizapp.database import utcnow
+from quizapp.extensions import db
 
 
 class Role(StrEnum):

@@ -36,14 +36,16 @@ def render_body(body: str, quote: str | None = None) -> tuple[list[Paragraph], b
             continue
         cut_start, cut_end = max(start, p_start), min(end, p_end)
         if start >= 0 and cut_start < cut_end:
-            segments = [Segment(raw[: cut_start - p_start]),
-                        Segment(raw[cut_start - p_start: cut_end - p_start], marked=True),
-                        Segment(raw[cut_end - p_start:])]
+            segments = [
+                Segment(raw[: cut_start - p_start]),
+                Segment(raw[cut_start - p_start : cut_end - p_start], marked=True),
+                Segment(raw[cut_end - p_start :]),
+            ]
             segments = [s for s in segments if s.text]
         else:
             segments = [Segment(raw)]
         caption = raw.startswith(CAPTION_PREFIX)
         if caption and not segments[0].marked:
-            segments[0].text = segments[0].text[len(CAPTION_PREFIX):]
+            segments[0].text = segments[0].text[len(CAPTION_PREFIX) :]
         paragraphs.append(Paragraph(segments, caption, any(s.marked for s in segments)))
     return paragraphs, start >= 0

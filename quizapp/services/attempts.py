@@ -58,13 +58,18 @@ class AssignmentRow:
 
 
 def is_enrolled(student: User, classroom_id: int) -> bool:
-    return db.session.scalar(
-        sa.select(sa.func.count()).select_from(Enrollment).where(
-            Enrollment.classroom_id == classroom_id,
-            Enrollment.student_id == student.id,
-            Enrollment.removed_at.is_(None),
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Enrollment)
+            .where(
+                Enrollment.classroom_id == classroom_id,
+                Enrollment.student_id == student.id,
+                Enrollment.removed_at.is_(None),
+            )
         )
-    ) > 0
+        > 0
+    )
 
 
 def student_assignments(student: User, now: datetime) -> list[AssignmentRow]:
@@ -76,10 +81,12 @@ def student_assignments(student: User, now: datetime) -> list[AssignmentRow]:
         .options(so.selectinload(Assignment.question_set), so.selectinload(Assignment.classroom))
     ).all()
     attempts = db.session.scalars(
-        sa.select(Attempt).where(
+        sa.select(Attempt)
+        .where(
             Attempt.student_id == student.id,
             Attempt.assignment_id.in_([a.id for a in assignments]),
-        ).order_by(Attempt.number)
+        )
+        .order_by(Attempt.number)
     ).all()
     for attempt in attempts:
         finalise_if_expired(attempt, now)
@@ -90,8 +97,9 @@ def student_assignments(student: User, now: datetime) -> list[AssignmentRow]:
     for row in rows:
         row.status = _status(row, now)
     far = datetime.max
-    return sorted(rows, key=lambda r: (r.status == "done", r.assignment.due_at or far,
-                                       r.assignment.opens_at))
+    return sorted(
+        rows, key=lambda r: (r.status == "done", r.assignment.due_at or far, r.assignment.opens_at)
+    )
 
 
 def _status(row: AssignmentRow, now: datetime) -> str:
@@ -112,8 +120,9 @@ def start_attempt(assignment: Assignment, student: User, now: datetime) -> Attem
     if not is_enrolled(student, assignment.classroom_id):
         raise QuizError("You are not in the class this quiz was set for.")
     attempts = db.session.scalars(
-        sa.select(Attempt).where(Attempt.assignment_id == assignment.id,
-                                 Attempt.student_id == student.id)
+        sa.select(Attempt).where(
+            Attempt.assignment_id == assignment.id, Attempt.student_id == student.id
+        )
     ).all()
     for attempt in attempts:
         finalise_if_expired(attempt, now)
@@ -130,19 +139,29 @@ def start_attempt(assignment: Assignment, student: User, now: datetime) -> Attem
     if assignment.time_limit_minutes:
         limit_end = now + timedelta(minutes=assignment.time_limit_minutes)
         deadline = min(deadline, limit_end) if deadline else limit_end
-    attempt = Attempt(assignment_id=assignment.id, student_id=student.id,
-                      number=len(attempts) + 1, started_at=now, deadline_at=deadline)
-    attempt.items = _build_items(assignment, attempt_seed=f"{assignment.id}:{student.id}:"
-                                                          f"{len(attempts) + 1}")
+    attempt = Attempt(
+        assignment_id=assignment.id,
+        student_id=student.id,
+        number=len(attempts) + 1,
+        started_at=now,
+        deadline_at=deadline,
+    )
+    attempt.items = _build_items(
+        assignment, attempt_seed=f"{assignment.id}:{student.id}:{len(attempts) + 1}"
+    )
     attempt.max_score = float(sum(item.max_points for item in attempt.items))
     try:
         with db.session.begin_nested():
             db.session.add(attempt)
     except IntegrityError:
         # Another request started the same attempt a moment ago: use that one.
-        existing = db.session.scalar(sa.select(Attempt).where(
-            Attempt.assignment_id == assignment.id, Attempt.student_id == student.id,
-            Attempt.submitted_at.is_(None)))
+        existing = db.session.scalar(
+            sa.select(Attempt).where(
+                Attempt.assignment_id == assignment.id,
+                Attempt.student_id == student.id,
+                Attempt.submitted_at.is_(None),
+            )
+        )
         if existing is None:
             raise QuizError("You have used all your attempts at this quiz.") from None
         return existing
@@ -165,11 +184,18 @@ def _build_items(assignment: Assignment, attempt_seed: str) -> list[AttemptItem]
     for position, version in enumerate(versions):
         order = [c["id"] for c in version.content["choices"]]
         # Matching options are listed in answer order in the file, so they are always shuffled.
-        if version.type == "matching" or (assignment.shuffle_choices
-                                          and version.type != "true_false"):
+        if version.type == "matching" or (
+            assignment.shuffle_choices and version.type != "true_false"
+        ):
             rng.shuffle(order)
-        items.append(AttemptItem(position=position, question_version_id=version.id,
-                                 choice_order=order, max_points=1.0))
+        items.append(
+            AttemptItem(
+                position=position,
+                question_version_id=version.id,
+                choice_order=order,
+                max_points=1.0,
+            )
+        )
     return items
 
 
@@ -245,8 +271,9 @@ def check_answer(attempt: Attempt, position: int, values: dict[str, Any], now: d
         raise QuizError("Answers to this quiz are shown after you submit it.")
     save_answer(attempt, position, values, now)
     item = attempt.items[position]
-    if not grading.is_answered(item.question_version.type, item.question_version.content,
-                               item.answer):
+    if not grading.is_answered(
+        item.question_version.type, item.question_version.content, item.answer
+    ):
         raise QuizError("Choose an answer before checking it.")
     version = item.question_version
     item.points = item.max_points * grading.grade(version.type, version.content, item.answer)
@@ -255,8 +282,10 @@ def check_answer(attempt: Attempt, position: int, values: dict[str, Any], now: d
 
 def _check_open(attempt: Attempt, now: datetime) -> None:
     if finalise_if_expired(attempt, now):
-        raise QuizError("Time is up: your quiz was submitted with the answers saved before the "
-                        "deadline. This last answer was not saved.")
+        raise QuizError(
+            "Time is up: your quiz was submitted with the answers saved before the "
+            "deadline. This last answer was not saved."
+        )
     if attempt.submitted:
         raise QuizError("This attempt has been submitted, so answers can no longer change.")
 
@@ -339,8 +368,10 @@ def describe_answer(version: QuestionVersion, answer: dict[str, Any] | None) -> 
         return [texts[c] for c in content_order(content, answer.get("choices", []))]
     if version.type == "matching":
         pairs = answer.get("pairs", {})
-        return [f"{entry['text']} → {texts.get(pairs.get(entry['id'], ''), '(no answer)')}"
-                for entry in content["items"]]
+        return [
+            f"{entry['text']} → {texts.get(pairs.get(entry['id'], ''), '(no answer)')}"
+            for entry in content["items"]
+        ]
     return [texts[answer["choice"]]] if answer.get("choice") in texts else []
 
 
@@ -349,8 +380,9 @@ def content_order(content: dict[str, Any], ids: list[str]) -> list[str]:
     return sorted((i for i in ids if i in order), key=order.index)
 
 
-def item_results(attempt: Attempt, now: datetime, *, reveal: bool | None = None
-                 ) -> list[ItemResult]:
+def item_results(
+    attempt: Attempt, now: datetime, *, reveal: bool | None = None
+) -> list[ItemResult]:
     """Per question: the answer given and, when allowed, the correct one with its evidence."""
     if reveal is None:
         reveal = may_see_answers(attempt, now)
@@ -359,20 +391,30 @@ def item_results(attempt: Attempt, now: datetime, *, reveal: bool | None = None
         version = item.question_version
         content = version.content
         show = reveal or may_see_item_answer(attempt, item, now)
-        results.append(ItemResult(
-            item=item,
-            prompt=content["prompt"],
-            given=describe_answer(version, item.answer),
-            expected=describe_answer(version, grading.correct_answer(content)) if show else None,
-            explanation=content["explanation"] if show else None,
-            evidence=content["evidence"] if show else None,
-        ))
+        results.append(
+            ItemResult(
+                item=item,
+                prompt=content["prompt"],
+                given=describe_answer(version, item.answer),
+                expected=describe_answer(version, grading.correct_answer(content))
+                if show
+                else None,
+                explanation=content["explanation"] if show else None,
+                evidence=content["evidence"] if show else None,
+            )
+        )
     return results
 
 
 def student_history(student: User) -> list[Attempt]:
-    return list(db.session.scalars(
-        sa.select(Attempt).where(Attempt.student_id == student.id)
-        .options(so.selectinload(Attempt.assignment).selectinload(Assignment.question_set),
-                 so.selectinload(Attempt.assignment).selectinload(Assignment.classroom))
-        .order_by(Attempt.started_at.desc())))
+    return list(
+        db.session.scalars(
+            sa.select(Attempt)
+            .where(Attempt.student_id == student.id)
+            .options(
+                so.selectinload(Attempt.assignment).selectinload(Assignment.question_set),
+                so.selectinload(Attempt.assignment).selectinload(Assignment.classroom),
+            )
+            .order_by(Attempt.started_at.desc())
+        )
+    )

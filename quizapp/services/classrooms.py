@@ -41,14 +41,18 @@ def regenerate_code(classroom: Classroom) -> None:
 
 
 def classroom_by_code(code: str) -> Classroom | None:
-    return db.session.scalar(sa.select(Classroom).where(
-        Classroom.join_code == normalise_code(code)))
+    return db.session.scalar(
+        sa.select(Classroom).where(Classroom.join_code == normalise_code(code))
+    )
 
 
 def enrol(student: User, classroom: Classroom) -> Enrollment:
     """Add a student to a class, or bring back one who was removed."""
-    enrollment = db.session.scalar(sa.select(Enrollment).where(
-        Enrollment.classroom_id == classroom.id, Enrollment.student_id == student.id))
+    enrollment = db.session.scalar(
+        sa.select(Enrollment).where(
+            Enrollment.classroom_id == classroom.id, Enrollment.student_id == student.id
+        )
+    )
     if enrollment is None:
         enrollment = Enrollment(classroom_id=classroom.id, student_id=student.id)
         db.session.add(enrollment)
@@ -59,9 +63,13 @@ def enrol(student: User, classroom: Classroom) -> Enrollment:
 
 def remove_student(classroom: Classroom, student_id: int) -> bool:
     """Take a student off the roster; their attempts stay in the records."""
-    enrollment = db.session.scalar(sa.select(Enrollment).where(
-        Enrollment.classroom_id == classroom.id, Enrollment.student_id == student_id,
-        Enrollment.removed_at.is_(None)))
+    enrollment = db.session.scalar(
+        sa.select(Enrollment).where(
+            Enrollment.classroom_id == classroom.id,
+            Enrollment.student_id == student_id,
+            Enrollment.removed_at.is_(None),
+        )
+    )
     if enrollment is None:
         return False
     enrollment.removed_at = utcnow()
@@ -69,10 +77,14 @@ def remove_student(classroom: Classroom, student_id: int) -> bool:
 
 
 def roster(classroom: Classroom) -> list[User]:
-    return list(db.session.scalars(
-        sa.select(User).join(Enrollment, Enrollment.student_id == User.id)
-        .where(Enrollment.classroom_id == classroom.id, Enrollment.removed_at.is_(None))
-        .order_by(User.display_name)))
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(Enrollment, Enrollment.student_id == User.id)
+            .where(Enrollment.classroom_id == classroom.id, Enrollment.removed_at.is_(None))
+            .order_by(User.display_name)
+        )
+    )
 
 
 def username_base(name: str) -> str:
@@ -85,7 +97,8 @@ def username_base(name: str) -> str:
 def unique_username(base: str, taken: set[str]) -> str:
     candidate, n = base, 1
     while candidate in taken or db.session.scalar(
-            sa.select(User.id).where(User.username == candidate)):
+        sa.select(User.id).where(User.username == candidate)
+    ):
         n += 1
         candidate = f"{base}{n}"
     taken.add(candidate)
@@ -93,8 +106,7 @@ def unique_username(base: str, taken: set[str]) -> str:
 
 
 def one_time_password() -> str:
-    return "-".join("".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(4))
-                    for _ in range(3))
+    return "-".join("".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(4)) for _ in range(3))
 
 
 @dataclass

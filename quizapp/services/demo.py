@@ -18,12 +18,60 @@ TEACHER = "demo.teacher"
 CLASS_NAME = "Demo: Year 10 media literacy"
 STUDENT_COUNT = 25
 # Invented first and last names for the demo class.
-FIRST = ["Amira", "Ben", "Chloé", "Dev", "Elena", "Finn", "Grace", "Hamza", "Ines", "Jonah",
-         "Kai", "Lena", "Mateo", "Nia", "Oskar", "Priya", "Quinn", "Rosa", "Sami", "Tess",
-         "Umar", "Vera", "Wes", "Yara", "Zoe"]
-LAST = ["Okafor", "Walsh", "Martin", "Patel", "Novak", "Byrne", "Kim", "Rahman", "Silva",
-        "Cohen", "Tanaka", "Fischer", "Rossi", "Mensah", "Berg", "Shah", "Dubois", "Lopez",
-        "Haddad", "Moreau", "Ali", "Petrova", "Hughes", "Nasser", "Clarke"]
+FIRST = [
+    "Amira",
+    "Ben",
+    "Chloé",
+    "Dev",
+    "Elena",
+    "Finn",
+    "Grace",
+    "Hamza",
+    "Ines",
+    "Jonah",
+    "Kai",
+    "Lena",
+    "Mateo",
+    "Nia",
+    "Oskar",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Sami",
+    "Tess",
+    "Umar",
+    "Vera",
+    "Wes",
+    "Yara",
+    "Zoe",
+]
+LAST = [
+    "Okafor",
+    "Walsh",
+    "Martin",
+    "Patel",
+    "Novak",
+    "Byrne",
+    "Kim",
+    "Rahman",
+    "Silva",
+    "Cohen",
+    "Tanaka",
+    "Fischer",
+    "Rossi",
+    "Mensah",
+    "Berg",
+    "Shah",
+    "Dubois",
+    "Lopez",
+    "Haddad",
+    "Moreau",
+    "Ali",
+    "Petrova",
+    "Hughes",
+    "Nasser",
+    "Clarke",
+]
 
 
 @dataclass
@@ -35,9 +83,11 @@ class DemoResult:
 
     def summary(self) -> str:
         head = "Demo class created." if self.created else "Demo class already there."
-        return (f"{head} Log in as {TEACHER} or demo.student01 … "
-                f"demo.student{self.students:02d} with the password: {self.password}\n"
-                f"Students can also join the demo class with the code {self.join_code}.")
+        return (
+            f"{head} Log in as {TEACHER} or demo.student01 … "
+            f"demo.student{self.students:02d} with the password: {self.password}\n"
+            f"Students can also join the demo class with the code {self.join_code}."
+        )
 
 
 def seed_demo(password: str | None = None) -> DemoResult:
@@ -48,12 +98,16 @@ def seed_demo(password: str | None = None) -> DemoResult:
     if created:
         teacher = _create(password)
     else:
-        demo_users = db.session.scalars(sa.select(User).where(
-            sa.or_(User.username == TEACHER, User.username.like("demo.student%"))))
+        demo_users = db.session.scalars(
+            sa.select(User).where(
+                sa.or_(User.username == TEACHER, User.username.like("demo.student%"))
+            )
+        )
         for user in demo_users:
             user.set_password(password)
-    classroom = db.session.scalar(sa.select(Classroom).where(
-        Classroom.teacher_id == teacher.id, Classroom.name == CLASS_NAME))
+    classroom = db.session.scalar(
+        sa.select(Classroom).where(Classroom.teacher_id == teacher.id, Classroom.name == CLASS_NAME)
+    )
     return DemoResult(created, password, STUDENT_COUNT, classroom.join_code if classroom else "")
 
 
@@ -66,9 +120,11 @@ def _create(password: str) -> User:
     classroom = classrooms.create_classroom(teacher, CLASS_NAME)
     students = []
     for n in range(1, STUDENT_COUNT + 1):
-        student = User(username=f"demo.student{n:02d}",
-                       display_name=f"{FIRST[n - 1]} {LAST[(n * 7) % len(LAST)]}",
-                       role=Role.STUDENT)
+        student = User(
+            username=f"demo.student{n:02d}",
+            display_name=f"{FIRST[n - 1]} {LAST[(n * 7) % len(LAST)]}",
+            role=Role.STUDENT,
+        )
         student.set_password(password)
         db.session.add(student)
         students.append(student)
@@ -77,15 +133,21 @@ def _create(password: str) -> User:
         classrooms.enrol(student, classroom)
 
     now = utcnow().replace(second=0, microsecond=0)
-    sets = db.session.scalars(sa.select(QuestionSet).where(QuestionSet.active)
-                              .order_by(QuestionSet.slug)).all()
+    sets = db.session.scalars(
+        sa.select(QuestionSet).where(QuestionSet.active).order_by(QuestionSet.slug)
+    ).all()
     # One finished assignment, one under way, one not yet open: a realistic term.
     plans = [(-21, -14, 2, 0.9), (-3, 4, 1, 0.55), (2, 9, 1, 0.0)]
     for qset, (opens, due, attempts_allowed, take_rate) in zip(sets, plans, strict=False):
         assignment = Assignment(
-            classroom_id=classroom.id, set_id=qset.id, opens_at=now + timedelta(days=opens),
-            due_at=now + timedelta(days=due), attempts_allowed=attempts_allowed,
-            show_answers=ShowAnswers.AFTER_SUBMIT, shuffle_choices=True)
+            classroom_id=classroom.id,
+            set_id=qset.id,
+            opens_at=now + timedelta(days=opens),
+            due_at=now + timedelta(days=due),
+            attempts_allowed=attempts_allowed,
+            show_answers=ShowAnswers.AFTER_SUBMIT,
+            shuffle_choices=True,
+        )
         db.session.add(assignment)
         db.session.flush()
         for student in students:

@@ -68,11 +68,20 @@ def _sync_set(set_file: SetFile) -> int:
     db.session.flush()
 
     keys = [q.key for q in set_file.questions]
-    questions = {q.key: q for q in db.session.scalars(
-        sa.select(Question).where(sa.or_(Question.set_id == qset.id, Question.key.in_(keys))))}
-    versions = {(v.question_id, v.content_hash): v for v in db.session.scalars(
-        sa.select(QuestionVersion).where(
-            QuestionVersion.question_id.in_([q.id for q in questions.values()])))}
+    questions = {
+        q.key: q
+        for q in db.session.scalars(
+            sa.select(Question).where(sa.or_(Question.set_id == qset.id, Question.key.in_(keys)))
+        )
+    }
+    versions = {
+        (v.question_id, v.content_hash): v
+        for v in db.session.scalars(
+            sa.select(QuestionVersion).where(
+                QuestionVersion.question_id.in_([q.id for q in questions.values()])
+            )
+        )
+    }
     created = 0
     for position, data in enumerate(set_file.questions):
         question = questions.get(data.key)
@@ -84,8 +93,13 @@ def _sync_set(set_file: SetFile) -> int:
         db.session.flush()
         version = versions.get((question.id, data.content_hash))
         if version is None:
-            version = QuestionVersion(question_id=question.id, content_hash=data.content_hash,
-                                      kind=data.kind, type=data.type, content=data.content)
+            version = QuestionVersion(
+                question_id=question.id,
+                content_hash=data.content_hash,
+                kind=data.kind,
+                type=data.type,
+                content=data.content,
+            )
             db.session.add(version)
             db.session.flush()
             created += 1

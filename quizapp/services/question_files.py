@@ -77,8 +77,9 @@ class Bank:
 def read_bank(root: Path) -> Bank:
     """Read every article and set under root; files with problems are reported, not returned."""
     problems: list[Problem] = []
-    articles = [a for a in (_read_article(p, problems) for p in _files(root / "articles", "*.md"))
-                if a]
+    articles = [
+        a for a in (_read_article(p, problems) for p in _files(root / "articles", "*.md")) if a
+    ]
     by_slug = {a.slug: a for a in articles}
     sets: list[SetFile] = []
     seen_keys: dict[str, str] = {}
@@ -88,12 +89,17 @@ def read_bank(root: Path) -> Bank:
         set_file = _read_set(path, by_slug, file_problems)
         if set_file:
             if set_file.slug in seen_slugs:
-                file_problems.append(Problem(path.name, f"slug {set_file.slug!r} is already "
-                                             f"used by {seen_slugs[set_file.slug]}"))
+                file_problems.append(
+                    Problem(
+                        path.name,
+                        f"slug {set_file.slug!r} is already used by {seen_slugs[set_file.slug]}",
+                    )
+                )
             for q in set_file.questions:
                 if q.key in seen_keys:
-                    file_problems.append(Problem(path.name, f"duplicate id, also in "
-                                                 f"{seen_keys[q.key]}", q.key))
+                    file_problems.append(
+                        Problem(path.name, f"duplicate id, also in {seen_keys[q.key]}", q.key)
+                    )
         problems.extend(file_problems)
         if set_file and not file_problems:
             sets.append(set_file)
@@ -137,8 +143,9 @@ def _read_article(path: Path, problems: list[Problem]) -> ArticleFile | None:
     return ArticleFile(path.stem, path.name, clean, body.strip())
 
 
-def _read_set(path: Path, articles: dict[str, ArticleFile],
-              problems: list[Problem]) -> SetFile | None:
+def _read_set(
+    path: Path, articles: dict[str, ArticleFile], problems: list[Problem]
+) -> SetFile | None:
     name = path.name
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -157,8 +164,14 @@ def _read_set(path: Path, articles: dict[str, ArticleFile],
     if not isinstance(data["questions"], list) or not data["questions"]:
         problems.append(Problem(name, "questions must be a non-empty list"))
         return None
-    set_file = SetFile(str(data["slug"]), name, str(data["title"]), str(data["description"]),
-                       str(data["objective"]), data["minutes"])
+    set_file = SetFile(
+        str(data["slug"]),
+        name,
+        str(data["title"]),
+        str(data["description"]),
+        str(data["objective"]),
+        data["minutes"],
+    )
     keys: set[str] = set()
     for index, raw in enumerate(data["questions"], start=1):
         question = _read_question(raw, index, name, articles, problems)
@@ -171,8 +184,9 @@ def _read_set(path: Path, articles: dict[str, ArticleFile],
     return set_file
 
 
-def _read_question(raw: Any, index: int, file: str, articles: dict[str, ArticleFile],
-                   problems: list[Problem]) -> QuestionData | None:
+def _read_question(
+    raw: Any, index: int, file: str, articles: dict[str, ArticleFile], problems: list[Problem]
+) -> QuestionData | None:
     if not isinstance(raw, dict):
         problems.append(Problem(file, f"question #{index} must be a mapping"))
         return None
@@ -191,8 +205,10 @@ def _read_question(raw: Any, index: int, file: str, articles: dict[str, ArticleF
     if qtype and qtype not in TYPES:
         problem(f"type must be one of {', '.join(TYPES)}, not {qtype!r}")
 
-    content: dict[str, Any] = {"prompt": str(raw.get("prompt", "")).strip(),
-                               "explanation": str(raw.get("explanation", "")).strip()}
+    content: dict[str, Any] = {
+        "prompt": str(raw.get("prompt", "")).strip(),
+        "explanation": str(raw.get("explanation", "")).strip(),
+    }
     if qtype in ("single", "multiple"):
         _read_choices(raw, qtype, content, problem)
     elif qtype == "true_false":

@@ -31,35 +31,55 @@ class ScoreTable:
         return self.cells.get((student.id, assignment.id), Cell())
 
     def student_average(self, student: User) -> float | None:
-        scores = [c.best for (sid, _), c in self.cells.items()
-                  if sid == student.id and c.best is not None]
+        scores = [
+            c.best for (sid, _), c in self.cells.items() if sid == student.id and c.best is not None
+        ]
         return round(sum(scores) / len(scores), 1) if scores else None
 
     def assignment_average(self, assignment: Assignment) -> float | None:
-        scores = [c.best for (_, aid), c in self.cells.items()
-                  if aid == assignment.id and c.best is not None]
+        scores = [
+            c.best
+            for (_, aid), c in self.cells.items()
+            if aid == assignment.id and c.best is not None
+        ]
         return round(sum(scores) / len(scores), 1) if scores else None
 
 
 def class_assignments(classroom: Classroom) -> list[Assignment]:
-    return list(db.session.scalars(
-        sa.select(Assignment).where(Assignment.classroom_id == classroom.id)
-        .options(so.selectinload(Assignment.question_set))
-        .order_by(Assignment.opens_at, Assignment.id)))
+    return list(
+        db.session.scalars(
+            sa.select(Assignment)
+            .where(Assignment.classroom_id == classroom.id)
+            .options(so.selectinload(Assignment.question_set))
+            .order_by(Assignment.opens_at, Assignment.id)
+        )
+    )
 
 
 def score_table(classroom: Classroom) -> ScoreTable:
     """Each current student's best score on each of the class's assignments."""
-    students = list(db.session.scalars(
-        sa.select(User).join(Enrollment, Enrollment.student_id == User.id)
-        .where(Enrollment.classroom_id == classroom.id, Enrollment.removed_at.is_(None))
-        .order_by(User.display_name)))
+    students = list(
+        db.session.scalars(
+            sa.select(User)
+            .join(Enrollment, Enrollment.student_id == User.id)
+            .where(Enrollment.classroom_id == classroom.id, Enrollment.removed_at.is_(None))
+            .order_by(User.display_name)
+        )
+    )
     assignments = class_assignments(classroom)
     rows = db.session.execute(
-        sa.select(Attempt.id, Attempt.student_id, Attempt.assignment_id, Attempt.score,
-                  Attempt.max_score, Attempt.submitted_at)
-        .join(Assignment).where(Assignment.classroom_id == classroom.id)
-        .order_by(Attempt.number))
+        sa.select(
+            Attempt.id,
+            Attempt.student_id,
+            Attempt.assignment_id,
+            Attempt.score,
+            Attempt.max_score,
+            Attempt.submitted_at,
+        )
+        .join(Assignment)
+        .where(Assignment.classroom_id == classroom.id)
+        .order_by(Attempt.number)
+    )
     cells: dict[tuple[int, int], Cell] = {}
     for attempt_id, student_id, assignment_id, score, max_score, submitted_at in rows:
         cell = cells.setdefault((student_id, assignment_id), Cell())
@@ -74,7 +94,11 @@ def score_table(classroom: Classroom) -> ScoreTable:
 
 
 def assignment_attempts(assignment: Assignment) -> list[Attempt]:
-    return list(db.session.scalars(
-        sa.select(Attempt).where(Attempt.assignment_id == assignment.id)
-        .options(so.selectinload(Attempt.student))
-        .order_by(Attempt.student_id, Attempt.number)))
+    return list(
+        db.session.scalars(
+            sa.select(Attempt)
+            .where(Attempt.assignment_id == assignment.id)
+            .options(so.selectinload(Attempt.student))
+            .order_by(Attempt.student_id, Attempt.number)
+        )
+    )

@@ -6,8 +6,11 @@ from quizapp.services.classrooms import classroom_by_code
 
 
 class JoinClassForm(FlaskForm):
-    join_code = StringField("Class code", validators=[DataRequired()],
-                            render_kw={"autocapitalize": "characters", "autocomplete": "off"})
+    join_code = StringField(
+        "Class code",
+        validators=[DataRequired()],
+        render_kw={"autocapitalize": "characters", "autocomplete": "off"},
+    )
     submit = SubmitField("Join class")
 
     def validate_join_code(self, field) -> None:

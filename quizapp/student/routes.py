@@ -18,8 +18,9 @@ def home():
     now = utcnow()
     rows = quiz.student_assignments(current_user, now)
     db.session.commit()  # attempts whose time ran out were just submitted
-    return render_template("student/home.html", rows=rows, join_form=JoinClassForm(),
-                           start_form=StartForm(), now=now)
+    return render_template(
+        "student/home.html", rows=rows, join_form=JoinClassForm(), start_form=StartForm(), now=now
+    )
 
 
 @bp.post("/classes/join")
@@ -53,8 +54,9 @@ def start(assignment_id: int):
         db.session.commit()
         flash(str(error), "error")
         return redirect(url_for("student.home"))
-    return redirect(url_for("student.question", attempt_id=attempt.id,
-                            position=attempt.current_position))
+    return redirect(
+        url_for("student.question", attempt_id=attempt.id, position=attempt.current_position)
+    )
 
 
 @bp.get("/attempts/<int:attempt_id>/q/<int:position>")
@@ -88,8 +90,10 @@ def _question_context(attempt, item, now) -> dict:
         "form": AnswerForm(),
         "reveal": reveal,
         "correct": grading.correct_answer(version.content) if reveal else None,
-        "answered": [grading.is_answered(i.question_version.type, i.question_version.content,
-                                         i.answer) for i in attempt.items],
+        "answered": [
+            grading.is_answered(i.question_version.type, i.question_version.content, i.answer)
+            for i in attempt.items
+        ],
         "remaining": (attempt.deadline_at - now) if attempt.deadline_at else None,
         "check_mode": attempt.assignment.show_answers == "after_each",
     }
@@ -98,8 +102,10 @@ def _question_context(attempt, item, now) -> dict:
 def _choices(item) -> list[dict]:
     """The choices in this student's order, each with its opaque token."""
     texts = {c["id"]: c["text"] for c in item.question_version.content["choices"]}
-    return [{"id": cid, "token": quiz.choice_token(item, cid), "text": texts[cid]}
-            for cid in item.choice_order]
+    return [
+        {"id": cid, "token": quiz.choice_token(item, cid), "text": texts[cid]}
+        for cid in item.choice_order
+    ]
 
 
 def _form_values() -> dict:
@@ -114,8 +120,7 @@ def answer(attempt_id: int, position: int):
     attempt = own_attempt_or_404(attempt_id)
     go = request.form.get("go", "stay")
     if not AnswerForm().validate_on_submit():
-        flash("The page had expired, so that answer was not saved. Please answer again.",
-              "error")
+        flash("The page had expired, so that answer was not saved. Please answer again.", "error")
         return redirect(url_for("student.question", attempt_id=attempt.id, position=position))
     try:
         if go == "check":
@@ -172,11 +177,18 @@ def review(attempt_id: int):
         db.session.commit()
     if attempt.submitted:
         return redirect(url_for("student.result", attempt_id=attempt.id))
-    answered = [grading.is_answered(i.question_version.type, i.question_version.content,
-                                    i.answer) for i in attempt.items]
-    return render_template("student/review.html", attempt=attempt, answered=answered,
-                           unanswered=answered.count(False), form=SubmitAttemptForm(),
-                           remaining=(attempt.deadline_at - now) if attempt.deadline_at else None)
+    answered = [
+        grading.is_answered(i.question_version.type, i.question_version.content, i.answer)
+        for i in attempt.items
+    ]
+    return render_template(
+        "student/review.html",
+        attempt=attempt,
+        answered=answered,
+        unanswered=answered.count(False),
+        form=SubmitAttemptForm(),
+        remaining=(attempt.deadline_at - now) if attempt.deadline_at else None,
+    )
 
 
 @bp.post("/attempts/<int:attempt_id>/submit")
@@ -187,12 +199,16 @@ def submit(attempt_id: int):
     if not form.validate_on_submit():
         flash("The page had expired. Please submit again.", "error")
         return redirect(url_for("student.review", attempt_id=attempt.id))
-    unanswered = sum(not grading.is_answered(i.question_version.type,
-                                             i.question_version.content, i.answer)
-                     for i in attempt.items)
+    unanswered = sum(
+        not grading.is_answered(i.question_version.type, i.question_version.content, i.answer)
+        for i in attempt.items
+    )
     if unanswered and not attempt.submitted and not form.confirm_unanswered.data:
-        flash(f"You have {unanswered} unanswered question{'s' if unanswered > 1 else ''}. "
-              "Tick the box to confirm you want to submit anyway.", "error")
+        flash(
+            f"You have {unanswered} unanswered question{'s' if unanswered > 1 else ''}. "
+            "Tick the box to confirm you want to submit anyway.",
+            "error",
+        )
         return redirect(url_for("student.review", attempt_id=attempt.id))
     try:
         quiz.submit_attempt(attempt, utcnow())
@@ -212,15 +228,18 @@ def result(attempt_id: int):
     if quiz.finalise_if_expired(attempt, now):
         db.session.commit()
     if not attempt.submitted:
-        return redirect(url_for("student.question", attempt_id=attempt.id,
-                                position=attempt.current_position))
-    return render_template("student/result.html", attempt=attempt,
-                           reveal=quiz.may_see_answers(attempt, now),
-                           results=quiz.item_results(attempt, now))
+        return redirect(
+            url_for("student.question", attempt_id=attempt.id, position=attempt.current_position)
+        )
+    return render_template(
+        "student/result.html",
+        attempt=attempt,
+        reveal=quiz.may_see_answers(attempt, now),
+        results=quiz.item_results(attempt, now),
+    )
 
 
 @bp.get("/history")
 @student_required
 def history():
-    return render_template("student/history.html",
-                           attempts=quiz.student_history(current_user))
+    return render_template("student/history.html", attempts=quiz.student_history(current_user))

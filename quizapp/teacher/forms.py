@@ -36,16 +36,21 @@ class ActionForm(FlaskForm):
 
 
 class ClassForm(FlaskForm):
-    name = StringField("Class name", validators=[DataRequired(), Length(max=120)],
-                       description="For example “Year 10 English, group B”.")
+    name = StringField(
+        "Class name",
+        validators=[DataRequired(), Length(max=120)],
+        description="For example “Year 10 English, group B”.",
+    )
     submit = SubmitField("Create class")
 
 
 class RosterForm(FlaskForm):
     names = TextAreaField(
-        "Student names", validators=[DataRequired()],
+        "Student names",
+        validators=[DataRequired()],
         description="One name a line. Each student gets a username and a one-time password.",
-        render_kw={"rows": 8})
+        render_kw={"rows": 8},
+    )
     submit = SubmitField("Create accounts")
 
     def validate_names(self, field) -> None:
@@ -61,21 +66,34 @@ class RosterForm(FlaskForm):
 
 class AssignmentForm(FlaskForm):
     set_id = SelectField("Question set", coerce=int, validators=[InputRequired()])
-    opens_at = DateTimeLocalField("Opens", validators=[InputRequired(
-        message="Give the date and time the quiz opens.")], format="%Y-%m-%dT%H:%M")
-    due_at = DateTimeLocalField("Due (optional)", validators=[Optional()],
-                                format="%Y-%m-%dT%H:%M",
-                                description="After this time no answers are accepted.")
-    attempts_allowed = IntegerField("Attempts allowed", default=1, validators=[
-        InputRequired(), NumberRange(min=1, max=20, message="Between 1 and 20.")])
+    opens_at = DateTimeLocalField(
+        "Opens",
+        validators=[InputRequired(message="Give the date and time the quiz opens.")],
+        format="%Y-%m-%dT%H:%M",
+    )
+    due_at = DateTimeLocalField(
+        "Due (optional)",
+        validators=[Optional()],
+        format="%Y-%m-%dT%H:%M",
+        description="After this time no answers are accepted.",
+    )
+    attempts_allowed = IntegerField(
+        "Attempts allowed",
+        default=1,
+        validators=[InputRequired(), NumberRange(min=1, max=20, message="Between 1 and 20.")],
+    )
     time_limit_minutes = IntegerField(
-        "Time limit in minutes (optional)", validators=[
-            Optional(), NumberRange(min=1, max=600, message="Between 1 and 600 minutes.")],
-        description="Counted from when the student starts; leave empty for no limit.")
+        "Time limit in minutes (optional)",
+        validators=[Optional(), NumberRange(min=1, max=600, message="Between 1 and 600 minutes.")],
+        description="Counted from when the student starts; leave empty for no limit.",
+    )
     shuffle_questions = BooleanField("Shuffle the order of questions")
     shuffle_choices = BooleanField("Shuffle the order of choices")
-    show_answers = SelectField("Show the correct answers", choices=SHOW_ANSWER_CHOICES,
-                               default=ShowAnswers.AFTER_SUBMIT.value)
+    show_answers = SelectField(
+        "Show the correct answers",
+        choices=SHOW_ANSWER_CHOICES,
+        default=ShowAnswers.AFTER_SUBMIT.value,
+    )
     submit = SubmitField("Assign")
 
     def validate(self, extra_validators=None) -> bool:

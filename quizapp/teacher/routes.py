@@ -24,15 +24,23 @@ from quizapp.timezone import to_local, to_utc
 @teacher_required
 def dashboard():
     classes = db.session.scalars(
-        sa.select(Classroom).where(Classroom.teacher_id == current_user.id)
-        .order_by(Classroom.created_at.desc())).all()
-    counts = dict(db.session.execute(
-        sa.select(Enrollment.classroom_id, sa.func.count())
-        .where(Enrollment.classroom_id.in_([c.id for c in classes]),
-               Enrollment.removed_at.is_(None))
-        .group_by(Enrollment.classroom_id)).all())
-    return render_template("teacher/dashboard.html", classes=classes, counts=counts,
-                           form=ClassForm())
+        sa.select(Classroom)
+        .where(Classroom.teacher_id == current_user.id)
+        .order_by(Classroom.created_at.desc())
+    ).all()
+    counts = dict(
+        db.session.execute(
+            sa.select(Enrollment.classroom_id, sa.func.count())
+            .where(
+                Enrollment.classroom_id.in_([c.id for c in classes]),
+                Enrollment.removed_at.is_(None),
+            )
+            .group_by(Enrollment.classroom_id)
+        ).all()
+    )
+    return render_template(
+        "teacher/dashboard.html", classes=classes, counts=counts, form=ClassForm()
+    )
 
 
 @bp.post("/classes")
@@ -44,8 +52,9 @@ def create_class():
         db.session.commit()
         flash(f"Class created. Students join with the code {classroom.join_code}.", "success")
         return redirect(url_for("teacher.classroom", classroom_id=classroom.id))
-    classes = db.session.scalars(sa.select(Classroom).where(
-        Classroom.teacher_id == current_user.id)).all()
+    classes = db.session.scalars(
+        sa.select(Classroom).where(Classroom.teacher_id == current_user.id)
+    ).all()
     return render_template("teacher/dashboard.html", classes=classes, counts={}, form=form), 400
 
 
@@ -53,9 +62,13 @@ def create_class():
 @teacher_required
 def classroom(classroom_id: int):
     classroom = own_classroom_or_404(classroom_id)
-    return render_template("teacher/classroom.html", classroom=classroom,
-                           table=reports.score_table(classroom), action=ActionForm(),
-                           roster_form=RosterForm())
+    return render_template(
+        "teacher/classroom.html",
+        classroom=classroom,
+        table=reports.score_table(classroom),
+        action=ActionForm(),
+        roster_form=RosterForm(),
+    )
 
 
 @bp.post("/classes/<int:classroom_id>/code")
@@ -75,9 +88,13 @@ def add_roster(classroom_id: int):
     classroom = own_classroom_or_404(classroom_id)
     form = RosterForm()
     if not form.validate_on_submit():
-        return render_template("teacher/classroom.html", classroom=classroom,
-                               table=reports.score_table(classroom), action=ActionForm(),
-                               roster_form=form), 400
+        return render_template(
+            "teacher/classroom.html",
+            classroom=classroom,
+            table=reports.score_table(classroom),
+            action=ActionForm(),
+            roster_form=form,
+        ), 400
     accounts = classrooms.create_roster(classroom, classrooms.parse_roster(form.names.data))
     db.session.commit()
     # Shown once: the passwords are not stored in clear anywhere.
@@ -86,9 +103,14 @@ def add_roster(classroom_id: int):
 
 def _student_in_class(classroom: Classroom, student_id: int) -> User:
     student = db.session.scalar(
-        sa.select(User).join(Enrollment, Enrollment.student_id == User.id).where(
-            User.id == student_id, Enrollment.classroom_id == classroom.id,
-            Enrollment.removed_at.is_(None)))
+        sa.select(User)
+        .join(Enrollment, Enrollment.student_id == User.id)
+        .where(
+            User.id == student_id,
+            Enrollment.classroom_id == classroom.id,
+            Enrollment.removed_at.is_(None),
+        )
+    )
     if student is None:
         abort(404)
     return student
@@ -102,8 +124,10 @@ def remove_student(classroom_id: int, student_id: int):
     if ActionForm().validate_on_submit():
         classrooms.remove_student(classroom, student.id)
         db.session.commit()
-        flash(f"{student.display_name} was removed from the class. Their past results are "
-              "kept.", "success")
+        flash(
+            f"{student.display_name} was removed from the class. Their past results are kept.",
+            "success",
+        )
     return redirect(url_for("teacher.classroom", classroom_id=classroom.id))
 
 
@@ -118,16 +142,18 @@ def reset_password(classroom_id: int, student_id: int):
     password = classrooms.reset_password(student)
     db.session.commit()
     accounts = [classrooms.NewAccount(student.display_name, student.username, password)]
-    return render_template("teacher/accounts.html", classroom=classroom, accounts=accounts,
-                           reset=True)
+    return render_template(
+        "teacher/accounts.html", classroom=classroom, accounts=accounts, reset=True
+    )
 
 
 @bp.route("/classes/<int:classroom_id>/assign", methods=["GET", "POST"])
 @teacher_required
 def assign(classroom_id: int):
     classroom = own_classroom_or_404(classroom_id)
-    sets = db.session.scalars(sa.select(QuestionSet).where(QuestionSet.active)
-                              .order_by(QuestionSet.title)).all()
+    sets = db.session.scalars(
+        sa.select(QuestionSet).where(QuestionSet.active).order_by(QuestionSet.title)
+    ).all()
     form = AssignmentForm()
     form.set_id.choices = [SelectChoice(s.id, s.title) for s in sets]
     if not form.is_submitted():
@@ -135,44 +161,54 @@ def assign(classroom_id: int):
         form.due_at.data = form.opens_at.data + timedelta(days=7)
     if form.validate_on_submit():
         assignment = Assignment(
-            classroom_id=classroom.id, set_id=form.set_id.data,
+            classroom_id=classroom.id,
+            set_id=form.set_id.data,
             opens_at=to_utc(form.opens_at.data),
             due_at=to_utc(form.due_at.data) if form.due_at.data else None,
             attempts_allowed=form.attempts_allowed.data,
             time_limit_minutes=form.time_limit_minutes.data or None,
             shuffle_questions=form.shuffle_questions.data,
             shuffle_choices=form.shuffle_choices.data,
-            show_answers=form.show_answers.data)
+            show_answers=form.show_answers.data,
+        )
         db.session.add(assignment)
         db.session.commit()
         flash(f"“{assignment.question_set.title}” is assigned to {classroom.name}.", "success")
         return redirect(url_for("teacher.classroom", classroom_id=classroom.id))
-    return render_template("teacher/assign.html", classroom=classroom, form=form,
-                           sets={s.id: s for s in sets}), 400 if form.errors else 200
+    return render_template(
+        "teacher/assign.html", classroom=classroom, form=form, sets={s.id: s for s in sets}
+    ), 400 if form.errors else 200
 
 
 @bp.get("/assignments/<int:assignment_id>")
 @teacher_required
 def assignment(assignment_id: int):
     assignment = own_assignment_or_404(assignment_id)
-    return render_template("teacher/assignment.html", assignment=assignment,
-                           attempts=reports.assignment_attempts(assignment),
-                           students=classrooms.roster(assignment.classroom))
+    return render_template(
+        "teacher/assignment.html",
+        assignment=assignment,
+        attempts=reports.assignment_attempts(assignment),
+        students=classrooms.roster(assignment.classroom),
+    )
 
 
 @bp.get("/attempts/<int:attempt_id>")
 @teacher_required
 def attempt(attempt_id: int):
     attempt = taught_attempt_or_404(attempt_id)
-    return render_template("teacher/attempt.html", attempt=attempt,
-                           results=quiz.item_results(attempt, utcnow(), reveal=True))
+    return render_template(
+        "teacher/attempt.html",
+        attempt=attempt,
+        results=quiz.item_results(attempt, utcnow(), reveal=True),
+    )
 
 
 @bp.get("/sets")
 @teacher_required
 def sets():
-    question_sets = db.session.scalars(sa.select(QuestionSet).where(QuestionSet.active)
-                                       .order_by(QuestionSet.title)).all()
+    question_sets = db.session.scalars(
+        sa.select(QuestionSet).where(QuestionSet.active).order_by(QuestionSet.title)
+    ).all()
     return render_template("teacher/sets.html", sets=question_sets)
 
 
