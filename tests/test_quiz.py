@@ -339,6 +339,11 @@ def test_after_each_mode_shows_feedback_and_locks_the_answer(
         f"/attempts/{attempt_id}/q/0", form_answer(app, attempt_id, 0, False)
     ).get_data(as_text=True)
     assert "can no longer change" in html
+    # Moving on from a checked question sends no answer fields (they are disabled): no error.
+    html = browser.post(f"/attempts/{attempt_id}/q/0", {"go": "next"}).get_data(as_text=True)
+    assert "Question 2 of" in html and "can no longer change" not in html
+    with app.app_context():
+        assert db.session.get(Attempt, attempt_id).items[0].points == 1.0
 
 
 def test_never_mode_shows_the_score_but_not_the_answers(app, browser, make_class, make_assignment):

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
+from sqlalchemy.exc import IntegrityError
 
 from quizapp.auth import bp
 from quizapp.auth.forms import ChangePasswordForm, LoginForm, SignupForm, StudentSignupForm
@@ -63,6 +64,17 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
+def _commit_new_user(form) -> bool:
+    """Commit a sign-up; False if the username was taken a moment ago by someone else."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        form.username.errors.append("That username is taken. Please choose another.")
+        return False
+    return True
+
+
 @bp.route("/signup", methods=["GET", "POST"])
 def signup_teacher():
     if not current_app.config["TEACHER_SIGNUP"]:
@@ -76,7 +88,8 @@ def signup_teacher():
         )
         user.set_password(form.password.data)
         db.session.add(user)
-        db.session.commit()
+        if not _commit_new_user(form):
+            return render_template("auth/signup.html", form=form)
         login_user(user)
         flash("Your teacher account is ready. Start by creating a class.", "success")
         return redirect(url_for("teacher.dashboard"))
@@ -99,7 +112,8 @@ def signup_student():
         db.session.add(user)
         db.session.flush()
         enrol(user, classroom)
-        db.session.commit()
+        if not _commit_new_user(form):
+            return render_template("auth/join.html", form=form)
         login_user(user)
         flash(f"Welcome! You have joined {classroom.name}.", "success")
         return redirect(url_for("student.home"))

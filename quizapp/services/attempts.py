@@ -252,9 +252,12 @@ def save_answer(attempt: Attempt, position: int, values: dict[str, Any], now: da
     """Store the answer given on one question page; values are the submitted form fields."""
     _check_open(attempt, now)
     item = item_at(attempt, position)
-    if item.locked:
-        raise QuizError("You have already checked this answer, so it can no longer change.")
     answer = parse_answer(item, values)
+    if item.locked:
+        # A checked answer's fields are disabled on the page, so moving on sends none.
+        if answer is None or answer == item.answer:
+            return
+        raise QuizError("You have already checked this answer, so it can no longer change.")
     if attempt.current_position == position and attempt.viewed_at:
         spent = min(now - attempt.viewed_at, MAX_COUNTED_VIEW)
         item.time_spent_ms += max(0, int(spent.total_seconds() * 1000))
