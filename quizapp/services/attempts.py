@@ -35,6 +35,10 @@ class QuizError(Exception):
     """A request the rules refuse; the message is shown to the student as it is."""
 
 
+# What needs the student's attention first.
+STATUS_ORDER = {"in progress": 0, "to do": 1, "upcoming": 2, "overdue": 3, "done": 4}
+
+
 @dataclass
 class AssignmentRow:
     """An assignment as a student's home lists it."""
@@ -98,7 +102,8 @@ def student_assignments(student: User, now: datetime) -> list[AssignmentRow]:
         row.status = _status(row, now)
     far = datetime.max
     return sorted(
-        rows, key=lambda r: (r.status == "done", r.assignment.due_at or far, r.assignment.opens_at)
+        rows,
+        key=lambda r: (STATUS_ORDER[r.status], r.assignment.due_at or far, r.assignment.opens_at),
     )
 
 
