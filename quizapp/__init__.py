@@ -88,9 +88,11 @@ def _tune_sqlite(engine: sa.Engine) -> None:
 def register_blueprints(app: Flask) -> None:
     from quizapp.articles import bp as articles_bp
     from quizapp.auth import bp as auth_bp
+    from quizapp.routing import IdConverter
     from quizapp.student import bp as student_bp
     from quizapp.teacher import bp as teacher_bp
 
+    app.url_map.converters["id"] = IdConverter
     app.register_blueprint(auth_bp)
     app.register_blueprint(student_bp)
     app.register_blueprint(teacher_bp, url_prefix="/teach")

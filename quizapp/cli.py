@@ -2,6 +2,7 @@
 
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -12,6 +13,7 @@ from flask.cli import AppGroup
 from quizapp.extensions import db
 from quizapp.models import Question, QuestionSet, Role, User
 from quizapp.services.question_bank import load_bank
+from quizapp.services.question_files import read_bank
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 questions_cli = AppGroup("questions", help="Validate, load and export the question bank.")
@@ -38,6 +40,30 @@ def create_teacher(username: str, display_name: str, password: str) -> None:
 
 def bank_dir() -> Path:
     return Path(current_app.config["QUESTIONS_DIR"])
+
+
+@questions_cli.command("check")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The question bank folder (default: questions/).",
+)
+def check(directory: Path | None) -> None:
+    """Validate every file without loading anything; exits 1 if any file has a problem."""
+    bank = read_bank(directory or bank_dir())
+    for problem in bank.problems:
+        click.echo(f"error: {problem}", err=True)
+    for set_file in bank.sets:
+        types = Counter(q.type for q in set_file.questions)
+        summary = ", ".join(f"{n} {t}" for t, n in sorted(types.items()))
+        click.echo(f"{set_file.file}: {len(set_file.questions)} questions ({summary})")
+    click.echo(
+        f"{len(bank.articles)} articles, {len(bank.sets)} valid sets, "
+        f"{len(bank.problems)} problem(s)."
+    )
+    if bank.problems:
+        sys.exit(1)
 
 
 @questions_cli.command("load")

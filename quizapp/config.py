@@ -11,6 +11,9 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
     # Students must be able to sign up without a teacher's help; teachers only where allowed.
     TEACHER_SIGNUP = True
+    # When set, teacher sign-up asks for this code, so students cannot make teacher accounts
+    # (teachers see every answer key).
+    TEACHER_SIGNUP_CODE: str | None = None
     WTF_CSRF_TIME_LIMIT = 6 * 60 * 60  # longer than the longest quiz
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -37,6 +40,8 @@ def from_environment() -> dict:
         settings["SECRET_KEY"] = key
     if (signup := _env_bool("TEACHER_SIGNUP")) is not None:
         settings["TEACHER_SIGNUP"] = signup
+    if code := os.environ.get("TEACHER_SIGNUP_CODE"):
+        settings["TEACHER_SIGNUP_CODE"] = code
     if (secure := _env_bool("SESSION_COOKIE_SECURE")) is not None:
         settings["SESSION_COOKIE_SECURE"] = secure
         settings["REMEMBER_COOKIE_SECURE"] = secure

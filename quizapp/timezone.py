@@ -15,5 +15,15 @@ def to_local(moment: datetime) -> datetime:
 
 
 def to_utc(local: datetime) -> datetime:
-    """A naive local time, as entered in a form, to naive UTC for storage."""
-    return local.replace(tzinfo=zone()).astimezone(UTC).replace(tzinfo=None)
+    """A naive local time, as entered in a form, to naive UTC for storage.
+
+    Raises ValueError for a time the clocks skip (a daylight-saving gap) or out of range.
+    """
+    try:
+        moment = local.replace(tzinfo=zone()).astimezone(UTC)
+        back = moment.astimezone(zone()).replace(tzinfo=None)
+    except OverflowError:
+        raise ValueError("That date is out of range.") from None
+    if back != local:
+        raise ValueError("That time does not exist here: the clocks change then.")
+    return moment.replace(tzinfo=None)

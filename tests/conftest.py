@@ -201,7 +201,7 @@ def make_class(app):
 
 @pytest.fixture
 def make_assignment(app):
-    def make(classroom_id: int, slug: str = "starter-who-said-what", **settings) -> int:
+    def make(classroom_id: int, slug: str = "who-said-what", **settings) -> int:
         from datetime import timedelta
 
         from quizapp.models import QuestionSet

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem
-from quizapp.services.attempts import choice_token
+from quizapp.services.attempts import choice_token, ground_token
 
 
 def latest_attempt_id(app, student_id: int) -> int:
@@ -33,14 +33,20 @@ def form_answer(app, attempt_id: int, position: int, correct: bool = True) -> di
 
         if qtype in ("single", "true_false"):
             choice = right if correct else next(c for c in ids if c != right)
-            return {"choice": token(choice)}
-        if qtype == "multiple":
+            fields = {"choice": token(choice)}
+        elif qtype in ("multiple", "evidence"):
             chosen = right if correct else [c for c in ids if c not in right][:1]
-            return {"choices": [token(c) for c in chosen]}
-        pairs = (
-            right if correct else {k: ids[(ids.index(v) + 1) % len(ids)] for k, v in right.items()}
-        )
-        return {f"match-{k}": token(v) for k, v in pairs.items()}
+            fields = {"choices": [token(c) for c in chosen]}
+        else:
+            pairs = (
+                right
+                if correct
+                else {k: ids[(ids.index(v) + 1) % len(ids)] for k, v in right.items()}
+            )
+            fields = {f"match-{k}": token(v) for k, v in pairs.items()}
+        if "ground" in content and correct:
+            fields["ground"] = [ground_token(item, s) for s in content["ground"]["answer"]]
+        return fields
 
 
 def question_count(app, attempt_id: int) -> int:
@@ -53,4 +59,5 @@ def question_count(app, attempt_id: int) -> int:
 
 
 def tokens_on_page(html: str) -> list[str]:
-    return re.findall(r'value="(c[0-9a-f]{12})"', html)
+    """The answer's choice tokens on a question page (not the grounding step's)."""
+    return re.findall(r'name="choices?" value="(c[0-9a-f]{12})"', html)

@@ -26,6 +26,8 @@ QUESTION = {
     "id": "t-001",
     "kind": "attribution",
     "type": "single",
+    "skills": ["quote-to-speaker"],
+    "difficulty": "easy",
     "prompt": "Who counted the ducks?",
     "choices": [{"id": "a", "text": "Ana Ruiz"}, {"id": "b", "text": "The mayor"}],
     "answer": "a",
@@ -100,6 +102,53 @@ def test_problems_name_the_file_question_and_what_is_wrong(tmp_path, changes, me
     ), problems
 
 
+def test_evidence_question_takes_its_answer_from_the_evidence(tmp_path):
+    question = {
+        **QUESTION,
+        "type": "evidence",
+        "passage": {"article": "test-article", "paragraphs": [1, 2]},
+    }
+    del question["choices"], question["answer"]
+    bank = read_bank(write_bank(tmp_path, [question]))
+    assert bank.problems == []
+    content = bank.sets[0].questions[0].content
+    assert [c["id"] for c in content["choices"]] == ["1-1", "2-1"]
+    assert content["answer"] == ["1-1"]
+
+
+@pytest.mark.parametrize(
+    ("passage", "message"),
+    [
+        ({"article": "test-article", "paragraphs": [2, 2]}, "no evidence quote of test-article"),
+        ({"article": "test-article", "paragraphs": [1, 9]}, "paragraphs must be [first, last]"),
+        ({"article": "nope", "paragraphs": [1, 1]}, "unknown article"),
+        ({"paragraphs": [1, 1]}, "needs an article and paragraphs"),
+    ],
+)
+def test_passages_are_checked(tmp_path, passage, message):
+    problems = problems_for(tmp_path, ground=passage)
+    assert any(message in p for p in problems), problems
+
+
+def test_ground_step_answer_is_the_sentence_with_the_evidence(tmp_path):
+    ground = {"article": "test-article", "paragraphs": [1, 2]}
+    bank = read_bank(write_bank(tmp_path, [{**QUESTION, "ground": ground}]))
+    assert bank.problems == []
+    assert bank.sets[0].questions[0].content["ground"]["answer"] == ["1-1"]
+
+
+def test_quote_of_an_attribution_question_must_be_in_the_evidence_article(tmp_path):
+    assert problems_for(tmp_path, quote="We counted 42 ducks") == []
+    problems = problems_for(tmp_path, quote="We counted 43 ducks")
+    assert any("quote not found verbatim" in p for p in problems)
+
+
+def test_skills_and_difficulty_are_required(tmp_path):
+    problems = problems_for(tmp_path, skills=[], difficulty="trivial")
+    assert any("missing field: skills" in p for p in problems)
+    assert any("difficulty must be one of" in p for p in problems)
+
+
 def test_duplicate_ids_are_reported(tmp_path):
     bank = read_bank(write_bank(tmp_path, [QUESTION, QUESTION]))
     assert [str(p) for p in bank.problems] == [
@@ -120,17 +169,26 @@ def test_load_command_exits_non_zero_and_loads_nothing_from_a_broken_file(app, t
 def test_load_command_succeeds_on_the_real_bank(app):
     result = app.test_cli_runner().invoke(args=["questions", "load"])
     assert result.exit_code == 0, result.output
-    assert "Loaded 5 articles and 3 sets with 27 questions (0 new versions)" in result.output
+    sets = read_bank(BANK).sets
+    questions = sum(len(s.questions) for s in sets)
+    assert (
+        f"Loaded 5 articles and {len(sets)} sets with {questions} questions (0 new versions)"
+        in result.output
+    )
 
 
 def test_list_and_export_json(app):
     runner = app.test_cli_runner()
     listed = json.loads(runner.invoke(args=["questions", "list", "--json"]).output)
-    assert {"slug": "starter-figures", "title": listed[0]["title"], "questions": 9} in listed
+    by_slug = {entry["slug"]: entry for entry in listed}
+    figures = next(s for s in read_bank(BANK).sets if s.slug == "figures-that-conflict")
+    assert by_slug["figures-that-conflict"] == {
+        "slug": "figures-that-conflict",
+        "title": figures.title,
+        "questions": len(figures.questions),
+    }
     exported = json.loads(
-        runner.invoke(
-            args=["questions", "export", "starter-who-said-what", "--format", "json"]
-        ).output
+        runner.invoke(args=["questions", "export", "who-said-what", "--format", "json"]).output
     )
     question = exported["questions"][0]
     assert set(question) >= {
@@ -165,7 +223,7 @@ def test_editing_a_question_keeps_the_version_students_answered(
         asked = db.session.get(Attempt, attempt_id).items[0].question_version
         old_prompt, key, old_id = asked.content["prompt"], asked.question.key, asked.id
 
-    path = bank / "sets" / "starter-who-said-what.yaml"
+    path = bank / "sets" / "who-said-what.yaml"
     text = path.read_text(encoding="utf-8")
     path.write_text(
         text.replace(old_prompt, old_prompt + " (edited)", 1) if old_prompt in text else text,

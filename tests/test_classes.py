@@ -173,6 +173,9 @@ def test_question_set_preview_shows_answers_and_evidence(browser, make_class):
     browser.login("teacher")
     html = browser.page("/teach/sets")
     assert "Who said what" in html
-    html = browser.page("/teach/sets/starter-who-said-what")
-    assert "(correct)" in html and "Read it in the article" in html
+    html = browser.page("/teach/sets/who-said-what")
+    first = html.split('id="q-wsw-001"')[1].split("</article>")[0]
+    answer = first.split('<p class="evidence-label">Answer</p>')[1]
+    assert answer.lstrip().startswith("<div>Yansnier Arias</div>")
+    assert "said Dr. Arias, who defected" in first and "Read it in the article" in first
     assert browser.get("/teach/sets/nope").status_code == 404

@@ -1,4 +1,5 @@
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -77,7 +78,7 @@ def test_run_py_migrates_loads_the_bank_seeds_and_serves(tmp_path):
         process, output = run_app(env, free_port())
         process.terminate()
         process.communicate(timeout=20)  # waits, and closes the pipe
-        assert "Question bank: 3 sets, 27 questions, 5 articles." in output
+        assert re.search(r"Question bank: \d+ sets, \d+ questions, 5 articles\.", output)
         assert "demo.teacher" in output and "demo pass" in output
         if attempt:
             assert "already there" in output

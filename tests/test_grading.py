@@ -41,5 +41,6 @@ def test_matching_earns_the_share_of_items_matched():
 
 def test_is_answered_by_type():
     assert not is_answered("multiple", MULTI, {"choices": []})
-    assert is_answered("matching", MATCH, {"pairs": {"1": "r2"}})
+    assert not is_answered("matching", MATCH, {"pairs": {"1": "r2"}})
+    assert is_answered("matching", MATCH, correct_answer(MATCH))
     assert not is_answered("single", SINGLE, None)

@@ -3,6 +3,7 @@ import threading
 from datetime import timedelta
 
 import sqlalchemy as sa
+from markupsafe import escape
 
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem, utcnow
@@ -60,8 +61,11 @@ def test_student_takes_quiz_one_question_at_a_time_resumes_and_submits(
     with app.app_context():
         attempt = db.session.get(Attempt, attempt_id)
         assert attempt.submitted_at is not None
-        assert attempt.max_score == total
-        assert total - 1 <= attempt.score < total
+        steps = sum("ground" in item.question_version.content for item in attempt.items)
+        assert attempt.max_score == total + steps
+        last = attempt.items[-1]
+        # Everything right but the last answer (and its evidence step, left empty).
+        assert attempt.score == attempt.max_score - 1 - last.ground_max_points
         assert all(item.points is not None for item in attempt.items)
     # The result page shows the evidence with a link into the article.
     assert "The evidence" in html
@@ -219,7 +223,7 @@ def test_closed_and_not_yet_open_assignments_cannot_be_started(
     closed = make_assignment(
         klass["id"], opens_at=now - timedelta(days=3), due_at=now - timedelta(days=1)
     )
-    later = make_assignment(klass["id"], "starter-figures", opens_at=now + timedelta(days=1))
+    later = make_assignment(klass["id"], "figures-that-conflict", opens_at=now + timedelta(days=1))
     browser.login("sam")
     home = browser.page("/home")
     assert "Overdue" in home and "Upcoming" in home
@@ -318,7 +322,8 @@ def test_two_tabs_submitting_at_once_give_one_submission(
     assert sum("already submitted" in html for _, html in results) == 3
     with app.app_context():
         attempt = db.session.get(Attempt, attempt_id)
-        assert attempt.score == 1.0
+        grounded = "ground" in attempt.items[0].question_version.content
+        assert attempt.score == 1.0 + grounded  # question 0 right, with its grounding step
 
 
 def test_after_each_mode_shows_feedback_and_locks_the_answer(
@@ -389,7 +394,7 @@ def test_shuffled_choices_are_shown_in_the_students_order(
         shuffled += order != bank_order
         if qtype in ("single", "multiple"):
             html = browser.page(f"/attempts/{attempt_id}/q/{position}")
-            texts = {c["id"]: c["text"] for c in choices}
+            texts = {c["id"]: escape(c["text"]) for c in choices}
             places = [html.index(f"<span>{texts[cid]}</span>") for cid in order]
             assert places == sorted(places)
             assert len(set(tokens_on_page(html))) == len(order)

@@ -1,6 +1,8 @@
+import hmac
 import re
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
@@ -63,6 +65,20 @@ class SignupForm(NewPasswordMixin, FlaskForm):
             )
         if db.session.scalar(sa.select(User.id).where(User.username == field.data)):
             raise ValidationError("That username is taken. Please choose another.")
+
+
+class TeacherSignupForm(SignupForm):
+    signup_code = PasswordField(
+        "Teacher sign-up code",
+        validators=[DataRequired()],
+        description="Given by your school's administrator, so that students cannot sign up "
+        "as teachers.",
+    )
+
+    def validate_signup_code(self, field) -> None:
+        expected = current_app.config["TEACHER_SIGNUP_CODE"] or ""
+        if not hmac.compare_digest(field.data.strip().encode(), expected.encode()):
+            raise ValidationError("That is not the teacher sign-up code.")
 
 
 class StudentSignupForm(SignupForm):

@@ -7,9 +7,14 @@ from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 
 from quizapp.auth import bp
-from quizapp.auth.forms import ChangePasswordForm, LoginForm, SignupForm, StudentSignupForm
+from quizapp.auth.forms import (
+    ChangePasswordForm,
+    LoginForm,
+    StudentSignupForm,
+    TeacherSignupForm,
+)
 from quizapp.extensions import db
-from quizapp.models import Role, User
+from quizapp.models import Classroom, Role, User
 from quizapp.services.classrooms import classroom_by_code, enrol
 
 
@@ -64,9 +69,13 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
-def _commit_new_user(form) -> bool:
-    """Commit a sign-up; False if the username was taken a moment ago by someone else."""
+def _save_new_user(form, user: User, classroom: Classroom | None = None) -> bool:
+    """Save a sign-up; False if the username was taken a moment ago by someone else."""
     try:
+        db.session.add(user)
+        db.session.flush()
+        if classroom is not None:
+            enrol(user, classroom)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -79,7 +88,9 @@ def _commit_new_user(form) -> bool:
 def signup_teacher():
     if not current_app.config["TEACHER_SIGNUP"]:
         abort(404)
-    form = SignupForm()
+    form = TeacherSignupForm()
+    if not current_app.config["TEACHER_SIGNUP_CODE"]:
+        del form.signup_code
     if form.validate_on_submit():
         user = User(
             username=form.username.data,
@@ -87,8 +98,7 @@ def signup_teacher():
             role=Role.TEACHER,
         )
         user.set_password(form.password.data)
-        db.session.add(user)
-        if not _commit_new_user(form):
+        if not _save_new_user(form, user):
             return render_template("auth/signup.html", form=form)
         login_user(user)
         flash("Your teacher account is ready. Start by creating a class.", "success")
@@ -109,10 +119,7 @@ def signup_student():
             role=Role.STUDENT,
         )
         user.set_password(form.password.data)
-        db.session.add(user)
-        db.session.flush()
-        enrol(user, classroom)
-        if not _commit_new_user(form):
+        if not _save_new_user(form, user, classroom):
             return render_template("auth/join.html", form=form)
         login_user(user)
         flash(f"Welcome! You have joined {classroom.name}.", "success")

@@ -100,6 +100,9 @@ class AttemptItem(db.Model):
     time_spent_ms: so.Mapped[int] = so.mapped_column(default=0)
     points: so.Mapped[float | None]
     max_points: so.Mapped[float] = so.mapped_column(default=1)
+    # The optional second step, "which sentence shows it?", scored on its own.
+    ground_points: so.Mapped[float | None]
+    ground_max_points: so.Mapped[float] = so.mapped_column(default=0)
 
     attempt: so.Mapped[Attempt] = so.relationship(back_populates="items")
     question_version: so.Mapped[QuestionVersion] = so.relationship()

@@ -36,6 +36,8 @@ class QuestionSet(db.Model):
     description: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     objective: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     minutes: so.Mapped[int] = so.mapped_column(default=10)
+    # "practice", or "check-in" / "check-out": parallel forms to measure growth.
+    role: so.Mapped[str] = so.mapped_column(sa.String(16), default="practice")
     # False when the file is gone from the bank: kept for the assignments that used it.
     active: so.Mapped[bool] = so.mapped_column(default=True)
     updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)

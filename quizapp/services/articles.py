@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import sqlalchemy as sa
+
+from quizapp.extensions import db
+from quizapp.models import Article
 from quizapp.services.question_files import CAPTION_PREFIX
 
 
@@ -49,3 +53,9 @@ def render_body(body: str, quote: str | None = None) -> tuple[list[Paragraph], b
             segments[0].text = segments[0].text[len(CAPTION_PREFIX) :]
         paragraphs.append(Paragraph(segments, caption, any(s.marked for s in segments)))
     return paragraphs, start >= 0
+
+
+def article_titles() -> dict[str, str]:
+    """Slug to a short label of the article: its outlet and title."""
+    rows = db.session.execute(sa.select(Article.slug, Article.title, Article.outlet))
+    return {slug: f"{title} ({outlet})" if outlet else title for slug, title, outlet in rows}

@@ -154,7 +154,9 @@ def start_attempt(assignment: Assignment, student: User, now: datetime) -> Attem
     attempt.items = _build_items(
         assignment, attempt_seed=f"{assignment.id}:{student.id}:{len(attempts) + 1}"
     )
-    attempt.max_score = float(sum(item.max_points for item in attempt.items))
+    attempt.max_score = float(
+        sum(item.max_points + item.ground_max_points for item in attempt.items)
+    )
     try:
         with db.session.begin_nested():
             db.session.add(attempt)
@@ -188,9 +190,10 @@ def _build_items(assignment: Assignment, attempt_seed: str) -> list[AttemptItem]
     items = []
     for position, version in enumerate(versions):
         order = [c["id"] for c in version.content["choices"]]
-        # Matching options are listed in answer order in the file, so they are always shuffled.
+        # Matching options are listed in answer order in the file, so they are always shuffled;
+        # true/false and the sentences of a passage keep their natural order.
         if version.type == "matching" or (
-            assignment.shuffle_choices and version.type != "true_false"
+            assignment.shuffle_choices and version.type in ("single", "multiple")
         ):
             rng.shuffle(order)
         items.append(
@@ -199,6 +202,7 @@ def _build_items(assignment: Assignment, attempt_seed: str) -> list[AttemptItem]
                 question_version_id=version.id,
                 choice_order=order,
                 max_points=1.0,
+                ground_max_points=1.0 if "ground" in version.content else 0.0,
             )
         )
     return items
@@ -217,6 +221,7 @@ def submit_attempt(attempt: Attempt, now: datetime) -> None:
         raise QuizError("Time was up, so your quiz was submitted with the answers you had saved.")
     if attempt.submitted:
         raise QuizError("This attempt was already submitted.")
+    ensure_enrolled(attempt)
     _submit(attempt, now)
 
 
@@ -232,13 +237,21 @@ def _submit(attempt: Attempt, when: datetime) -> None:
         db.session.refresh(attempt)
         raise QuizError("This attempt was already submitted.")
     attempt.submitted_at = when
-    total = 0.0
     for item in attempt.items:
-        version = item.question_version
-        item.points = item.max_points * grading.grade(version.type, version.content, item.answer)
-        total += item.points
-    attempt.score = round(total, 4)
+        _grade_item(item)
+    attempt.score = round(
+        sum((item.points or 0) + (item.ground_points or 0) for item in attempt.items), 4
+    )
     db.session.flush()
+
+
+def _grade_item(item: AttemptItem) -> None:
+    version = item.question_version
+    item.points = item.max_points * grading.grade(version.type, version.content, item.answer)
+    if item.ground_max_points:
+        item.ground_points = item.ground_max_points * grading.grade_ground(
+            version.content, item.answer
+        )
 
 
 def item_at(attempt: Attempt, position: int) -> AttemptItem:
@@ -283,8 +296,7 @@ def check_answer(attempt: Attempt, position: int, values: dict[str, Any], now: d
         item.question_version.type, item.question_version.content, item.answer
     ):
         raise QuizError("Choose an answer before checking it.")
-    version = item.question_version
-    item.points = item.max_points * grading.grade(version.type, version.content, item.answer)
+    _grade_item(item)
     item.locked = True
 
 
@@ -296,6 +308,26 @@ def _check_open(attempt: Attempt, now: datetime) -> None:
         )
     if attempt.submitted:
         raise QuizError("This attempt has been submitted, so answers can no longer change.")
+    ensure_enrolled(attempt)
+
+
+def ensure_enrolled(attempt: Attempt) -> None:
+    """A student removed from the class can read past results but not go on with a quiz."""
+    if not is_enrolled(attempt.student, attempt.assignment.classroom_id):
+        raise QuizError("You are no longer in the class this quiz was set for.")
+
+
+def finalise_expired(assignment_ids: list[int], now: datetime) -> None:
+    """Submit every attempt of these assignments whose time ran out, for the teacher's views."""
+    expired = db.session.scalars(
+        sa.select(Attempt).where(
+            Attempt.assignment_id.in_(assignment_ids),
+            Attempt.submitted_at.is_(None),
+            Attempt.deadline_at <= now,
+        )
+    )
+    for attempt in expired:
+        _submit(attempt, attempt.deadline_at)
 
 
 def choice_token(item: AttemptItem, choice_id: str) -> str:
@@ -308,26 +340,40 @@ def choice_token(item: AttemptItem, choice_id: str) -> str:
 def parse_answer(item: AttemptItem, values: dict[str, Any]) -> dict[str, Any] | None:
     """Turn submitted form values into an answer, refusing anything not offered on the page."""
     content = item.question_version.content
-    tokens = {choice_token(item, cid): cid for cid in item.choice_order}
     qtype = item.question_version.type
+    tokens = {choice_token(item, cid): cid for cid in item.choice_order}
 
-    def choice_of(token: str) -> str:
-        if token not in tokens:
+    def choice_of(token: str, offered: dict[str, str] = tokens) -> str:
+        if token not in offered:
             raise QuizError("That answer is not one of the choices. Please choose again.")
-        return tokens[token]
+        return offered[token]
 
+    answer: dict[str, Any] = {}
     if qtype in ("single", "true_false"):
-        token = values.get("choice") or ""
-        return {"choice": choice_of(token)} if token else None
-    if qtype == "multiple":
-        chosen = [choice_of(t) for t in values.get("choices", []) if t]
-        return {"choices": sorted(set(chosen))} if chosen else None
-    pairs = {}
-    for entry in content["items"]:
-        token = values.get(f"match-{entry['id']}") or ""
-        if token:
-            pairs[entry["id"]] = choice_of(token)
-    return {"pairs": pairs} if pairs else None
+        if token := values.get("choice") or "":
+            answer["choice"] = choice_of(token)
+    elif qtype in ("multiple", "evidence"):
+        if chosen := {choice_of(t) for t in values.get("choices", []) if t}:
+            answer["choices"] = [c for c in item.choice_order if c in chosen]
+    else:
+        pairs = {}
+        for entry in content["items"]:
+            if token := values.get(f"match-{entry['id']}") or "":
+                pairs[entry["id"]] = choice_of(token)
+        if pairs:
+            answer["pairs"] = pairs
+    if "ground" in content:
+        offered = {ground_token(item, s["id"]): s["id"] for s in content["ground"]["sentences"]}
+        chosen = {choice_of(t, offered) for t in values.get("ground", []) if t}
+        if chosen:
+            answer["ground"] = [
+                s["id"] for s in content["ground"]["sentences"] if s["id"] in chosen
+            ]
+    return answer or None
+
+
+def ground_token(item: AttemptItem, sentence_id: str) -> str:
+    return choice_token(item, f"ground:{sentence_id}")
 
 
 def may_see_answers(attempt: Attempt, now: datetime) -> bool:
@@ -357,13 +403,23 @@ class ItemResult:
     expected: list[str] | None  # the correct answer in words, when it may be shown
     explanation: str | None
     evidence: list[dict[str, str]] | None
+    # The "which sentence shows it?" step, when the question has one.
+    ground_given: list[str] | None = None
+    ground_expected: list[str] | None = None
 
     @property
     def outcome(self) -> str:
-        points = self.item.points or 0
-        if points >= self.item.max_points:
-            return "correct"
-        return "partly correct" if points > 0 else "incorrect"
+        return _outcome(self.item.points, self.item.max_points)
+
+    @property
+    def ground_outcome(self) -> str:
+        return _outcome(self.item.ground_points, self.item.ground_max_points)
+
+
+def _outcome(points: float | None, max_points: float) -> str:
+    if (points or 0) >= max_points:
+        return "correct"
+    return "partly correct" if points else "incorrect"
 
 
 def describe_answer(version: QuestionVersion, answer: dict[str, Any] | None) -> list[str]:
@@ -372,7 +428,7 @@ def describe_answer(version: QuestionVersion, answer: dict[str, Any] | None) -> 
         return []
     content = version.content
     texts = {c["id"]: c["text"] for c in content["choices"]}
-    if version.type == "multiple":
+    if version.type in ("multiple", "evidence"):
         return [texts[c] for c in content_order(content, answer.get("choices", []))]
     if version.type == "matching":
         pairs = answer.get("pairs", {})
@@ -381,6 +437,11 @@ def describe_answer(version: QuestionVersion, answer: dict[str, Any] | None) -> 
             for entry in content["items"]
         ]
     return [texts[answer["choice"]]] if answer.get("choice") in texts else []
+
+
+def describe_ground(content: dict[str, Any], sentence_ids: list[str]) -> list[str]:
+    """The sentences chosen in the "which sentence shows it?" step, in passage order."""
+    return [s["text"] for s in content["ground"]["sentences"] if s["id"] in sentence_ids]
 
 
 def content_order(content: dict[str, Any], ids: list[str]) -> list[str]:
@@ -409,6 +470,12 @@ def item_results(
                 else None,
                 explanation=content["explanation"] if show else None,
                 evidence=content["evidence"] if show else None,
+                ground_given=describe_ground(content, (item.answer or {}).get("ground", []))
+                if "ground" in content
+                else None,
+                ground_expected=describe_ground(content, content["ground"]["answer"])
+                if "ground" in content and show
+                else None,
             )
         )
     return results

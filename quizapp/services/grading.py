@@ -5,6 +5,9 @@ Partial credit (documented in questions/README.md):
 - multiple: (right choices selected - wrong choices selected) / number of right choices,
   never below 0, so ticking every box earns nothing.
 - matching: the share of items matched to their correct option.
+- evidence (select the sentences of a passage): as multiple select, over sentences.
+- the "which sentence shows it?" step of any question: as multiple select, over the passage's
+  sentences, worth its own point.
 """
 
 from collections.abc import Callable
@@ -35,6 +38,7 @@ GRADERS: dict[str, Grader] = {
     "true_false": _grade_choice,
     "multiple": _grade_multiple,
     "matching": _grade_matching,
+    "evidence": _grade_multiple,
 }
 
 
@@ -45,13 +49,20 @@ def grade(question_type: str, content: dict[str, Any], answer: Answer | None) ->
     return round(GRADERS[question_type](content, answer), 4)
 
 
+def grade_ground(content: dict[str, Any], answer: Answer | None) -> float:
+    """The fraction earned by the sentences chosen in the "which sentence shows it?" step."""
+    chosen = (answer or {}).get("ground", [])
+    return round(_grade_multiple(content["ground"], {"choices": chosen}), 4)
+
+
 def is_answered(question_type: str, content: dict[str, Any], answer: Answer | None) -> bool:
     if not answer:
         return False
-    if question_type == "multiple":
+    if question_type in ("multiple", "evidence"):
         return bool(answer.get("choices"))
     if question_type == "matching":
-        return bool(answer.get("pairs"))
+        # Every item needs a match: "check answer" grades and locks what is there.
+        return len(answer.get("pairs", {})) == len(content["items"])
     return bool(answer.get("choice"))
 
 

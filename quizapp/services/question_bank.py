@@ -63,6 +63,7 @@ def _sync_set(set_file: SetFile) -> int:
     qset.description = set_file.description
     qset.objective = set_file.objective
     qset.minutes = set_file.minutes
+    qset.role = set_file.role
     qset.active = True
     qset.updated_at = utcnow()
     db.session.flush()

@@ -7,14 +7,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from quizapp.services.sentences import paragraphs_of, passage_sentences, sentences_touching
+
 KINDS = ("attribution", "figures", "corroboration", "sources")
-TYPES = ("single", "multiple", "matching", "true_false")
+TYPES = ("single", "multiple", "matching", "true_false", "evidence")
+DIFFICULTIES = ("easy", "medium", "hard")
+ROLES = ("practice", "check-in", "check-out")
+SKILL_RULE = re.compile(r"^[a-z]+(-[a-z]+)*$")
+MAX_PASSAGE_PARAGRAPHS = 12
 ARTICLE_FIELDS = ("title", "outlet", "author", "published", "url", "based_on", "notes")
 SET_FIELDS = ("slug", "title", "description", "objective", "minutes", "questions")
 CAPTION_PREFIX = "[Caption] "
@@ -64,6 +71,7 @@ class SetFile:
     description: str
     objective: str
     minutes: int
+    role: str = "practice"
     questions: list[QuestionData] = field(default_factory=list)
 
 
@@ -164,6 +172,9 @@ def _read_set(
     if not isinstance(data["questions"], list) or not data["questions"]:
         problems.append(Problem(name, "questions must be a non-empty list"))
         return None
+    role = str(data.get("role") or "practice")
+    if role not in ROLES:
+        problems.append(Problem(name, f"role must be one of {', '.join(ROLES)}, not {role!r}"))
     set_file = SetFile(
         str(data["slug"]),
         name,
@@ -171,6 +182,7 @@ def _read_set(
         str(data["description"]),
         str(data["objective"]),
         data["minutes"],
+        role=role,
     )
     keys: set[str] = set()
     for index, raw in enumerate(data["questions"], start=1):
@@ -192,11 +204,10 @@ def _read_question(
         return None
     key = str(raw.get("id") or f"#{index}")
     found: list[str] = []
+    problem = found.append
 
-    def problem(message: str) -> None:
-        found.append(message)
-
-    for name in ("id", "kind", "type", "prompt", "explanation", "evidence"):
+    required = ("id", "kind", "type", "skills", "difficulty", "prompt", "explanation", "evidence")
+    for name in required:
         if raw.get(name) in (None, "", []):
             problem(f"missing field: {name}")
     kind, qtype = raw.get("kind"), raw.get("type")
@@ -204,11 +215,22 @@ def _read_question(
         problem(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
     if qtype and qtype not in TYPES:
         problem(f"type must be one of {', '.join(TYPES)}, not {qtype!r}")
+    if raw.get("difficulty") and raw["difficulty"] not in DIFFICULTIES:
+        problem(f"difficulty must be one of {', '.join(DIFFICULTIES)}")
+    skills = raw.get("skills") or []
+    if not isinstance(skills, list) or not all(
+        isinstance(s, str) and SKILL_RULE.match(s) for s in skills
+    ):
+        problem("skills must be a list of lower-case-kebab tags")
+        skills = []
 
     content: dict[str, Any] = {
         "prompt": str(raw.get("prompt", "")).strip(),
         "explanation": str(raw.get("explanation", "")).strip(),
+        "skills": [str(s) for s in skills],
+        "difficulty": str(raw.get("difficulty", "")),
     }
+    content["evidence"] = _read_evidence(raw, articles, problem)
     if qtype in ("single", "multiple"):
         _read_choices(raw, qtype, content, problem)
     elif qtype == "true_false":
@@ -218,8 +240,35 @@ def _read_question(
         content["answer"] = "true" if raw.get("answer") else "false"
     elif qtype == "matching":
         _read_pairs(raw, content, problem)
+    elif qtype == "evidence":
+        selection = _read_passage(
+            raw.get("passage"), "passage", content["evidence"], articles, problem
+        )
+        if selection:
+            content["passage"] = {k: selection[k] for k in ("article", "paragraphs")}
+            content["choices"], content["answer"] = selection["sentences"], selection["answer"]
+    if raw.get("ground") is not None:
+        if qtype == "evidence":
+            problem("an evidence question cannot have a ground step")
+        else:
+            ground = _read_passage(raw["ground"], "ground", content["evidence"], articles, problem)
+            if ground:
+                content["ground"] = ground
+    if raw.get("quote") is not None:
+        quote = str(raw["quote"])
+        sources = {e["article"] for e in content["evidence"]}
+        if not any(quote in articles[a].body for a in sources if a in articles):
+            problem(f"quote not found verbatim in the evidence articles: {quote[:60]!r}")
+        content["quote"] = quote
 
-    content["evidence"] = []
+    problems.extend(Problem(file, message, key) for message in found)
+    if found:
+        return None
+    return QuestionData(key, kind, qtype, content)
+
+
+def _read_evidence(raw: dict, articles: dict[str, ArticleFile], problem) -> list[dict]:
+    evidence = []
     for item in raw.get("evidence") or []:
         if not isinstance(item, dict) or not item.get("article") or not item.get("quote"):
             problem("each evidence item needs an article and a quote")
@@ -230,12 +279,46 @@ def _read_question(
             problem(f"evidence names an unknown article: {item['article']!r}")
         elif quote not in article.body:
             problem(f"evidence quote not found verbatim in {item['article']}: {quote[:60]!r}")
-        content["evidence"].append({"article": str(item["article"]), "quote": quote})
+        evidence.append({"article": str(item["article"]), "quote": quote})
+    return evidence
 
-    problems.extend(Problem(file, message, key) for message in found)
-    if found:
+
+def _read_passage(
+    raw: Any, name: str, evidence: list[dict], articles: dict[str, ArticleFile], problem
+) -> dict | None:
+    """A passage of sentences to select from; the answer is every sentence the evidence touches."""
+    if not isinstance(raw, dict) or not raw.get("article") or not raw.get("paragraphs"):
+        problem(f"{name} needs an article and paragraphs: [first, last]")
         return None
-    return QuestionData(key, kind, qtype, content)
+    article = articles.get(str(raw["article"]))
+    span = raw["paragraphs"]
+    if article is None:
+        problem(f"{name} names an unknown article: {raw['article']!r}")
+        return None
+    count = len(paragraphs_of(article.body))
+    if (
+        not isinstance(span, list)
+        or len(span) != 2
+        or not all(isinstance(n, int) for n in span)
+        or not 1 <= span[0] <= span[1] <= count
+    ):
+        problem(f"{name} paragraphs must be [first, last] within 1..{count}")
+        return None
+    if span[1] - span[0] >= MAX_PASSAGE_PARAGRAPHS:
+        problem(f"{name} is longer than {MAX_PASSAGE_PARAGRAPHS} paragraphs")
+        return None
+    sentences = passage_sentences(article.body, span[0], span[1])
+    quotes = [e["quote"] for e in evidence if e["article"] == article.slug]
+    answer = sentences_touching(article.body, sentences, quotes)
+    if not answer:
+        problem(f"no evidence quote of {article.slug} lies inside the {name}")
+        return None
+    return {
+        "article": article.slug,
+        "paragraphs": span,
+        "sentences": [{"id": s.id, "text": s.text, "paragraph": s.paragraph} for s in sentences],
+        "answer": answer,
+    }
 
 
 def _read_choices(raw: dict, qtype: str, content: dict, problem) -> None:

@@ -26,6 +26,11 @@ class ScoreTable:
     students: list[User]
     assignments: list[Assignment]
     cells: dict[tuple[int, int], Cell]
+    removed: set[int]  # ids of students no longer in the class
+
+    @property
+    def roster(self) -> list[User]:
+        return [s for s in self.students if s.id not in self.removed]
 
     def cell(self, student: User, assignment: Assignment) -> Cell:
         return self.cells.get((student.id, assignment.id), Cell())
@@ -57,17 +62,18 @@ def class_assignments(classroom: Classroom) -> list[Assignment]:
 
 
 def score_table(classroom: Classroom) -> ScoreTable:
-    """Each current student's best score on each of the class's assignments."""
-    students = list(
-        db.session.scalars(
-            sa.select(User)
-            .join(Enrollment, Enrollment.student_id == User.id)
-            .where(Enrollment.classroom_id == classroom.id, Enrollment.removed_at.is_(None))
-            .order_by(User.display_name)
-        )
-    )
+    """Each student's best score on each of the class's assignments.
+
+    Students removed from the class are listed after the others when they have results.
+    """
+    members = db.session.execute(
+        sa.select(User, Enrollment.removed_at)
+        .join(Enrollment, Enrollment.student_id == User.id)
+        .where(Enrollment.classroom_id == classroom.id)
+        .order_by(Enrollment.removed_at.is_not(None), User.display_name)
+    ).all()
     assignments = class_assignments(classroom)
-    rows = db.session.execute(
+    attempts = db.session.execute(
         sa.select(
             Attempt.id,
             Attempt.student_id,
@@ -81,7 +87,7 @@ def score_table(classroom: Classroom) -> ScoreTable:
         .order_by(Attempt.number)
     )
     cells: dict[tuple[int, int], Cell] = {}
-    for attempt_id, student_id, assignment_id, score, max_score, submitted_at in rows:
+    for attempt_id, student_id, assignment_id, score, max_score, submitted_at in attempts:
         cell = cells.setdefault((student_id, assignment_id), Cell())
         cell.attempts += 1
         if submitted_at is None:
@@ -90,7 +96,10 @@ def score_table(classroom: Classroom) -> ScoreTable:
             percent = round(100 * score / max_score, 1)
             if cell.best is None or percent > cell.best:
                 cell.best, cell.best_attempt_id = percent, attempt_id
-    return ScoreTable(students, assignments, cells)
+    with_results = {student_id for student_id, _ in cells}
+    students = [u for u, removed in members if removed is None or u.id in with_results]
+    removed = {u.id for u, removed_at in members if removed_at is not None}
+    return ScoreTable(students, assignments, cells, removed)
 
 
 def assignment_attempts(assignment: Assignment) -> list[Attempt]:

@@ -1,3 +1,5 @@
+import re
+
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -6,6 +8,7 @@ from quizapp.models import Assignment, utcnow
 from quizapp.security import own_attempt_or_404, student_required
 from quizapp.services import attempts as quiz
 from quizapp.services import grading
+from quizapp.services.articles import article_titles
 from quizapp.services.attempts import QuizError
 from quizapp.services.classrooms import classroom_by_code, enrol
 from quizapp.student import bp
@@ -38,7 +41,7 @@ def join_class():
     return redirect(url_for("student.home"))
 
 
-@bp.post("/assignments/<int:assignment_id>/start")
+@bp.post("/assignments/<id:assignment_id>/start")
 @student_required
 def start(assignment_id: int):
     assignment = db.session.get(Assignment, assignment_id)
@@ -59,7 +62,7 @@ def start(assignment_id: int):
     )
 
 
-@bp.get("/attempts/<int:attempt_id>/q/<int:position>")
+@bp.get("/attempts/<id:attempt_id>/q/<id:position>")
 @student_required
 def question(attempt_id: int, position: int):
     attempt = own_attempt_or_404(attempt_id)
@@ -69,6 +72,11 @@ def question(attempt_id: int, position: int):
         flash("Time was up, so your quiz was submitted with the answers you had saved.", "info")
     if attempt.submitted:
         return redirect(url_for("student.result", attempt_id=attempt.id))
+    try:
+        quiz.ensure_enrolled(attempt)
+    except QuizError as error:
+        flash(str(error), "error")
+        return redirect(url_for("student.home"))
     try:
         item = quiz.item_at(attempt, position)
     except QuizError as error:
@@ -87,6 +95,8 @@ def _question_context(attempt, item, now) -> dict:
         "item": item,
         "version": version,
         "choices": _choices(item),
+        "ground": _ground(item),
+        "titles": article_titles(),
         "form": AnswerForm(),
         "reveal": reveal,
         "correct": grading.correct_answer(version.content) if reveal else None,
@@ -101,20 +111,26 @@ def _question_context(attempt, item, now) -> dict:
 
 def _choices(item) -> list[dict]:
     """The choices in this student's order, each with its opaque token."""
-    texts = {c["id"]: c["text"] for c in item.question_version.content["choices"]}
-    return [
-        {"id": cid, "token": quiz.choice_token(item, cid), "text": texts[cid]}
-        for cid in item.choice_order
-    ]
+    by_id = {c["id"]: c for c in item.question_version.content["choices"]}
+    return [{**by_id[cid], "token": quiz.choice_token(item, cid)} for cid in item.choice_order]
+
+
+def _ground(item) -> list[dict] | None:
+    """The sentences of the "which sentence shows it?" step, each with its opaque token."""
+    ground = item.question_version.content.get("ground")
+    if ground is None:
+        return None
+    return [{**s, "token": quiz.ground_token(item, s["id"])} for s in ground["sentences"]]
 
 
 def _form_values() -> dict:
     values = request.form.to_dict()
     values["choices"] = request.form.getlist("choices")
+    values["ground"] = request.form.getlist("ground")
     return values
 
 
-@bp.post("/attempts/<int:attempt_id>/q/<int:position>")
+@bp.post("/attempts/<id:attempt_id>/q/<id:position>")
 @student_required
 def answer(attempt_id: int, position: int):
     attempt = own_attempt_or_404(attempt_id)
@@ -145,14 +161,14 @@ def _next_page(attempt, position: int, go: str) -> str:
         position += 1
     elif go == "prev":
         position -= 1
-    elif go.isdigit():
+    elif re.fullmatch(r"[0-9]{1,4}", go):
         position = int(go)
     if position >= len(attempt.items):
         return url_for("student.review", attempt_id=attempt.id)
     return url_for("student.question", attempt_id=attempt.id, position=max(0, position))
 
 
-@bp.post("/attempts/<int:attempt_id>/q/<int:position>/autosave")
+@bp.post("/attempts/<id:attempt_id>/q/<id:position>/autosave")
 @student_required
 def autosave(attempt_id: int, position: int):
     """The same save as the form, for the page's script; answers with JSON."""
@@ -168,7 +184,7 @@ def autosave(attempt_id: int, position: int):
     return jsonify(saved=True)
 
 
-@bp.get("/attempts/<int:attempt_id>/review")
+@bp.get("/attempts/<id:attempt_id>/review")
 @student_required
 def review(attempt_id: int):
     attempt = own_attempt_or_404(attempt_id)
@@ -177,6 +193,11 @@ def review(attempt_id: int):
         db.session.commit()
     if attempt.submitted:
         return redirect(url_for("student.result", attempt_id=attempt.id))
+    try:
+        quiz.ensure_enrolled(attempt)
+    except QuizError as error:
+        flash(str(error), "error")
+        return redirect(url_for("student.home"))
     answered = [
         grading.is_answered(i.question_version.type, i.question_version.content, i.answer)
         for i in attempt.items
@@ -191,7 +212,7 @@ def review(attempt_id: int):
     )
 
 
-@bp.post("/attempts/<int:attempt_id>/submit")
+@bp.post("/attempts/<id:attempt_id>/submit")
 @student_required
 def submit(attempt_id: int):
     attempt = own_attempt_or_404(attempt_id)
@@ -220,7 +241,7 @@ def submit(attempt_id: int):
     return redirect(url_for("student.result", attempt_id=attempt.id))
 
 
-@bp.get("/attempts/<int:attempt_id>")
+@bp.get("/attempts/<id:attempt_id>")
 @student_required
 def result(attempt_id: int):
     attempt = own_attempt_or_404(attempt_id)

@@ -20,6 +20,7 @@ from wtforms.validators import (
 
 from quizapp.models import ShowAnswers
 from quizapp.services.classrooms import parse_roster
+from quizapp.timezone import to_utc
 
 MAX_ROSTER = 200
 
@@ -99,9 +100,21 @@ class AssignmentForm(FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators):
             return False
-        if self.due_at.data and self.due_at.data <= self.opens_at.data:
-            self.due_at.errors.append("The due time must be after the opening time.")
+        try:
+            self.opens_utc = to_utc(self.opens_at.data)
+        except ValueError as error:
+            self.opens_at.errors.append(str(error))
             return False
+        self.due_utc = None
+        if self.due_at.data:
+            try:
+                self.due_utc = to_utc(self.due_at.data)
+            except ValueError as error:
+                self.due_at.errors.append(str(error))
+                return False
+            if self.due_utc <= self.opens_utc:
+                self.due_at.errors.append("The due time must be after the opening time.")
+                return False
         if self.show_answers.data == ShowAnswers.AFTER_DUE and not self.due_at.data:
             self.show_answers.errors.append("Set a due time to show answers after it.")
             return False

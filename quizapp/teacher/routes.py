@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -14,10 +14,11 @@ from quizapp.security import (
     teacher_required,
 )
 from quizapp.services import attempts as quiz
-from quizapp.services import classrooms, reports
+from quizapp.services import classrooms, reports, worksheets
+from quizapp.services.articles import article_titles
 from quizapp.teacher import bp
 from quizapp.teacher.forms import ActionForm, AssignmentForm, ClassForm, RosterForm
-from quizapp.timezone import to_local, to_utc
+from quizapp.timezone import to_local
 
 
 @bp.route("/")
@@ -58,10 +59,12 @@ def create_class():
     return render_template("teacher/dashboard.html", classes=classes, counts={}, form=form), 400
 
 
-@bp.get("/classes/<int:classroom_id>")
+@bp.get("/classes/<id:classroom_id>")
 @teacher_required
 def classroom(classroom_id: int):
     classroom = own_classroom_or_404(classroom_id)
+    quiz.finalise_expired([a.id for a in reports.class_assignments(classroom)], utcnow())
+    db.session.commit()
     return render_template(
         "teacher/classroom.html",
         classroom=classroom,
@@ -71,7 +74,7 @@ def classroom(classroom_id: int):
     )
 
 
-@bp.post("/classes/<int:classroom_id>/code")
+@bp.post("/classes/<id:classroom_id>/code")
 @teacher_required
 def regenerate_code(classroom_id: int):
     classroom = own_classroom_or_404(classroom_id)
@@ -82,7 +85,7 @@ def regenerate_code(classroom_id: int):
     return redirect(url_for("teacher.classroom", classroom_id=classroom.id))
 
 
-@bp.post("/classes/<int:classroom_id>/roster")
+@bp.post("/classes/<id:classroom_id>/roster")
 @teacher_required
 def add_roster(classroom_id: int):
     classroom = own_classroom_or_404(classroom_id)
@@ -116,7 +119,7 @@ def _student_in_class(classroom: Classroom, student_id: int) -> User:
     return student
 
 
-@bp.post("/classes/<int:classroom_id>/students/<int:student_id>/remove")
+@bp.post("/classes/<id:classroom_id>/students/<id:student_id>/remove")
 @teacher_required
 def remove_student(classroom_id: int, student_id: int):
     classroom = own_classroom_or_404(classroom_id)
@@ -131,7 +134,7 @@ def remove_student(classroom_id: int, student_id: int):
     return redirect(url_for("teacher.classroom", classroom_id=classroom.id))
 
 
-@bp.post("/classes/<int:classroom_id>/students/<int:student_id>/reset-password")
+@bp.post("/classes/<id:classroom_id>/students/<id:student_id>/reset-password")
 @teacher_required
 def reset_password(classroom_id: int, student_id: int):
     classroom = own_classroom_or_404(classroom_id)
@@ -147,7 +150,7 @@ def reset_password(classroom_id: int, student_id: int):
     )
 
 
-@bp.route("/classes/<int:classroom_id>/assign", methods=["GET", "POST"])
+@bp.route("/classes/<id:classroom_id>/assign", methods=["GET", "POST"])
 @teacher_required
 def assign(classroom_id: int):
     classroom = own_classroom_or_404(classroom_id)
@@ -157,14 +160,16 @@ def assign(classroom_id: int):
     form = AssignmentForm()
     form.set_id.choices = [SelectChoice(s.id, s.title) for s in sets]
     if not form.is_submitted():
+        chosen = next((s for s in sets if s.slug == request.args.get("set")), None)
+        form.set_id.data = chosen.id if chosen else None
         form.opens_at.data = to_local(utcnow()).replace(tzinfo=None, second=0, microsecond=0)
         form.due_at.data = form.opens_at.data + timedelta(days=7)
     if form.validate_on_submit():
         assignment = Assignment(
             classroom_id=classroom.id,
             set_id=form.set_id.data,
-            opens_at=to_utc(form.opens_at.data),
-            due_at=to_utc(form.due_at.data) if form.due_at.data else None,
+            opens_at=form.opens_utc,
+            due_at=form.due_utc,
             attempts_allowed=form.attempts_allowed.data,
             time_limit_minutes=form.time_limit_minutes.data or None,
             shuffle_questions=form.shuffle_questions.data,
@@ -180,19 +185,26 @@ def assign(classroom_id: int):
     ), 400 if form.errors else 200
 
 
-@bp.get("/assignments/<int:assignment_id>")
+@bp.get("/assignments/<id:assignment_id>")
 @teacher_required
 def assignment(assignment_id: int):
     assignment = own_assignment_or_404(assignment_id)
+    quiz.finalise_expired([assignment.id], utcnow())
+    db.session.commit()
+    attempts = reports.assignment_attempts(assignment)
+    roster = classrooms.roster(assignment.classroom)
+    # Students removed from the class keep their results here.
+    removed = sorted({a.student for a in attempts} - set(roster), key=lambda s: s.display_name)
     return render_template(
         "teacher/assignment.html",
         assignment=assignment,
-        attempts=reports.assignment_attempts(assignment),
-        students=classrooms.roster(assignment.classroom),
+        attempts=attempts,
+        students=roster + removed,
+        removed={s.id for s in removed},
     )
 
 
-@bp.get("/attempts/<int:attempt_id>")
+@bp.get("/attempts/<id:attempt_id>")
 @teacher_required
 def attempt(attempt_id: int):
     attempt = taught_attempt_or_404(attempt_id)
@@ -212,10 +224,42 @@ def sets():
     return render_template("teacher/sets.html", sets=question_sets)
 
 
-@bp.get("/sets/<slug>")
-@teacher_required
-def question_set(slug: str):
+def _set_or_404(slug: str) -> QuestionSet:
     qset = db.session.scalar(sa.select(QuestionSet).where(QuestionSet.slug == slug))
     if qset is None:
         abort(404)
-    return render_template("teacher/set.html", qset=qset)
+    return qset
+
+
+@bp.get("/sets/<slug>")
+@teacher_required
+def question_set(slug: str):
+    qset = _set_or_404(slug)
+    classes = db.session.scalars(
+        sa.select(Classroom).where(Classroom.teacher_id == current_user.id).order_by(Classroom.name)
+    ).all()
+    return render_template(
+        "teacher/set.html",
+        qset=qset,
+        questions=worksheets.printable(qset),
+        titles=article_titles(),
+        classes=classes,
+    )
+
+
+@bp.get("/sets/<slug>/worksheet")
+@teacher_required
+def worksheet(slug: str):
+    qset = _set_or_404(slug)
+    return render_template(
+        "teacher/worksheet.html", qset=qset, questions=worksheets.printable(qset), key=False
+    )
+
+
+@bp.get("/sets/<slug>/key")
+@teacher_required
+def answer_key(slug: str):
+    qset = _set_or_404(slug)
+    return render_template(
+        "teacher/worksheet.html", qset=qset, questions=worksheets.printable(qset), key=True
+    )
