@@ -14,9 +14,11 @@ from flask_migrate import upgrade
 from quizapp import create_app
 from quizapp.extensions import db
 from quizapp.models import (
+    Accommodation,
     Assignment,
     Attempt,
     AttemptItem,
+    AuditEvent,
     Classroom,
     Enrollment,
     Role,
@@ -28,7 +30,16 @@ from quizapp.services.question_bank import load_bank
 
 PASSWORD = "correct horse battery"
 BANK = Path(__file__).resolve().parent.parent / "questions"
-USER_TABLES = (AttemptItem, Attempt, Assignment, Enrollment, Classroom, User)
+USER_TABLES = (
+    AuditEvent,
+    Accommodation,
+    AttemptItem,
+    Attempt,
+    Assignment,
+    Enrollment,
+    Classroom,
+    User,
+)
 
 
 @pytest.fixture(scope="session")

@@ -1,16 +1,25 @@
 """The database models; import them from here."""
 
 from quizapp.database import utcnow
-from quizapp.models.attempt import Assignment, Attempt, AttemptItem, ShowAnswers
+from quizapp.models.attempt import (
+    Accommodation,
+    Assignment,
+    Attempt,
+    AttemptItem,
+    AuditEvent,
+    ShowAnswers,
+)
 from quizapp.models.classroom import Classroom, Enrollment
 from quizapp.models.question import Article, Question, QuestionSet, QuestionVersion
 from quizapp.models.user import Role, User
 
 __all__ = [
+    "Accommodation",
     "Article",
     "Assignment",
     "Attempt",
     "AttemptItem",
+    "AuditEvent",
     "Classroom",
     "Enrollment",
     "Question",

@@ -63,6 +63,11 @@ class Attempt(db.Model):
     # The page the student last opened and when, to measure time spent per question.
     current_position: so.Mapped[int] = so.mapped_column(default=0)
     viewed_at: so.Mapped[datetime | None]
+    # A teacher's corrections: a score set by hand (with why), or the attempt set aside by a
+    # reset. A reset attempt stays in the history but neither scores nor counts to the limit.
+    override_score: so.Mapped[float | None]
+    override_reason: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    reset_at: so.Mapped[datetime | None]
 
     assignment: so.Mapped[Assignment] = so.relationship()
     student: so.Mapped[User] = so.relationship()
@@ -75,10 +80,15 @@ class Attempt(db.Model):
         return self.submitted_at is not None
 
     @property
+    def final_score(self) -> float | None:
+        """The score that counts: the teacher's override when there is one."""
+        return self.override_score if self.override_score is not None else self.score
+
+    @property
     def percent(self) -> float | None:
-        if self.score is None or not self.max_score:
+        if self.final_score is None or not self.max_score or self.reset_at is not None:
             return None
-        return round(100 * self.score / self.max_score, 1)
+        return round(100 * self.final_score / self.max_score, 1)
 
 
 class AttemptItem(db.Model):
@@ -106,3 +116,41 @@ class AttemptItem(db.Model):
 
     attempt: so.Mapped[Attempt] = so.relationship(back_populates="items")
     question_version: so.Mapped[QuestionVersion] = so.relationship()
+
+
+class Accommodation(db.Model):
+    """One student's own terms for an assignment: a later due time, more time, more attempts."""
+
+    __tablename__ = "accommodations"
+    __table_args__ = (sa.UniqueConstraint("assignment_id", "student_id"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    assignment_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("assignments.id"))
+    student_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
+    due_at: so.Mapped[datetime | None]
+    time_limit_minutes: so.Mapped[int | None]
+    extra_attempts: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+
+    assignment: so.Mapped[Assignment] = so.relationship()
+    student: so.Mapped[User] = so.relationship()
+
+
+class AuditEvent(db.Model):
+    """A teacher's change to a student's terms or results: who, when, what and why."""
+
+    __tablename__ = "audit_events"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    classroom_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("classrooms.id"), index=True)
+    actor_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"))
+    student_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
+    assignment_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("assignments.id"))
+    attempt_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("attempts.id"))
+    action: so.Mapped[str] = so.mapped_column(sa.String(32))
+    detail: so.Mapped[str] = so.mapped_column(sa.Text)  # what changed, in words
+    reason: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    actor: so.Mapped[User] = so.relationship(foreign_keys=[actor_id])
+    student: so.Mapped[User | None] = so.relationship(foreign_keys=[student_id])
+    assignment: so.Mapped[Assignment | None] = so.relationship()
