@@ -8,12 +8,9 @@ from wtforms import SelectChoice
 from quizapp.extensions import db
 from quizapp.models import Assignment, Classroom, Enrollment, QuestionSet, User, utcnow
 from quizapp.security import (
-    own_assignment_or_404,
     own_classroom_or_404,
-    taught_attempt_or_404,
     teacher_required,
 )
-from quizapp.services import attempts as quiz
 from quizapp.services import classrooms, reports, worksheets
 from quizapp.services.articles import article_titles
 from quizapp.teacher import bp
@@ -57,21 +54,6 @@ def create_class():
         sa.select(Classroom).where(Classroom.teacher_id == current_user.id)
     ).all()
     return render_template("teacher/dashboard.html", classes=classes, counts={}, form=form), 400
-
-
-@bp.get("/classes/<id:classroom_id>")
-@teacher_required
-def classroom(classroom_id: int):
-    classroom = own_classroom_or_404(classroom_id)
-    quiz.finalise_expired([a.id for a in reports.class_assignments(classroom)], utcnow())
-    db.session.commit()
-    return render_template(
-        "teacher/classroom.html",
-        classroom=classroom,
-        table=reports.score_table(classroom),
-        action=ActionForm(),
-        roster_form=RosterForm(),
-    )
 
 
 @bp.post("/classes/<id:classroom_id>/code")
@@ -183,36 +165,6 @@ def assign(classroom_id: int):
     return render_template(
         "teacher/assign.html", classroom=classroom, form=form, sets={s.id: s for s in sets}
     ), 400 if form.errors else 200
-
-
-@bp.get("/assignments/<id:assignment_id>")
-@teacher_required
-def assignment(assignment_id: int):
-    assignment = own_assignment_or_404(assignment_id)
-    quiz.finalise_expired([assignment.id], utcnow())
-    db.session.commit()
-    attempts = reports.assignment_attempts(assignment)
-    roster = classrooms.roster(assignment.classroom)
-    # Students removed from the class keep their results here.
-    removed = sorted({a.student for a in attempts} - set(roster), key=lambda s: s.display_name)
-    return render_template(
-        "teacher/assignment.html",
-        assignment=assignment,
-        attempts=attempts,
-        students=roster + removed,
-        removed={s.id for s in removed},
-    )
-
-
-@bp.get("/attempts/<id:attempt_id>")
-@teacher_required
-def attempt(attempt_id: int):
-    attempt = taught_attempt_or_404(attempt_id)
-    return render_template(
-        "teacher/attempt.html",
-        attempt=attempt,
-        results=quiz.item_results(attempt, utcnow(), reveal=True),
-    )
 
 
 @bp.get("/sets")

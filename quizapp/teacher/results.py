@@ -1,0 +1,179 @@
+"""The teacher's views of results: class overview, assignment report, skills, a student, exports."""
+
+import re
+
+import sqlalchemy as sa
+from flask import Response, abort, render_template, request, stream_with_context
+from sqlalchemy import orm as so
+
+from quizapp.extensions import db
+from quizapp.models import Assignment, Attempt, Classroom, Enrollment, User, utcnow
+from quizapp.security import (
+    own_assignment_or_404,
+    own_classroom_or_404,
+    taught_attempt_or_404,
+    teacher_required,
+)
+from quizapp.services import attempts as quiz
+from quizapp.services import charts, exports, item_analysis, reports, skills
+from quizapp.services.articles import article_titles
+from quizapp.teacher import bp
+from quizapp.teacher.forms import ActionForm, RosterForm
+
+
+def _finalise(classroom: Classroom) -> None:
+    """Submit attempts whose time ran out, so that every number shown is final."""
+    ids = db.session.scalars(sa.select(Assignment.id).filter_by(classroom_id=classroom.id))
+    quiz.finalise_expired(list(ids), utcnow())
+    db.session.commit()
+
+
+def _class_table(classroom: Classroom) -> reports.ScoreTable:
+    _finalise(classroom)
+    return reports.score_table(classroom)
+
+
+@bp.get("/classes/<id:classroom_id>")
+@teacher_required
+def classroom(classroom_id: int):
+    classroom = own_classroom_or_404(classroom_id)
+    table = _class_table(classroom).sorted_by(
+        request.args.get("sort", "name"), request.args.get("dir") == "desc"
+    )
+    return render_template(
+        "teacher/classroom.html",
+        classroom=classroom,
+        table=table,
+        action=ActionForm(),
+        roster_form=RosterForm(),
+    )
+
+
+@bp.get("/assignments/<id:assignment_id>")
+@teacher_required
+def assignment(assignment_id: int):
+    assignment = own_assignment_or_404(assignment_id)
+    table = _class_table(assignment.classroom)
+    attempts = db.session.scalars(
+        sa.select(Attempt)
+        .where(Attempt.assignment_id == assignment.id)
+        .order_by(Attempt.student_id, Attempt.number)
+    ).all()
+    by_student: dict[int, list[Attempt]] = {}
+    for attempt in attempts:
+        by_student.setdefault(attempt.student_id, []).append(attempt)
+    report = item_analysis.assignment_report(assignment, table)
+    return render_template(
+        "teacher/assignment.html",
+        assignment=assignment,
+        table=table,
+        attempts=by_student,
+        report=report,
+        histogram=charts.score_histogram(report.bins),
+    )
+
+
+def _student_of_class_or_404(classroom: Classroom, student_id: int) -> tuple[User, bool]:
+    """A student who is or was in the class, and whether they still are."""
+    row = db.session.execute(
+        sa.select(User, Enrollment.removed_at)
+        .join(Enrollment, Enrollment.student_id == User.id)
+        .where(User.id == student_id, Enrollment.classroom_id == classroom.id)
+    ).first()
+    if row is None:
+        abort(404)
+    return row[0], row[1] is None
+
+
+@bp.get("/classes/<id:classroom_id>/students/<id:student_id>")
+@teacher_required
+def student(classroom_id: int, student_id: int):
+    classroom = own_classroom_or_404(classroom_id)
+    student, in_class = _student_of_class_or_404(classroom, student_id)
+    _finalise(classroom)
+    assignments = reports.class_assignments(classroom)
+    ids = [a.id for a in assignments]
+    history = db.session.scalars(
+        sa.select(Attempt)
+        .where(Attempt.student_id == student.id, Attempt.assignment_id.in_(ids))
+        .options(so.selectinload(Attempt.assignment).selectinload(Assignment.question_set))
+        .order_by(Attempt.started_at.desc())
+    ).all()
+    responses = reports.last_attempt_responses(ids, student_id=student.id)
+    return render_template(
+        "teacher/student.html",
+        classroom=classroom,
+        student=student,
+        in_class=in_class,
+        history=history,
+        mastery=skills.mastery(responses.rows, responses),
+        skill_names=skills.SKILLS,
+        growth=skills.growth(assignments, [student], responses),
+    )
+
+
+@bp.get("/classes/<id:classroom_id>/skills")
+@teacher_required
+def skills_report(classroom_id: int):
+    classroom = own_classroom_or_404(classroom_id)
+    table = _class_table(classroom)
+    responses = reports.last_attempt_responses([a.id for a in table.assignments])
+    return render_template(
+        "teacher/skills.html",
+        classroom=classroom,
+        table=table,
+        skill_names=skills.SKILLS,
+        class_mastery=skills.mastery(responses.rows, responses),
+        by_student=skills.mastery_by_student(responses),
+        confusions=skills.speaker_confusions(responses),
+        figures=skills.wrong_figures(responses),
+        growth=skills.growth(table.assignments, table.students, responses),
+    )
+
+
+@bp.get("/attempts/<id:attempt_id>")
+@teacher_required
+def attempt(attempt_id: int):
+    attempt = taught_attempt_or_404(attempt_id)
+    return render_template(
+        "teacher/attempt.html",
+        attempt=attempt,
+        results=quiz.item_results(attempt, utcnow(), reveal=True),
+        shown=[_as_shown(item) for item in attempt.items],
+        titles=article_titles(),
+    )
+
+
+def _as_shown(item) -> dict:
+    """A question's choices in the order this student saw them, to show the page they saw."""
+    content = item.question_version.content
+    by_id = {c["id"]: c for c in content["choices"]}
+    ground = content.get("ground")
+    return {
+        "choices": [{**by_id[cid], "token": cid} for cid in item.choice_order if cid in by_id],
+        "ground": [{**s, "token": s["id"]} for s in ground["sentences"]] if ground else None,
+    }
+
+
+def _csv(classroom: Classroom, what: str, lines) -> Response:
+    name = re.sub(r"[^A-Za-z0-9]+", "-", classroom.name).strip("-").lower() or "class"
+    return Response(
+        stream_with_context(lines),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}-{what}.csv"'},
+    )
+
+
+@bp.get("/classes/<id:classroom_id>/export/gradebook.csv")
+@teacher_required
+def export_gradebook(classroom_id: int):
+    classroom = own_classroom_or_404(classroom_id)
+    return _csv(classroom, "gradebook", exports.gradebook(_class_table(classroom)))
+
+
+@bp.get("/classes/<id:classroom_id>/export/responses.csv")
+@teacher_required
+def export_responses(classroom_id: int):
+    classroom = own_classroom_or_404(classroom_id)
+    _finalise(classroom)
+    return _csv(classroom, "responses", exports.responses(classroom))
