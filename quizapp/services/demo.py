@@ -152,13 +152,16 @@ def _create(password: str) -> User:
         db.session.flush()
         for student in students:
             if rng.random() < take_rate:
-                _simulate(assignment, student, rng, now)
+                # Students read more carefully by the check-out: growth to see.
+                _simulate(assignment, student, rng, now, 0.15 if qset.role == "check-out" else 0)
     return teacher
 
 
-def _simulate(assignment: Assignment, student: User, rng: random.Random, now) -> None:
+def _simulate(
+    assignment: Assignment, student: User, rng: random.Random, now, growth: float
+) -> None:
     """A student's attempt: skill varies by student, some stop half-way, some try again."""
-    skill = 0.35 + 0.6 * ((student.id * 37) % 100) / 100
+    skill = min(0.97, 0.35 + 0.6 * ((student.id * 37) % 100) / 100 + growth)
     start = assignment.opens_at + timedelta(hours=rng.uniform(1, 40))
     tries = 2 if assignment.attempts_allowed > 1 and rng.random() < 0.3 else 1
     for number in range(tries):
@@ -188,11 +191,22 @@ def _answer(item, rng: random.Random, skill: float) -> dict | None:
         return None  # skipped
     if qtype == "matching":
         pairs = {k: (v if rng.random() < skill else rng.choice(ids)) for k, v in right.items()}
-        return {"pairs": pairs}
-    if qtype == "multiple":
-        chosen = {c for c in right if rng.random() < skill}
-        chosen |= {c for c in ids if c not in right and rng.random() > skill + 0.2}
-        return {"choices": sorted(chosen or {rng.choice(ids)})}
-    if rng.random() < skill:
-        return {"choice": right}
-    return {"choice": rng.choice([c for c in ids if c != right])}
+        answer: dict = {"pairs": pairs}
+    elif qtype in ("multiple", "evidence"):
+        answer = {"choices": _pick(ids, right, rng, skill)}
+    elif rng.random() < skill:
+        answer = {"choice": right}
+    else:
+        answer = {"choice": rng.choice([c for c in ids if c != right])}
+    if "ground" in content and rng.random() < skill:
+        sentences = [s["id"] for s in content["ground"]["sentences"]]
+        answer["ground"] = _pick(sentences, content["ground"]["answer"], rng, skill)
+    return answer
+
+
+def _pick(ids: list[str], right: list[str], rng: random.Random, skill: float) -> list[str]:
+    """Select-all answers: each right one found with the student's skill, a wrong one now and
+    then."""
+    chosen = {c for c in right if rng.random() < skill}
+    chosen |= {c for c in ids if c not in right and rng.random() < (1 - skill) * 0.25}
+    return [c for c in ids if c in chosen] or [rng.choice(ids)]
