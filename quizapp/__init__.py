@@ -31,6 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_cli(app)
     register_errors(app)
     register_templates(app)
+    register_web(app)
     return app
 
 
@@ -109,6 +110,12 @@ def register_cli(app: Flask) -> None:
 
 def register_errors(app: Flask) -> None:
     from quizapp.errors import register
+
+    register(app)
+
+
+def register_web(app: Flask) -> None:
+    from quizapp.web import register
 
     register(app)
 

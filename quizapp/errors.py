@@ -1,6 +1,6 @@
 """Error pages that say what happened in plain words, never a stack trace."""
 
-from flask import Flask, render_template
+from flask import Flask, g, render_template
 from flask_wtf.csrf import CSRFError
 
 from quizapp.extensions import db
@@ -42,4 +42,5 @@ def register(app: Flask) -> None:
     @app.errorhandler(500)
     def server_error(_error):
         db.session.rollback()
-        return render(500)
+        # The page shows the request id (never the error) so the log entry can be found.
+        return render(500, detail=f"{MESSAGES[500][1]} (Reference: {g.get('request_id', '-')})")

@@ -1,0 +1,78 @@
+"""What every response carries: security headers, a request id, and the health check."""
+
+import logging
+import secrets
+
+import sqlalchemy as sa
+from flask import Flask, g, jsonify, request
+
+from quizapp.extensions import db
+
+# Our pages load only our own scripts and styles: no inline code, nothing from elsewhere.
+# Pico CSS draws its icons as data: images, hence img-src data:.
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+log = logging.getLogger("quizapp")
+
+
+class RequestIdFilter(logging.Filter):
+    """Adds the request id to log records, so an error can be found from what a user reports."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            record.request_id = g.get("request_id", "-")
+        except RuntimeError:  # outside a request
+            record.request_id = "-"
+        return True
+
+
+def register(app: Flask) -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s")
+    )
+    handler.addFilter(RequestIdFilter())
+    app.logger.handlers[:] = [handler]
+
+    @app.before_request
+    def assign_request_id():
+        g.request_id = secrets.token_hex(8)
+
+    @app.after_request
+    def add_headers(response):
+        for name, value in HEADERS.items():
+            response.headers.setdefault(name, value)
+        response.headers["X-Request-ID"] = g.get("request_id", "-")
+        if request.endpoint != "static":
+            # Pages hold students' answers and grades: no copy stays in a shared computer's cache.
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.get("/healthz")
+    def healthz():
+        """For load balancers and monitoring: the app answers and its database too."""
+        try:
+            db.session.execute(sa.text("SELECT 1"))
+        except sa.exc.SQLAlchemyError:
+            app.logger.exception("health check: database unreachable")
+            return jsonify(status="error", database="unreachable"), 503
+        return jsonify(status="ok", database="ok")
