@@ -48,3 +48,12 @@ def test_a_crash_shows_a_reference_not_the_error_and_logs_it(app, caplog):
     assert "secret internals" not in html and "Traceback" not in html
     assert f"Reference: {request_id}" in html and "Your saved answers are safe" in html
     assert any(getattr(r, "request_id", None) == request_id and r.exc_info for r in caplog.records)
+
+
+def test_log_in_starts_a_fresh_session(app, browser, make_user):
+    make_user("sam")
+    with browser.client.session_transaction() as before:
+        before["planted"] = "by someone else"
+    browser.login("sam")
+    with browser.client.session_transaction() as after:
+        assert "planted" not in after and "_user_id" in after

@@ -1,7 +1,7 @@
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
@@ -50,6 +50,7 @@ def login():
                 "That username and password do not match. Check both and try again."
             )
         else:
+            session.clear()  # nothing from before the log-in carries over into the new session
             login_user(user)
             if user.must_change_password:
                 flash("Welcome! Please choose your own password to finish setting up.", "info")
