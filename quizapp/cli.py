@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 import sqlalchemy as sa
+import yaml
 from flask import current_app
 from flask.cli import AppGroup
 
@@ -88,6 +89,69 @@ def load(directory: Path | None) -> None:
             f"{len(report.problems)} problem(s): files with problems were not loaded.", err=True
         )
         sys.exit(1)
+
+
+@questions_cli.command("extract")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def extract_command(directory: Path, as_json: bool) -> None:
+    """Find quotes, figures, shared claims and conflicting figures in a folder of articles."""
+    from quizapp.builder import extract
+
+    found = extract(directory)
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    for article in found["articles"]:
+        title = article["title"] or "(no title)"
+        click.echo(f"== {article['file']}: {title}")
+        for quote in (q for q in found["quotes"] if q["article"] == article["file"]):
+            click.echo(f"  quote  {quote['speaker'] or '(unknown)'}: “{quote['text']}”")
+        for figure in (f for f in found["figures"] if f["article"] == article["file"]):
+            click.echo(f"  figure {figure['text']} [{figure['unit']}] {figure['measures']}")
+    for claim in found["claims"]:
+        status = "independent" if claim["independent"] else "not independent"
+        click.echo(f"claim ({status}; {', '.join(claim['articles'])}): {claim['claim']}")
+    for conflict in found["conflicts"]:
+        figures = "; ".join(f"{f['text']} ({f['article']})" for f in conflict["figures"])
+        click.echo(f"{conflict['kind']}: {conflict['about']}: {figures}")
+
+
+@questions_cli.command("build")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The set file to write, e.g. questions/sets/draft-news.yaml.",
+)
+@click.option(
+    "--articles-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to write the articles in bank format (default: articles/ beside the sets folder).",
+)
+def build_command(directory: Path, out: Path, articles_dir: Path | None) -> None:
+    """Draft a question set from a folder of articles, and write the articles it cites."""
+    from quizapp.builder import build, read_folder, write_bank_article
+
+    target = articles_dir or _articles_dir_for(out)
+    slug = out.stem
+    draft = build(directory, slug=slug)
+    written = [write_bank_article(a, target) for a in read_folder(directory)]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(
+        yaml.safe_dump(draft, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8"
+    )
+    click.echo(
+        f"Wrote {out} with {len(draft['questions'])} draft questions; "
+        f"{sum(written)} article(s) written to {target}."
+    )
+
+
+def _articles_dir_for(out: Path) -> Path:
+    """The bank resolves evidence by article slug, so articles go to the bank beside the set."""
+    parent = out.resolve().parent
+    return parent.parent / "articles" if parent.name == "sets" else parent / "articles"
 
 
 @questions_cli.command("list")

@@ -1,0 +1,83 @@
+"""The question builder: from a folder of news articles to quotes, figures, claims and drafts.
+
+Plain Python with no Flask imports, so it can run and be tested on its own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from quizapp.builder.articles import Article, read_folder, write_bank_article
+from quizapp.builder.claims import find_claims
+from quizapp.builder.conflicts import find_conflicts
+from quizapp.builder.drafts import draft_set
+from quizapp.builder.figures import find_figures
+from quizapp.builder.quotes import find_quotes
+from quizapp.builder.speakers import attribute
+
+__all__ = ["build", "extract", "extract_articles", "read_folder", "write_bank_article"]
+
+
+def extract(folder: Path | str) -> dict[str, Any]:
+    """Quotes, figures, shared claims and conflicts of every article in folder."""
+    return extract_articles(read_folder(Path(folder)))
+
+
+def extract_articles(articles: list[Article]) -> dict[str, Any]:
+    """The extraction of already-read articles, in the JSON shape of `questions extract`."""
+    quotes, figures, located = [], [], []
+    for article in articles:
+        spans = find_quotes(article.body)
+        for span, speaker in zip(spans, attribute(article.body, spans), strict=True):
+            quotes.append(
+                {
+                    "article": article.file,
+                    "speaker": speaker,
+                    "text": span.text,
+                    "start": span.start,
+                    "end": span.end,
+                }
+            )
+        for figure in find_figures(article.body):
+            located.append((article.file, figure))
+            figures.append(
+                {
+                    "article": article.file,
+                    "text": figure.text,
+                    "value": figure.value,
+                    "unit": figure.unit,
+                    "measures": figure.measures,
+                    "sentence": figure.sentence,
+                    "start": figure.start,
+                    "end": figure.end,
+                }
+            )
+    claims = [
+        {
+            "claim": c.claim,
+            "articles": c.articles,
+            "independent": c.independent,
+            "evidence": c.evidence,
+        }
+        for c in find_claims(articles)
+    ]
+    conflicts = [
+        {"about": c.about, "figures": c.figures, "kind": c.kind} for c in find_conflicts(located)
+    ]
+    return {
+        "articles": [
+            {"file": a.file, "title": a.title, "outlet": a.outlet, "published": a.published}
+            for a in articles
+        ],
+        "quotes": quotes,
+        "figures": figures,
+        "claims": claims,
+        "conflicts": conflicts,
+    }
+
+
+def build(folder: Path | str, slug: str = "draft") -> dict[str, Any]:
+    """A draft question set in the bank's format, from the articles in folder."""
+    articles = read_folder(Path(folder))
+    return draft_set(articles, extract_articles(articles), slug)

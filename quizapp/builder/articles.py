@@ -1,0 +1,149 @@
+"""Reading a folder of articles: the bank's format (front matter + body) or plain text."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from quizapp.builder.text import paragraph_spans
+
+SUFFIXES = (".md", ".txt")
+MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+BYLINE = re.compile(r"^By\s+([A-Z][\w.’'-]+(?:\s+(?:[A-Z][\w.’'-]+|and|de|van|von))*)\s*$")
+DATELINE_OUTLET = re.compile(r"^[A-Z][A-Z .,'-]+\(([A-Z][\w.& ]{1,30})\)\s*[-—–]\s")
+DATE_LINE = re.compile(
+    r"^(?:(?:Published|Updated|Posted)[: ]\s*)?(?:\w+day,?\s+)?"
+    r"(?P<month>" + "|".join(MONTHS) + r")\s+(?P<day>\d{1,2}),?\s+(?P<year>(?:19|20)\d\d)\b.{0,40}$"
+)
+SOURCE_LINE = re.compile(r"^(?:Source|Outlet|Publication):\s*(.+)$", re.IGNORECASE)
+
+
+@dataclass
+class Article:
+    file: str  # the file name, e.g. "report.md"
+    slug: str
+    title: str
+    body: str
+    outlet: str = ""
+    published: str = ""
+    author: str = ""
+    url: str = ""
+    based_on: str = ""
+    notes: str = ""
+    bank_format: bool = False
+
+
+def read_folder(folder: Path) -> list[Article]:
+    """Every .md and .txt article in the folder, sorted by file name."""
+    paths = sorted(p for p in Path(folder).iterdir() if p.suffix.lower() in SUFFIXES)
+    return [read_article(p) for p in paths if p.is_file()]
+
+
+def read_article(path: Path) -> Article:
+    """One article; front matter is used when present, otherwise the text is read as plain."""
+    text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+    if text.startswith("---\n") and "\n---\n" in text[3:]:
+        head, body = text[4:].split("\n---\n", 1)
+        meta = yaml.safe_load(head) or {}
+        if isinstance(meta, dict):
+            value = {k: "" if v is None else str(v).strip() for k, v in meta.items()}
+            return Article(
+                file=path.name,
+                slug=path.stem,
+                title=value.get("title", ""),
+                body=body.strip(),
+                outlet=value.get("outlet", ""),
+                published=value.get("published", ""),
+                author=value.get("author", ""),
+                url=value.get("url", ""),
+                based_on=value.get("based_on", ""),
+                notes=value.get("notes", ""),
+                bank_format=True,
+            )
+    return plain_article(path.name, text)
+
+
+def plain_article(file: str, text: str) -> Article:
+    """A plain-text article: title, byline, date and outlet only where the text states them."""
+    article = Article(file=file, slug=slugify(Path(file).stem), title="", body=text.strip())
+    found: list[str] = []
+    while True:
+        paragraphs = paragraph_spans(article.body)
+        if len(paragraphs) < 2:
+            break
+        first = paragraphs[0].text
+        if "\n" in first:
+            break
+        if BYLINE.match(first):
+            article.author = BYLINE.match(first).group(1)
+            found.append("author from the byline")
+        elif DATE_LINE.match(first):
+            m = DATE_LINE.match(first)
+            month = MONTHS.index(m.group("month")) + 1
+            article.published = f"{m.group('year')}-{month:02d}-{int(m.group('day')):02d}"
+            found.append("date from the date line")
+        elif SOURCE_LINE.match(first):
+            article.outlet = SOURCE_LINE.match(first).group(1).strip()
+            found.append("outlet from the source line")
+        elif not article.title and _looks_like_title(first):
+            article.title = first
+            found.append("title from the first line")
+        else:
+            break
+        article.body = article.body[paragraphs[1].start :]
+    lead = paragraph_spans(article.body)[0].text if article.body else ""
+    dateline = DATELINE_OUTLET.match(lead)
+    if dateline and not article.outlet:
+        article.outlet = dateline.group(1).strip()
+        found.append("outlet from the dateline")
+    article.notes = (
+        "Plain text: " + ", ".join(found) + "." if found else "Plain text with no title, outlet "
+        "or date stated, so they are left empty."
+    )
+    return article
+
+
+def _looks_like_title(line: str) -> bool:
+    words = line.split()
+    return 0 < len(words) <= 20 and not line.rstrip().endswith((".", ",", ":", ";", "”", '"'))
+
+
+def slugify(text: str) -> str:
+    """A bank slug: lower-case ASCII words joined by hyphens."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "article"
+
+
+def bank_text(article: Article) -> str:
+    """The article in the bank's format: front matter, then the body."""
+    meta = {
+        "title": article.title or f"{Path(article.file).stem} (no headline given)",
+        "outlet": article.outlet,
+        "author": article.author,
+        "published": article.published,
+        "url": article.url,
+    }
+    if article.based_on:
+        meta["based_on"] = article.based_on
+    meta["notes"] = article.notes or f"Written by the question builder from {article.file}."
+    head = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
+    return f"---\n{head}---\n{article.body}\n"
+
+
+def write_bank_article(article: Article, folder: Path) -> bool:
+    """Write the article as folder/<slug>.md; False when an identical body is already there."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{article.slug}.md"
+    if path.exists():
+        existing = read_article(path)
+        if existing.body == article.body:
+            return False
+        raise FileExistsError(f"{path} exists with a different body; choose another folder")
+    path.write_text(bank_text(article), encoding="utf-8")
+    return True

@@ -1,0 +1,187 @@
+"""Drafting question sets in the bank's format from an extraction, for a teacher to review."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from quizapp.builder.articles import Article
+from quizapp.builder.text import fold, sentence_spans
+
+MAX_ATTRIBUTION = 12
+MAX_FIGURES = 8
+MAX_CLAIMS = 8
+LETTERS = "abcd"
+
+
+def draft_set(articles: list[Article], extraction: dict[str, Any], slug: str) -> dict[str, Any]:
+    """One draft set: who said what, figures and corroboration, with exact evidence spans."""
+    by_file = {a.file: a for a in articles}
+    questions: list[dict[str, Any]] = []
+    questions += _attribution(by_file, extraction["quotes"])[:MAX_ATTRIBUTION]
+    questions += _figures(by_file, extraction["figures"])[:MAX_FIGURES]
+    questions += _corroboration(by_file, extraction["claims"])[:MAX_CLAIMS]
+    for number, question in enumerate(questions, start=1):
+        question["id"] = f"{slug}-{number:03d}"
+        questions[number - 1] = {"id": question.pop("id"), **question}
+    names = ", ".join(_label(a) for a in articles)
+    return {
+        "slug": slug,
+        "title": "Draft: who said what, figures and corroboration",
+        "description": (
+            f"Drafted automatically from {len(articles)} articles ({names}). Review every "
+            "question, its answer and its distractors before publishing."
+        ),
+        "objective": (
+            "Students can tell who said a quote, what a figure counts, and whether a claim is "
+            "confirmed by independent sources."
+        ),
+        "minutes": max(5, len(questions)),
+        "role": "practice",
+        "questions": questions,
+    }
+
+
+def _label(article: Article) -> str:
+    return f"“{article.title}”" if article.title else article.file
+
+
+def _short(text: str, words: int = 18) -> str:
+    parts = " ".join(text.split()).strip(" ,")
+    tokens = parts.split()
+    return parts if len(tokens) <= words else " ".join(tokens[:words]) + " …"
+
+
+def _sentence_around(body: str, start: int, end: int) -> str:
+    """The sentences that hold body[start:end], as an exact span of the body."""
+    spans = sentence_spans(body)
+    first = next((s for s in spans if s.start <= start < s.end), None)
+    last = next((s for s in spans if s.start < end <= s.end), None)
+    if first is None or last is None or "\n" in body[first.start : last.end]:
+        return body[start:end]
+    return body[first.start : last.end]
+
+
+def _attribution(by_file: dict[str, Article], quotes: list[dict]) -> list[dict]:
+    speakers: dict[str, str] = {}
+    said: dict[str, set[str]] = {}
+    for quote in quotes:
+        if quote["speaker"]:
+            key = fold(quote["speaker"]).removeprefix("the ")
+            speakers.setdefault(key, quote["speaker"])
+            said.setdefault(fold(quote["text"]), set()).add(key)
+    questions, asked = [], set()
+    for quote in sorted(quotes, key=lambda q: -len(q["text"])):
+        text = quote["text"]
+        if not quote["speaker"] or len(text.split()) < 6 or fold(text) in asked:
+            continue
+        asked.add(fold(text))
+        answer = fold(quote["speaker"]).removeprefix("the ")
+        others = [k for k in speakers if k not in said[fold(text)]]
+        if not others:
+            continue
+        distractors = sorted(others, key=lambda k: (_kind(k) != _kind(answer), k))[:3]
+        options = sorted([answer, *distractors])
+        article = by_file[quote["article"]]
+        evidence = _sentence_around(article.body, quote["start"] - 1, quote["end"] + 1)
+        questions.append(
+            {
+                "kind": "attribution",
+                "type": "single",
+                "skills": ["quote-to-speaker"],
+                "difficulty": "medium",
+                "prompt": f"In {_label(article)}, who said: “{_short(text)}”?",
+                "quote": text,
+                "choices": [
+                    {"id": LETTERS[i], "text": speakers[k]} for i, k in enumerate(options)
+                ],
+                "answer": LETTERS[options.index(answer)],
+                "explanation": (
+                    f"The article attributes these words to {quote['speaker']}. The other "
+                    "choices are people or sources quoted in these articles who never said "
+                    "them: read the attribution next to the quote (“said …”, “he said”) and "
+                    "work out who a pronoun points back to."
+                ),
+                "evidence": [{"article": article.slug, "quote": evidence}],
+            }
+        )
+    return questions
+
+
+def _kind(key: str) -> bool:
+    """Whether a speaker key names a person (capitalised words) rather than a descriptor."""
+    return bool(re.match(r"^[a-z]+ [a-z]", key)) and " " not in key[:3]
+
+
+def _figures(by_file: dict[str, Article], figures: list[dict]) -> list[dict]:
+    questions, used = [], set()
+    for figure in figures:
+        if not figure["unit"] or figure["text"] in used:
+            continue
+        distractors = []
+        for other in figures:
+            if (
+                other["value"] != figure["value"]
+                and other["text"] not in distractors
+                and other["text"] != figure["text"]
+                and (other["unit"] == figure["unit"] or len(distractors) < 1)
+            ):
+                distractors.append(other["text"])
+        distractors = [d for d in distractors if d not in used][:3] or distractors[:3]
+        if len(distractors) < 2:
+            continue
+        used.add(figure["text"])
+        article = by_file[figure["article"]]
+        options = sorted([figure["text"], *distractors])
+        blanked = figure["sentence"].replace(figure["text"], "____", 1)
+        questions.append(
+            {
+                "kind": "figures",
+                "type": "single",
+                "skills": ["figure-meaning"],
+                "difficulty": "medium",
+                "prompt": f"In {_label(article)}, which figure fills the gap? “{blanked}”",
+                "choices": [{"id": LETTERS[i], "text": t} for i, t in enumerate(options)],
+                "answer": LETTERS[options.index(figure["text"])],
+                "explanation": (
+                    f"The article gives {figure['text']} here. The other numbers appear in "
+                    "these articles too, but they count or measure something else: check what "
+                    "a number is attached to, for which period and place."
+                ),
+                "evidence": [{"article": article.slug, "quote": figure["sentence"]}],
+            }
+        )
+    return questions
+
+
+def _corroboration(by_file: dict[str, Article], claims: list[dict]) -> list[dict]:
+    questions = []
+    for claim in claims:
+        labels = ", ".join(_label(by_file[f]) for f in claim["articles"])
+        verdict = (
+            "at least two of them report it on their own"
+            if claim["independent"]
+            else "all but one of them credit it to another outlet or report, so they only repeat it"
+        )
+        questions.append(
+            {
+                "kind": "corroboration",
+                "type": "true_false",
+                "skills": ["corroboration"],
+                "difficulty": "hard",
+                "prompt": (
+                    f"True or false: the claim “{_short(claim['claim'], 30)}” is confirmed "
+                    "independently by more than one of these articles."
+                ),
+                "answer": bool(claim["independent"]),
+                "explanation": (
+                    f"The claim appears in {labels}; {verdict}. A claim repeated from one source "
+                    "is not confirmed twice: look for “according to …” or “… reported”."
+                ),
+                "evidence": [
+                    {"article": by_file[f].slug, "quote": sentence}
+                    for f, sentence in claim["evidence"].items()
+                ],
+            }
+        )
+    return questions

@@ -1,0 +1,200 @@
+"""Finding figures: money, percentages, counts, ages and durations, with what they measure."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from quizapp.builder.text import sentence_spans
+
+SMALL = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+    "ninety": 90, "hundred": 100, "a hundred": 100, "a dozen": 12, "dozen": 12,
+    "a thousand": 1000, "half a dozen": 6,
+}  # fmt: skip
+SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9, "m": 1e6}
+CURRENCY = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
+CURRENCY_WORDS = (
+    r"dollars|euros|pounds|pesos|[A-Z][a-z]+ (?:Pesos|pesos|dollars|Dollars)|yuan|rupees|rubles|"
+    r"roubles|reais|bolivars|bolívares|francs|yen"
+)
+UNITS = (
+    r"years?|months?|weeks?|days?|hours?|minutes?|decades?|centuries|century|percent|per cent|"
+    r"percentage points?|kilos?|kilograms?|kg|pounds|tons?|tonnes?|miles?|kilometers?|kilometres?|"
+    r"km|meters?|metres?|feet|foot|liters?|litres?|gallons?|acres?|hectares?|kilo|pound|ton|mile"
+)
+MEASURE_UNITS = r"kilos?|kilograms?|pounds?|tons?|tonnes?|miles?|liters?|litres?|gallons?|meters?|metres?"
+SPELLED = "|".join(sorted((re.escape(k) for k in SMALL), key=len, reverse=True))
+DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+NUMBER = rf"(?:{DIGITS})(?:\s?(?:thousand|million|billion|trillion|bn|m)\b)?"
+QUALIFIER = (
+    r"(?i:more than|less than|fewer than|at least|at most|about|around|approximately|nearly|"
+    r"almost|some|up to|over|under|roughly|upwards of|as many as|as much as|as few as|"
+    r"an estimated|estimated|only|just over|just under|close to|well over|no more than)"
+)
+PERIOD = r"(?:\s+(?:per|a|an|each|every)\s+(?:year|month|week|day|hour|person|head|doctor)\b)"
+FIGURE = re.compile(
+    rf"(?:(?P<qual>{QUALIFIER})\s+)?"
+    rf"(?:(?P<cur>US\$|[$€£¥])\s?(?P<money>{NUMBER})"
+    rf"|(?P<num>{NUMBER}|(?i:\b(?:{SPELLED})\b)|\ba(?=\s(?:{MEASURE_UNITS})\b))"
+    rf"(?P<age>-year-old|-month-old)?"
+    rf"(?:-(?P<hyunit>year|month|week|day|hour|minute)\b)?"
+    rf"(?:\s?(?P<pct>%|percent\b|per cent\b|percentage points?\b))?"
+    rf"(?:\s(?P<curword>{CURRENCY_WORDS})\b)?"
+    rf"(?:\s(?P<unit>{UNITS})\b)?)"
+    rf"(?P<period>{PERIOD})?",
+)
+MONTH = (
+    r"January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
+)
+DATE_BEFORE = re.compile(rf"(?:{MONTH})\.?\s+$")
+DATE_AFTER = re.compile(rf"^(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{MONTH})\b|^,\s+\d{{4}}")
+IDENTIFIER_BEFORE = re.compile(
+    r"(?:Article|No\.|Number|Section|Chapter|Rule|Resolution|Law|Room|Route|Flight|page|"
+    r"version|Case|Bill|Highway|Interstate|Apartment|Level|Phase|Act|Title|Amendment|"
+    r"paragraph|Item|Decree|Resolution)\s+$",
+    re.IGNORECASE,
+)
+NOUN_AFTER = re.compile(r"^(?:\s+of\s+the)?\s+([\w’'-]+(?:\s+[\w’'-]+){0,3})")
+STOP_NOUN = set(
+    "and or but to of in on at for with by from as the a an than that is was who which".split()
+)
+COUNT_WORDS = set(
+    """one two three four five six seven eight nine ten eleven twelve thirteen fourteen
+    fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy
+    eighty ninety hundred dozen""".split()
+)
+
+
+@dataclass(frozen=True)
+class Figure:
+    text: str
+    value: float
+    unit: str
+    measures: str
+    sentence: str
+    start: int
+    end: int
+
+
+def find_figures(body: str) -> list[Figure]:
+    """Every figure that counts or measures something; dates, years and identifiers are skipped."""
+    figures = []
+    for sentence in sentence_spans(body):
+        for match in FIGURE.finditer(sentence.text):
+            figure = _figure(body, sentence, match)
+            if figure:
+                figures.append(figure)
+    return figures
+
+
+def _figure(body: str, sentence, match: re.Match) -> Figure | None:
+    text = sentence.text
+    raw = match.group("money") or match.group("num")
+    if not raw:
+        return None
+    before, after = text[: match.start()], text[match.end() :]
+    start = match.start()
+    if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "-./"):
+        return None
+    if re.match(r"[\w/:]", after[:1]) or re.match(r"^\.\d", after):
+        return None  # part of a word, a time or a longer code
+    spelled = raw.lower() in SMALL or raw.lower() == "a"
+    value = _value(raw)
+    money = bool(match.group("cur") or match.group("curword"))
+    unit_word = (match.group("unit") or match.group("hyunit") or "").lower()
+    has_unit = bool(
+        money or match.group("pct") or match.group("age") or unit_word or match.group("period")
+    )
+    if not money and not spelled and re.fullmatch(r"\d{4}", raw) and 1800 <= value <= 2100:
+        if not has_unit or unit_word in ("", "years"):
+            return None  # a year
+    if re.match(r"^s\b|^’s\b", after):
+        return None  # 1960s
+    if not money and (DATE_BEFORE.search(before) or DATE_AFTER.search(after)):
+        return None
+    if IDENTIFIER_BEFORE.search(before):
+        return None
+    if spelled:
+        word = raw.lower()
+        if word == "one" and not unit_word:
+            return None  # "one doctor", "one of the ..." are not counts
+        if re.search(r"\b(?:the|these|those|both|all)\s+$", before, re.IGNORECASE) and not unit_word:
+            return None  # "the two countries" names, it does not count
+        if not has_unit and not _counts_something(after):
+            return None
+    qual = match.group("qual") or ""
+    if qual.lower() in ("some", "only", "over", "under") and not (has_unit or _counts_something(after)):
+        qual = ""
+    begin = match.start() if qual else match.start("cur") if match.group("cur") else match.start("num")
+    end = match.end()
+    figure_text = text[begin:end].rstrip()
+    unit, measures = _describe(match, after, before)
+    absolute = sentence.start + begin
+    return Figure(figure_text, value, unit, measures, text, absolute, absolute + len(figure_text))
+
+
+def _counts_something(after: str) -> bool:
+    return bool(_noun_phrase(after))
+
+
+def _noun_phrase(after: str) -> str:
+    """The words after a number up to a function word: "Cuban medical professionals"."""
+    match = NOUN_AFTER.match(after)
+    if not match:
+        return ""
+    words = []
+    for word in match.group(1).split():
+        lowered = word.lower()
+        if lowered in STOP_NOUN or lowered in ("have", "had", "has", "were", "are", "will"):
+            break
+        if words and lowered.endswith("ed"):
+            break
+        words.append(word)
+    return " ".join(words)
+
+
+def _head(phrase: str) -> str:
+    words = phrase.split()
+    return words[-1].lower() if words else ""
+
+
+def _value(raw: str) -> float:
+    lowered = raw.lower()
+    if lowered == "a":
+        return 1.0
+    if lowered in SMALL:
+        return float(SMALL[lowered])
+    parts = lowered.split()
+    number = float(re.sub(r"[^\d.]", "", parts[0]) or 0)
+    scale = parts[1] if len(parts) > 1 else ""
+    if not scale:
+        tail = re.search(r"(thousand|million|billion|trillion|bn|m)$", lowered)
+        scale = tail.group(1) if tail else ""
+    return number * SCALE.get(scale, 1)
+
+
+def _describe(match: re.Match, after: str, before: str) -> tuple[str, str]:
+    """The unit (currency and period, percent, a time unit or the counted noun) and the measure."""
+    period = (match.group("period") or "").strip()
+    following = _noun_phrase(after)
+    context = " ".join(before.split()[-4:])
+    if match.group("cur") or match.group("curword"):
+        currency = CURRENCY.get(match.group("cur") or "", match.group("curword") or "")
+        unit = f"{currency} {period}".strip()
+        return unit, f"{context} … {following}".strip(" …")
+    if match.group("pct"):
+        return "percent", f"{context} … {following}".strip(" …")
+    if match.group("age"):
+        return "age in years", following
+    unit_word = match.group("unit") or match.group("hyunit")
+    if unit_word:
+        unit = unit_word.lower()
+        if unit.startswith("kilo") or unit == "kg":
+            return "kg", following
+        return (unit if unit.endswith("s") else unit + "s"), f"{context} … {following}".strip(" …")
+    return _head(following), following

@@ -1,0 +1,506 @@
+"""Who said each quote: attribution patterns, fullest names, pronouns and anonymous descriptors."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from quizapp.builder.quotes import OPENERS, QuoteSpan
+from quizapp.builder.text import fold, paragraph_spans, sentence_spans
+
+SPEECH_VERBS = (
+    "said|says|say|told|tells|added|adds|recalled|recalls|asked|asks|explained|explains|wrote|"
+    "writes|stated|states|noted|notes|warned|warns|insisted|insists|argued|argues|claimed|claims|"
+    "remembered|replied|answered|continued|concluded|declared|announced|admitted|acknowledged|"
+    "complained|shouted|yelled|whispered|testified|tweeted|posted|recounted|observed|countered|"
+    "conceded|cautioned|urged|saying|adding|telling|explaining|recalling|writing|noting|warning|"
+    "insisting|arguing|claiming|asking|laments|lamented|joked|jokes|agreed|agrees|wondered"
+)
+SPEECH = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
+TITLES = (
+    "Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Rep|Sen|Gov|Gen|Col|Capt|Lt|Sgt|Rev|Fr|Sr|Sra|St|Sir|Dame|Lord|"
+    "Lady|President|Prime Minister|Vice President|Minister|Senator|Governor|Mayor|Judge|Justice|"
+    "Chancellor|King|Queen|Prince|Princess|Pope|Sheikh|Professor|Secretary|Commissioner|"
+    "Representative|Ambassador|General|Detective|Inspector|Officer|Coach|Father|Sister|Rabbi|Imam"
+)
+CAP = r"[A-ZÁÉÍÓÚÑÜÀÈÌÒÙÇ][\wÀ-ÿ’'-]*(?:\.[A-Z])*\.?"
+PARTICLE = r"(?:de|del|de la|da|das|do|dos|van|von|der|den|bin|ibn|al|el|la|le|du|di|y)"
+NAME = rf"{CAP}(?:\s+(?:{PARTICLE}\s+)?{CAP}){{0,4}}"
+TITLED = re.compile(rf"\b(?P<title>{TITLES})\.?\s+(?P<name>{NAME})")
+CAPSEQ = re.compile(rf"(?<![\w’'.-]){NAME}")
+ROLE_NOUNS = (
+    "doctor|physician|nurse|patient|official|officer|spokesman|spokeswoman|spokesperson|resident|"
+    "witness|source|worker|employee|supervisor|member|activist|expert|analyst|student|teacher|"
+    "parent|mother|father|man|woman|defector|voter|lawyer|attorney|diplomat|minister|soldier|"
+    "farmer|owner|manager|executive|researcher|scientist|professor|candidate|lawmaker|senator|"
+    "aide|adviser|advisor|person|neighbou?r|survivor|victim|colleague|friend|relative|leader|"
+    "director|mayor|medic|surgeon|dentist|collaborator|agent|protester|refugee|migrant|engineer|"
+    "driver|shopkeeper|economist|historian|investigator|prosecutor|judge|detective|villager|"
+    "organizer|organiser|volunteer|pilot|guard|veteran|customer|user|citizen|representative|"
+    "girl|boy|child|businessman|businesswoman|politician|journalist|reporter|editor|coach|player|"
+    "fan|tenant|landlord|pharmacist|specialist|consultant|operative|staffer|insider|dealer|"
+    "miner|fisherman|trader|clerk|cashier|vendor|chef|priest|pastor|nun|monk|administrator"
+)
+INSTITUTION_NOUNS = (
+    "government|ministry|department|agency|company|firm|police|army|military|court|council|"
+    "committee|commission|university|hospital|organi[sz]ation|group|party|federation|union|"
+    "office|embassy|administration|authorities|regime|campaign|bank|board|institute|"
+    "association|network|foundation|coalition|alliance|club|team|school|newspaper|paper|"
+    "report|study|survey|statement|spokesman|presidency|cabinet|parliament|congress|senate|"
+    "legislature|ngo|charity|watchdog|prosecutors|inspectorate|service|website|outlet"
+)
+DETERMINER = r"(?:one of the|one of its|some of the|a|an|one|another|the|this|that|two|three|several|other|some|many)"
+FUNCTION_WORDS = (
+    "of|in|to|for|with|by|and|or|from|at|on|that|who|which|was|were|is|are|has|have|had|said|"
+    "told|but|as|than|whose|when|where|not|its|their|his|her"
+)
+DESCRIPTOR = re.compile(
+    rf"\b(?P<det>(?i:{DETERMINER}))\s+(?P<mods>(?:(?!(?:{FUNCTION_WORDS})\s)[\w’'-]+\s+){{0,3}}?)"
+    rf"(?P<head>(?i:{ROLE_NOUNS}|{INSTITUTION_NOUNS}))(?P<plural>e?s)?\b"
+    rf"(?:\s+(?:named|called)\s+(?P<named>{NAME})"
+    rf"|\s+(?:from|at|of|with|within|for)\s+the\s+[A-Z][\w’'-]*(?:\s+(?:of|the|and|for|[A-Z][\w’'-]*))*)?",
+)
+PRONOUN = re.compile(r"\b(he|she|they)\b", re.IGNORECASE)
+ORG_WORDS = set(
+    """government ministry department agency company police army court council committee
+    commission university hospital organization organisation group party federation union office
+    embassy administration authorities regime bank board institute association network foundation
+    coalition alliance times post journal news herald tribune guardian telegraph gazette watch
+    service services program programme house assembly congress senate parliament forces corp inc
+    ltd co reuters press nations states kingdom republic center centre fund church""".split()
+)
+NOT_NAME_START = set(
+    """the a an but and or in on at of for to from by with as after before when while if
+    this that these those it its his her their our my your he she they we i there here what
+    why how who many some most more one another no not so yet also then still even last next
+    each every all both during since until under over about into through against between
+    meanwhile however today yesterday tomorrow earlier later""".split()
+)
+PLACE_START = set("la las los el san santa new north south east west upper lower".split())
+NOT_PERSON_END = set(
+    """america africa europe asia states kingdom city county province state island islands
+    republic coast valley street avenue square park river lake mountains bay gulf sea ocean
+    airport station day week month christmas easter monday tuesday wednesday thursday friday
+    saturday sunday january february march april may june july august september october
+    november december east west north south district region territory peninsula""".split()
+)
+ABBREVIATIONS = set("mr mrs ms dr prof rep sen gov gen col capt lt sgt rev fr st sr jr u.s u.k".split())
+
+
+@dataclass
+class Entity:
+    name: str
+    kind: str  # person | descriptor | institution
+    plural: bool = False
+    gender: Counter = field(default_factory=Counter)
+
+    def fits(self, pronoun: str) -> bool:
+        pronoun = pronoun.lower()
+        if pronoun == "they":
+            return self.plural
+        if self.plural or self.kind == "institution":
+            return False
+        male, female = self.gender["m"], self.gender["f"]
+        if pronoun == "he":
+            return male >= female
+        return female >= male
+
+
+class Resolver:
+    """Resolves the speaker of each quote of one article, reading it in order."""
+
+    def __init__(self, body: str, quotes: list[QuoteSpan]) -> None:
+        self.body = body
+        self.quotes = quotes
+        self.inside = [(q.open_mark, q.end + 1) for q in quotes]
+        self.entities: dict[str, Entity] = {}
+        self.history: list[tuple[int, Entity, bool]] = []  # (position, entity, is_subject)
+        self.full_names = self._full_names()
+        self.focus: Entity | None = None  # the narrator when a quote reports someone else
+
+    # -- names -----------------------------------------------------------------------------
+    def _full_names(self) -> list[str]:
+        names = []
+        for match in CAPSEQ.finditer(self.body):
+            name = _clean_name(match.group())
+            if name and len(name.split()) >= 2 and _person_like(name):
+                names.append(name)
+        for match in TITLED.finditer(self.body):
+            name = _clean_name(match.group("name"))
+            if name and _person_like(name):
+                names.append(name)
+        return names
+
+    def fullest(self, name: str) -> str:
+        """The longest person name in the article that contains every word of name."""
+        words = fold(name).split()
+        best = name
+        for candidate in self.full_names:
+            folded = fold(candidate).split()
+            if all(w in folded for w in words) and len(candidate) > len(best):
+                best = candidate
+        return best
+
+    def entity(self, name: str, kind: str, plural: bool = False) -> Entity:
+        key = fold(name)
+        if key not in self.entities:
+            self.entities[key] = Entity(name, kind, plural)
+        return self.entities[key]
+
+    # -- mentions --------------------------------------------------------------------------
+    def _outside(self, start: int, end: int) -> bool:
+        return not any(a <= start < b or a < end <= b for a, b in self.inside)
+
+    def mentions(self, start: int, end: int) -> list[tuple[int, int, Entity | str]]:
+        """Names, descriptors and pronouns in body[start:end], outside quotes, in order."""
+        text = self.body[start:end]
+        found: list[tuple[int, int, Entity | str]] = []
+        taken: list[tuple[int, int]] = []
+
+        def add(s: int, e: int, value: Entity | str) -> None:
+            if any(s < b and a < e for a, b in taken) or not self._outside(start + s, start + e):
+                return
+            taken.append((s, e))
+            found.append((start + s, start + e, value))
+
+        for m in TITLED.finditer(text):
+            name = _clean_name(m.group("name"))
+            if name and _person_like(name):
+                ent = self.entity(self.fullest(name), "person")
+                if m.group("title") in ("Mr", "Sir", "Lord", "King", "Prince", "Father"):
+                    ent.gender["m"] += 5
+                elif m.group("title") in ("Mrs", "Ms", "Miss", "Lady", "Queen", "Dame", "Sister"):
+                    ent.gender["f"] += 5
+                add(m.start(), m.end(), ent)
+        for m in DESCRIPTOR.finditer(text):
+            if m.group("named"):
+                ent = self.entity(self.fullest(_clean_name(m.group("named"))), "person")
+            else:
+                ent = self._descriptor(m, start)
+            add(m.start(), m.end(), ent)
+        for m in CAPSEQ.finditer(text):
+            name = _clean_name(m.group())
+            if not name:
+                continue
+            if not _person_like(name):
+                if _org_like(name):
+                    article = "the " if text[max(0, m.start() - 4) : m.start()].lower() == "the " else ""
+                    add(m.start(), m.end(), self.entity(article + name, "institution"))
+                continue
+            if len(name.split()) >= 2 or self._known_surname(name):
+                add(m.start(), m.end(), self.entity(self.fullest(name), "person"))
+        for m in PRONOUN.finditer(text):
+            add(m.start(), m.end(), m.group().lower())
+        found.sort(key=lambda item: item[0])
+        return found
+
+    def _known_surname(self, word: str) -> bool:
+        folded = fold(word)
+        return any(folded in fold(n).split() for n in self.full_names)
+
+    def _descriptor(self, m: re.Match, offset: int) -> Entity:
+        det = m.group("det").lower()
+        head = m.group("head").lower()
+        plural = bool(m.group("plural")) and not det.startswith("one of") or det in (
+            "two",
+            "three",
+            "several",
+            "many",
+            "some",
+        )
+        if det.startswith("one of"):
+            plural = False
+        institution = re.fullmatch(INSTITUTION_NOUNS, head) is not None
+        text = m.group().strip()
+        if det in ("the", "this", "that") and not m.group("mods").strip():
+            antecedent = self._antecedent(head, offset + m.start(), plural)
+            if antecedent:
+                return antecedent
+        return self.entity(text, "institution" if institution else "descriptor", plural)
+
+    def _antecedent(self, head: str, before: int, plural: bool) -> Entity | None:
+        """The latest earlier descriptor with the same head noun and more words."""
+        for _position, ent, _subject in reversed(self.history):
+            words = fold(ent.name).split()
+            if (
+                ent.kind != "person"
+                and ent.plural == plural
+                and words
+                and stem_word(words[-1]) == stem_word(head)
+            ):
+                return ent
+        return None
+
+    # -- resolution ------------------------------------------------------------------------
+    def resolve_pronoun(
+        self, pronoun: str, exclude: Entity | None = None, subjects_first: bool = True
+    ) -> Entity | None:
+        """The latest fitting person: sentence subjects first, unless resolving an object."""
+        subjects = [e for _p, e, s in reversed(self.history[-40:]) if s]
+        others = [e for _p, e, _s in reversed(self.history[-40:])]
+        for pool in (subjects, others) if subjects_first else (others,):
+            for ent in pool:
+                if ent is not exclude and ent.fits(pronoun):
+                    return ent
+        return None
+
+    def resolve_phrase(self, start: int, end: int, prefer_first: bool = False) -> Entity | None:
+        """The speaker named in body[start:end]: a pronoun, name, descriptor or institution."""
+        found = self.mentions(start, end)
+        if not found:
+            return None
+        ordered = found if prefer_first else found
+        for _s, _e, value in ordered[:1]:
+            if isinstance(value, str):
+                return self.resolve_pronoun(value)
+            return value
+        return None
+
+    def record(self, start: int, end: int) -> None:
+        """Add the mentions of a finished sentence to the history; the first is its subject."""
+        first = True
+        for position, _e, value in self.mentions(start, end):
+            if value == "they":
+                continue
+            ent = self.resolve_pronoun(value) if isinstance(value, str) else value
+            if ent is not None:
+                self.history.append((position, ent, first))
+                first = False
+
+    def learn_genders(self) -> None:
+        """A sentence subject's gender from the next he or she, in that sentence or the next."""
+        sentences = sentence_spans_cache(self.body)
+        for index, sentence in enumerate(sentences):
+            stop = sentences[index + 1].end if index + 1 < len(sentences) else sentence.end
+            found = self.mentions(sentence.start, stop)
+            if not found or not isinstance(found[0][2], Entity):
+                continue
+            subject = found[0][2]
+            if subject.kind == "institution" or subject.plural:
+                continue
+            pronoun = next((v for _s, _e, v in found[1:] if isinstance(v, str)), None)
+            if pronoun in ("he", "she"):
+                subject.gender["m" if pronoun == "he" else "f"] += 1
+
+
+def stem_word(word: str) -> str:
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+def _clean_name(name: str) -> str:
+    name = re.sub(r"(?:’s|'s|’|')$", "", name.strip()).rstrip(".")
+    words = name.split()
+    while words and (
+        words[0].lower().rstrip(".") in NOT_NAME_START
+        or words[0].rstrip(".") in TITLES.split("|")
+    ):
+        words = words[1:]
+    return " ".join(words)
+
+
+def _org_like(name: str) -> bool:
+    return any(w.lower().strip(".") in ORG_WORDS for w in name.split())
+
+
+def _person_like(name: str) -> bool:
+    words = name.split()
+    if not words or _org_like(name) or words[0].lower() in PLACE_START:
+        return False
+    if fold(words[-1]) in NOT_PERSON_END:
+        return False
+    if any(w.isupper() and len(w) > 1 for w in words):
+        return False  # acronyms: SSF, U.S.
+    return not any(fold(w) in NOT_NAME_START for w in words)
+
+
+def _clause_end(body: str, start: int, limit: int) -> int:
+    """Where the sentence or clause that starts at start ends: sentence punctuation or a new quote."""
+    for match in re.finditer(r"[.!?]+(?=\s|$)|[“\"]", body[start:limit]):
+        if match.group() in OPENERS and match.group() != '"':
+            return start + match.start()
+        if match.group() == '"':
+            if start + match.start() > 0 and body[start + match.start() - 1] in " \t\n":
+                return start + match.start()
+            continue
+        word = re.search(r"([\w.]+)$", body[start : start + match.start()])
+        if word and (word.group(1).lower() in ABBREVIATIONS or len(word.group(1)) == 1):
+            continue
+        return start + match.end()
+    return limit
+
+
+SPEECH_OBJECT = re.compile(
+    r"^\W*(?P<subject>[^,.;]{1,60}?)\s+(?:recalled|remembered|heard|described|quoted)\s+"
+    r"(?P<object>him|her|them)\s+(?:shouting|saying|yelling|telling|screaming|asking|crying|"
+    r"whispering|pleading|as saying)",
+    re.IGNORECASE,
+)
+ACCORDING = re.compile(r"\baccording to\s+", re.IGNORECASE)
+BY_AUTHOR = re.compile(
+    r"\b(?:post|statement|message|letter|tweet|video|email|note|release)\b[^.]{0,30}?\bby\s+",
+    re.IGNORECASE,
+)
+
+
+def attribute(body: str, quotes: list[QuoteSpan]) -> list[str]:
+    """The speaker of each quote ("" when the article does not say)."""
+    resolver = Resolver(body, quotes)
+    resolver.learn_genders()
+    speakers: list[Entity | None] = [None] * len(quotes)
+    paragraphs = paragraph_spans(body)
+    pending = sorted(range(len(quotes)), key=lambda i: quotes[i].start)
+    for sentence in sentence_spans(body):
+        while pending and quotes[pending[0]].open_mark < sentence.end:
+            index = pending.pop(0)
+            resolver.focus = None
+            speakers[index] = _speaker_of(resolver, quotes, index, speakers, paragraphs)
+            if quotes[index].open_mark == sentence.start and speakers[index]:
+                # a sentence led by a quote has its speaker (or its narrator) as subject
+                subject = resolver.focus or speakers[index]
+                resolver.history.append((sentence.start, subject, True))
+        resolver.record(sentence.start, sentence.end)
+    return [_display(s) for s in speakers]
+
+
+def _display(entity: Entity | None) -> str:
+    """The name as printed: a descriptor starts in lower case ("another doctor")."""
+    if entity is None:
+        return ""
+    name = re.sub(r"\s+(?:of|the|and|for)$", "", entity.name)
+    if entity.kind != "person" and re.match(rf"(?i:{DETERMINER})\s", name):
+        return name[0].lower() + name[1:]
+    return name
+
+
+def _speaker_of(
+    resolver: Resolver,
+    quotes: list[QuoteSpan],
+    index: int,
+    speakers: list[Entity | None],
+    paragraphs: list,
+) -> Entity | None:
+    body = resolver.body
+    quote = quotes[index]
+    paragraph = next(p for p in paragraphs if p.start <= quote.open_mark < p.end)
+    close = quote.end + 1
+    following = [q.open_mark for q in quotes if q.open_mark >= close]
+    limit = min([paragraph_end(paragraphs, close), *following])
+    after_end = _clause_end(body, close, limit)
+    after = body[close:after_end]
+
+    special = SPEECH_OBJECT.match(after)
+    if special:
+        subject = resolver.resolve_phrase(close, close + special.end("subject"))
+        target = resolver.resolve_pronoun(
+            {"him": "he", "her": "she", "them": "they"}[special.group("object").lower()],
+            exclude=subject,
+            subjects_first=False,
+        )
+        if target:
+            resolver.focus = subject
+            return target
+
+    verb = SPEECH.search(after)
+    if verb and verb.start() <= 90:
+        before_verb = resolver.resolve_phrase(close, close + verb.start())
+        if before_verb:
+            return before_verb
+        post_end = close + verb.end() + _np_end(after[verb.end() :])
+        found = resolver.resolve_phrase(close + verb.end(), post_end)
+        if found:
+            return found
+    by = BY_AUTHOR.search(after)
+    if by:
+        found = resolver.resolve_phrase(close + by.end(), close + by.end() + _np_end(after[by.end() :]))
+        if found:
+            return found
+    according = ACCORDING.search(after)
+    if according:
+        start = close + according.end()
+        found = resolver.resolve_phrase(start, start + _np_end(after[according.end() :]))
+        if found:
+            return found
+
+    sentence_start = _sentence_start(body, quote.open_mark, paragraph.start)
+    before = body[sentence_start : quote.open_mark]
+    found = _from_before(resolver, sentence_start, before)
+    if found:
+        return found
+
+    earlier = [
+        i
+        for i in range(len(quotes))
+        if quotes[i].end < quote.start and quotes[i].open_mark >= paragraph.start and speakers[i]
+    ]
+    if earlier:
+        return speakers[max(earlier, key=lambda i: quotes[i].start)]
+    return None
+
+
+def _from_before(resolver: Resolver, offset: int, before: str) -> Entity | None:
+    verb = SPEECH.search(before)
+    if verb:
+        chunk = before[: verb.start()]
+        segments = [(m.start(), m.end()) for m in re.finditer(r"[^,;:—]+", chunk)]
+        segments = [s for s in segments if chunk[s[0] : s[1]].strip()]
+        if segments:
+            last = segments[-1]
+            last_text = chunk[last[0] : last[1]].strip().lower()
+            if last_text in ("he", "she", "they") or last_text.split()[-1:] in (["he"], ["she"]):
+                found = resolver.resolve_phrase(offset + last[0], offset + last[1])
+                if found:
+                    return found
+            first = resolver.resolve_phrase(offset + segments[0][0], offset + segments[0][1])
+            if first and first.kind == "person":
+                return first
+            found = resolver.resolve_phrase(offset + last[0], offset + last[1])
+            if found:
+                return found
+            if first:
+                return first
+    according = ACCORDING.search(before)
+    if according:
+        start = offset + according.end()
+        return resolver.resolve_phrase(start, start + _np_end(before[according.end() :]))
+    return None
+
+
+NP_END = re.compile(
+    r",|;|:|\.(?=\s|$)|\s(?:who|which|that|as|because|while|when|on|in|after|to|about)\s"
+)
+
+
+def _np_end(text: str) -> int:
+    """Where the noun phrase at the start of text ends."""
+    for match in NP_END.finditer(text):
+        if match.group() == "." and re.search(r"\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|[A-Z])$", text[: match.start()]):
+            continue
+        return match.start()
+    return len(text)
+
+
+def _sentence_start(body: str, position: int, floor: int) -> int:
+    for sentence in sentence_spans_cache(body):
+        if sentence.start <= position < sentence.end:
+            return max(sentence.start, floor)
+    return floor
+
+
+_CACHE: dict[int, list] = {}
+
+
+def sentence_spans_cache(body: str) -> list:
+    key = hash(body)
+    if key not in _CACHE:
+        if len(_CACHE) > 64:
+            _CACHE.clear()
+        _CACHE[key] = sentence_spans(body)
+    return _CACHE[key]
+
+
+def paragraph_end(paragraphs: list, position: int) -> int:
+    for paragraph in paragraphs:
+        if paragraph.start <= position <= paragraph.end:
+            return paragraph.end
+    return position

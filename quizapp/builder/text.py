@@ -1,0 +1,100 @@
+"""Text helpers shared by the extractors: paragraphs and sentences with body offsets, word keys."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from quizapp.services.sentences import split_paragraph
+
+PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+LINE_BREAK = re.compile(r"\n")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    text: str
+
+
+def paragraph_spans(body: str) -> list[Span]:
+    """Paragraphs with offsets: blank-line separated, or one per line when there are no blank lines."""
+    separator = PARAGRAPH_BREAK if PARAGRAPH_BREAK.search(body) else LINE_BREAK
+    spans, start = [], 0
+    for match in separator.finditer(body):
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(body)))
+    result = []
+    for begin, end in spans:
+        chunk = body[begin:end]
+        lead = len(chunk) - len(chunk.lstrip())
+        text = chunk.strip()
+        if text:
+            result.append(Span(begin + lead, begin + lead + len(text), text))
+    return result
+
+
+def sentence_spans(body: str) -> list[Span]:
+    """Every sentence of the body with offsets into the body."""
+    result = []
+    for number, paragraph in enumerate(paragraph_spans(body), start=1):
+        for sentence in split_paragraph(paragraph.text, number):
+            result.append(
+                Span(paragraph.start + sentence.start, paragraph.start + sentence.end, sentence.text)
+            )
+    return result
+
+
+def fold(text: str) -> str:
+    """Lower-case text without accents, with curly apostrophes made straight."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each few
+    for from further had has have having he her here hers herself him himself his how i if in
+    into is it its itself just me more most my myself no nor not now of off on once only or
+    other our ours out over own same she should so some such than that the their theirs them
+    then there these they this those through to too under until up very was we were what when
+    where which while who whom why will with would you your yours said says say told tell
+    according reported one two many much even still well may might must shall per last year
+    years new mr mrs ms dr""".split()
+)
+WORD = re.compile(r"[\w][\w'’-]*")
+
+
+# Everyday news synonyms, folded to one word so differently worded claims can still match.
+SYNONYMS = {
+    "counterfeit": "fake", "false": "fake", "forged": "fake", "bogus": "fake",
+    "physician": "doctor", "medic": "doctor", "die": "death", "dead": "death", "killed": "death",
+    "interview": "interview", "kid": "child", "children": "child", "buy": "purchase",
+    "illegitimate": "fraud", "fraudulent": "fraud", "sham": "fraud", "rigged": "fraud",
+    "undemocratic": "fraud", "pressur": "pressure", "coerc": "pressure", "threat": "threaten",
+    "handpicked": "hand-picked", "barred": "ban", "bann": "ban",
+}  # fmt: skip
+
+
+def stem(word: str) -> str:
+    """A light suffix stripper, enough to match 'doctors'/'doctor' and 'voted'/'voting'."""
+    for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)] + keep
+    return word
+
+
+def content_words(text: str) -> list[str]:
+    """Folded, stemmed words that carry content (no stopwords)."""
+    words = []
+    for word in WORD.findall(text):
+        folded = fold(word).strip("'-")
+        words.append(folded)
+        if "-" in folded:
+            words.extend(folded.split("-"))  # "oil-for-doctors" also counts as oil, doctors
+    return [
+        SYNONYMS.get(stem(w), stem(w)) for w in words if w and w not in STOPWORDS and not w.isdigit()
+    ]
