@@ -26,6 +26,12 @@ from quizapp.models import (
     User,
 )
 from quizapp.services import grading
+from quizapp.services.accommodations import (
+    Terms,
+    accommodations_of,
+    compute_terms,
+    effective_terms,
+)
 
 # Time on one page beyond this is counted as the student having walked away.
 MAX_COUNTED_VIEW = timedelta(minutes=30)
@@ -41,24 +47,30 @@ STATUS_ORDER = {"in progress": 0, "to do": 1, "upcoming": 2, "overdue": 3, "done
 
 @dataclass
 class AssignmentRow:
-    """An assignment as a student's home lists it."""
+    """An assignment as a student's home lists it, on the student's own terms."""
 
     assignment: Assignment
     status: str  # "upcoming", "to do", "in progress", "done", "overdue"
-    attempts: list[Attempt]
+    attempts: list[Attempt]  # reset ones too: they stay in the history
+    terms: Terms
+
+    @property
+    def counted(self) -> list[Attempt]:
+        return [a for a in self.attempts if a.reset_at is None]
 
     @property
     def best(self) -> Attempt | None:
-        scored = [a for a in self.attempts if a.percent is not None]
+        scored = [a for a in self.counted if a.percent is not None]
         return max(scored, key=lambda a: a.percent or 0) if scored else None
 
     @property
     def in_progress(self) -> Attempt | None:
-        return next((a for a in self.attempts if not a.submitted), None)
+        return next((a for a in self.counted if not a.submitted), None)
 
     @property
     def attempts_left(self) -> int:
-        return max(0, self.assignment.attempts_allowed - len(self.attempts))
+        # A reset attempt is one of the attempts and adds one to those allowed: it evens out.
+        return max(0, self.terms.attempts_allowed - len(self.attempts))
 
 
 def is_enrolled(student: User, classroom_id: int) -> bool:
@@ -97,25 +109,29 @@ def student_assignments(student: User, now: datetime) -> list[AssignmentRow]:
     by_assignment: dict[int, list[Attempt]] = {}
     for attempt in attempts:
         by_assignment.setdefault(attempt.assignment_id, []).append(attempt)
-    rows = [AssignmentRow(a, "", by_assignment.get(a.id, [])) for a in assignments]
+    accommodations = accommodations_of(student.id, [a.id for a in assignments])
+    rows = []
+    for assignment in assignments:
+        mine = by_assignment.get(assignment.id, [])
+        terms = compute_terms(assignment, accommodations.get(assignment.id), mine)
+        rows.append(AssignmentRow(assignment, "", mine, terms))
     for row in rows:
         row.status = _status(row, now)
     far = datetime.max
     return sorted(
         rows,
-        key=lambda r: (STATUS_ORDER[r.status], r.assignment.due_at or far, r.assignment.opens_at),
+        key=lambda r: (STATUS_ORDER[r.status], r.terms.due_at or far, r.assignment.opens_at),
     )
 
 
 def _status(row: AssignmentRow, now: datetime) -> str:
-    assignment = row.assignment
     if row.in_progress:
         return "in progress"
-    if row.attempts:
+    if row.counted:
         return "done"
-    if now < assignment.opens_at:
+    if now < row.terms.opens_at:
         return "upcoming"
-    if assignment.due_at and now >= assignment.due_at:
+    if row.terms.due_at and now >= row.terms.due_at:
         return "overdue"
     return "to do"
 
@@ -131,29 +147,26 @@ def start_attempt(assignment: Assignment, student: User, now: datetime) -> Attem
     ).all()
     for attempt in attempts:
         finalise_if_expired(attempt, now)
-        if not attempt.submitted:
+        if not attempt.submitted and attempt.reset_at is None:
             return attempt
-    if now < assignment.opens_at:
+    terms = effective_terms(assignment, student.id)
+    if now < terms.opens_at:
         raise QuizError("This quiz is not open yet.")
-    if assignment.due_at and now >= assignment.due_at:
+    if terms.due_at and now >= terms.due_at:
         raise QuizError("This quiz is closed: its due time has passed.")
-    if len(attempts) >= assignment.attempts_allowed:
+    # Reset attempts count here and add to those allowed, so the numbers carry on.
+    if len(attempts) >= terms.attempts_allowed:
         raise QuizError("You have used all your attempts at this quiz.")
 
-    deadline = assignment.due_at
-    if assignment.time_limit_minutes:
-        limit_end = now + timedelta(minutes=assignment.time_limit_minutes)
-        deadline = min(deadline, limit_end) if deadline else limit_end
+    number = max((a.number for a in attempts), default=0) + 1
     attempt = Attempt(
         assignment_id=assignment.id,
         student_id=student.id,
-        number=len(attempts) + 1,
+        number=number,
         started_at=now,
-        deadline_at=deadline,
+        deadline_at=terms.deadline(now),
     )
-    attempt.items = _build_items(
-        assignment, attempt_seed=f"{assignment.id}:{student.id}:{len(attempts) + 1}"
-    )
+    attempt.items = _build_items(assignment, attempt_seed=f"{assignment.id}:{student.id}:{number}")
     attempt.max_score = float(
         sum(item.max_points + item.ground_max_points for item in attempt.items)
     )
@@ -167,6 +180,7 @@ def start_attempt(assignment: Assignment, student: User, now: datetime) -> Attem
                 Attempt.assignment_id == assignment.id,
                 Attempt.student_id == student.id,
                 Attempt.submitted_at.is_(None),
+                Attempt.reset_at.is_(None),
             )
         )
         if existing is None:
@@ -216,8 +230,22 @@ def finalise_if_expired(attempt: Attempt, now: datetime) -> bool:
     return True
 
 
+RESET_WHILE_OPEN = (
+    "Your teacher reset this attempt, so it was closed with the answers you had saved. "
+    "It no longer counts: you can start again from your quizzes."
+)
+
+
+def _closed_by_reset(attempt: Attempt) -> bool:
+    """Whether a teacher's reset is what ended this attempt (see accommodations.reset_attempt)."""
+    return attempt.reset_at is not None and attempt.submitted_at == attempt.reset_at
+
+
 def submit_attempt(attempt: Attempt, now: datetime) -> None:
-    if finalise_if_expired(attempt, now):
+    expired = finalise_if_expired(attempt, now)
+    if _closed_by_reset(attempt):
+        raise QuizError(RESET_WHILE_OPEN)
+    if expired:
         raise QuizError("Time was up, so your quiz was submitted with the answers you had saved.")
     if attempt.submitted:
         raise QuizError("This attempt was already submitted.")
@@ -301,7 +329,10 @@ def check_answer(attempt: Attempt, position: int, values: dict[str, Any], now: d
 
 
 def _check_open(attempt: Attempt, now: datetime) -> None:
-    if finalise_if_expired(attempt, now):
+    expired = finalise_if_expired(attempt, now)
+    if _closed_by_reset(attempt):
+        raise QuizError(RESET_WHILE_OPEN)
+    if expired:
         raise QuizError(
             "Time is up: your quiz was submitted with the answers saved before the "
             "deadline. This last answer was not saved."
@@ -382,9 +413,22 @@ def may_see_answers(attempt: Attempt, now: datetime) -> bool:
     if mode == ShowAnswers.NEVER or not attempt.submitted:
         return False
     if mode == ShowAnswers.AFTER_DUE:
-        due = attempt.assignment.due_at
-        return due is not None and now >= due
+        shown_from = answers_shown_from(attempt)
+        return shown_from is not None and now >= shown_from
     return True
+
+
+def answers_shown_from(attempt: Attempt) -> datetime | None:
+    """In "after the due time" mode, when this student may see the answers.
+
+    That is the later of the class's due time and the student's own: a student given more
+    time, who may still have attempts left, sees them only once their own time is over.
+    """
+    class_due = attempt.assignment.due_at
+    if class_due is None:
+        return None
+    own_due = effective_terms(attempt.assignment, attempt.student_id).due_at
+    return max(class_due, own_due) if own_due else class_due
 
 
 def may_see_item_answer(attempt: Attempt, item: AttemptItem, now: datetime) -> bool:
@@ -459,7 +503,8 @@ def item_results(
     for item in attempt.items:
         version = item.question_version
         content = version.content
-        show = reveal or may_see_item_answer(attempt, item, now)
+        checked = item.locked and attempt.assignment.show_answers == ShowAnswers.AFTER_EACH
+        show = reveal or checked
         results.append(
             ItemResult(
                 item=item,

@@ -256,6 +256,7 @@ def result(attempt_id: int):
         "student/result.html",
         attempt=attempt,
         reveal=quiz.may_see_answers(attempt, now),
+        answers_from=quiz.answers_shown_from(attempt),
         results=quiz.item_results(attempt, now),
     )
 

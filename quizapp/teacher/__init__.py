@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("teacher", __name__)
 
-from quizapp.teacher import results, routes  # noqa: E402,F401  (register the views on bp)
+from quizapp.teacher import accommodations, results, routes  # noqa: E402,F401  (register the views on bp)

@@ -1,7 +1,10 @@
+import math
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
+    FloatField,
     IntegerField,
     SelectChoice,
     SelectField,
@@ -119,3 +122,78 @@ class AssignmentForm(FlaskForm):
             self.show_answers.errors.append("Set a due time to show answers after it.")
             return False
         return True
+
+
+# One student's own terms and a teacher's corrections. Field names differ from form to form,
+# because all these forms share one page.
+REASON_HINT = "Kept in the log with your name and the time."
+
+
+def _reason(label: str = "Reason (optional)", required: bool = False, hint: str = REASON_HINT):
+    validators = [Length(max=500, message="Keep the reason under 500 characters.")]
+    if required:
+        validators.insert(0, DataRequired(message="Give a reason: it is kept with the change."))
+    return StringField(label, validators=validators, description=hint)
+
+
+class PersonalDueForm(FlaskForm):
+    due_at = DateTimeLocalField(
+        "Due time for this student",
+        validators=[Optional()],
+        format="%Y-%m-%dT%H:%M",
+        description="Leave empty to go back to the class's due time.",
+    )
+    due_reason = _reason()
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        self.due_utc = None
+        if self.due_at.data:
+            try:
+                self.due_utc = to_utc(self.due_at.data)
+            except ValueError as error:
+                self.due_at.errors.append(str(error))
+                return False
+        return True
+
+
+class PersonalTimeLimitForm(FlaskForm):
+    minutes = IntegerField(
+        "Time limit in minutes for this student",
+        validators=[Optional(), NumberRange(min=1, max=600, message="Between 1 and 600 minutes.")],
+        description="Leave empty to go back to the class's time limit.",
+    )
+    limit_reason = _reason()
+
+
+class ExtraAttemptForm(FlaskForm):
+    extra_reason = _reason()
+
+
+class ResetAttemptForm(FlaskForm):
+    reset_attempt = SelectField("Attempt", coerce=int, validators=[InputRequired()])
+    reset_reason = _reason()
+
+
+class OverrideScoreForm(FlaskForm):
+    override_attempt = SelectField("Attempt", coerce=int, validators=[InputRequired()])
+    points = FloatField(
+        "New score in points",
+        validators=[
+            InputRequired(message="Give the score in points."),
+            NumberRange(min=0, message="The score cannot be below 0."),
+        ],
+    )
+    override_reason = _reason(
+        "Reason", required=True, hint="The student sees it with their score; it is also logged."
+    )
+
+    def validate_points(self, field) -> None:
+        if field.data is not None and not math.isfinite(field.data):
+            raise ValidationError("Give the score as a number of points.")
+
+
+class ClearOverrideForm(FlaskForm):
+    clear_attempt = SelectField("Attempt", coerce=int, validators=[InputRequired()])
+    clear_reason = _reason()
