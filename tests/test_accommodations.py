@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from markupsafe import escape
 
 from quizapp.extensions import db
-from quizapp.models import Accommodation, Attempt, AuditEvent, utcnow
+from quizapp.models import Accommodation, Assignment, Attempt, AuditEvent, utcnow
 from quizapp.templating import format_time
 from quizapp.timezone import to_local, to_utc
 from tests.quiz_helpers import form_answer, latest_attempt_id, question_count
@@ -451,3 +451,29 @@ def test_answers_after_the_due_time_wait_for_the_students_own_due_time(
         shown = format_time(own_due)
     assert f"will be shown after the due time, {shown}." in html
     assert "Correct answer" not in html
+
+
+def test_classmates_wait_for_the_latest_extension_before_seeing_answers(
+    app, browser, new_browser, setup
+):
+    now = utcnow()
+    s = setup(opens_at=now - timedelta(days=3), due_at=now + timedelta(hours=1))
+    with app.app_context():
+        db.session.get(Assignment, s["assignment"]).show_answers = "after_due"
+        db.session.commit()
+    browser.login("kim")
+    kim_attempt = take(app, browser, s["assignment"], s["kim"])
+    with app.app_context():  # the class's due time passes
+        db.session.get(Assignment, s["assignment"]).due_at = now - timedelta(minutes=5)
+        db.session.commit()
+    assert "Correct answer" in browser.page(f"/attempts/{kim_attempt}")
+    teacher = new_browser()
+    teacher.login("teacher")
+    teacher.page(s["page"])
+    own_due = (now + timedelta(days=1)).replace(second=0, microsecond=0)
+    teacher.post(f"{s['page']}/due", {"due_at": local_input(app, own_due)})
+    # Sam may still answer until tomorrow, so Kim's answers are hidden until then too.
+    html = browser.page(f"/attempts/{kim_attempt}")
+    assert "Correct answer" not in html
+    with app.app_context():
+        assert f"will be shown after the due time, {format_time(own_due)}." in html

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from quizapp.extensions import db
 from quizapp.models import (
+    Accommodation,
     Assignment,
     Attempt,
     AttemptItem,
@@ -419,16 +420,20 @@ def may_see_answers(attempt: Attempt, now: datetime) -> bool:
 
 
 def answers_shown_from(attempt: Attempt) -> datetime | None:
-    """In "after the due time" mode, when this student may see the answers.
+    """In "after the due time" mode, when the answers may be shown.
 
-    That is the later of the class's due time and the student's own: a student given more
-    time, who may still have attempts left, sees them only once their own time is over.
+    That is the latest due time of anyone in the class, personal extensions included: until
+    then a classmate who was given more time could still read the answers and use them.
     """
     class_due = attempt.assignment.due_at
     if class_due is None:
         return None
-    own_due = effective_terms(attempt.assignment, attempt.student_id).due_at
-    return max(class_due, own_due) if own_due else class_due
+    latest_extension = db.session.scalar(
+        sa.select(sa.func.max(Accommodation.due_at)).where(
+            Accommodation.assignment_id == attempt.assignment_id
+        )
+    )
+    return max(class_due, latest_extension) if latest_extension else class_due
 
 
 def may_see_item_answer(attempt: Attempt, item: AttemptItem, now: datetime) -> bool:
