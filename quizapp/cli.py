@@ -182,13 +182,81 @@ def list_sets(as_json: bool) -> None:
 
 @questions_cli.command("export")
 @click.argument("slug")
-@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
-def export(slug: str, fmt: str) -> None:
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "moodle-xml", "gift", "qti"]),
+    default="json",
+    show_default=True,
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of printing (required for qti, a zip).",
+)
+def export(slug: str, fmt: str, out: Path | None) -> None:
     """Print a question set with its answers, explanations and evidence."""
+    from quizapp.interop import EXPORTERS
+    from quizapp.services.interop import set_document
+
     qset = db.session.scalar(sa.select(QuestionSet).where(QuestionSet.slug == slug))
     if qset is None:
         raise click.ClickException(f"no question set {slug!r}; see `questions list`")
-    click.echo(json.dumps(export_set(qset), ensure_ascii=False, indent=2))
+    if fmt == "json":
+        data = json.dumps(export_set(qset), ensure_ascii=False, indent=2).encode() + b"\n"
+    else:
+        if fmt == "qti" and out is None:
+            raise click.ClickException("a QTI package is a zip file: give --out FILE")
+        result = EXPORTERS[fmt](set_document(qset))
+        for warning in result.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        data = result.data
+    if out is None:
+        click.echo(data.decode(), nl=False)
+        return
+    out.write_bytes(data)
+    click.echo(f"Wrote {out}.", err=True)
+
+
+@questions_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--slug", required=True, help="The new set's slug, e.g. year10-fractions.")
+@click.option("--title", required=True, help="The new set's title.")
+@click.option("--teacher", required=True, help="Username of the teacher who will own the set.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["moodle-xml", "gift"]),
+    help="Default: moodle-xml for a .xml file, else gift.",
+)
+def import_command(file: Path, slug: str, title: str, teacher: str, fmt: str | None) -> None:
+    """Import a Moodle XML or GIFT file as a new set that only that teacher sees."""
+    from quizapp.interop import PARSERS, ImportFormatError
+    from quizapp.services.interop import import_set
+
+    owner = db.session.scalar(
+        sa.select(User).where(User.username == teacher.strip().lower(), User.role == Role.TEACHER)
+    )
+    if owner is None:
+        raise click.ClickException(f"no teacher {teacher!r}")
+    fmt = fmt or ("moodle-xml" if file.suffix.lower() == ".xml" else "gift")
+    try:
+        parsed = PARSERS[fmt](file.read_bytes())
+    except ImportFormatError as exc:
+        raise click.ClickException(f"{file.name}: {exc}") from None
+    result = import_set(parsed, owner_id=owner.id, slug=slug, title=title, file_name=file.name)
+    for line in result.skipped:
+        click.echo(f"not imported: {line}", err=True)
+    for line in result.notes:
+        click.echo(f"note: {line}", err=True)
+    if result.qset is None:
+        db.session.rollback()
+        raise click.ClickException("; ".join(result.problems))
+    db.session.commit()
+    click.echo(
+        f"Imported {len(result.qset.current_questions)} questions as {slug!r} "
+        f"for {owner.username}; {len(result.skipped)} not imported."
+    )
 
 
 def export_set(qset: QuestionSet) -> dict:

@@ -1,6 +1,7 @@
 """The database models; import them from here."""
 
 from quizapp.database import utcnow
+from quizapp.models.api_token import ApiToken
 from quizapp.models.attempt import (
     Accommodation,
     Assignment,
@@ -15,6 +16,7 @@ from quizapp.models.user import Role, User
 
 __all__ = [
     "Accommodation",
+    "ApiToken",
     "Article",
     "Assignment",
     "Attempt",

@@ -40,6 +40,8 @@ class QuestionSet(db.Model):
     role: so.Mapped[str] = so.mapped_column(sa.String(16), default="practice")
     # False when the file is gone from the bank: kept for the assignments that used it.
     active: so.Mapped[bool] = so.mapped_column(default=True)
+    # Set for a set a teacher imported (Moodle XML, GIFT): only they see it. None for the bank.
+    owner_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
     updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
 
     questions: so.Mapped[list["Question"]] = so.relationship(
@@ -49,6 +51,15 @@ class QuestionSet(db.Model):
     @property
     def current_questions(self) -> list["Question"]:
         return [q for q in self.questions if q.position is not None]
+
+    @property
+    def imported(self) -> bool:
+        return self.owner_id is not None
+
+    @staticmethod
+    def visible_to(user_id: int) -> sa.ColumnElement[bool]:
+        """The bank's sets and the sets this teacher imported."""
+        return sa.or_(QuestionSet.owner_id.is_(None), QuestionSet.owner_id == user_id)
 
 
 class Question(db.Model):

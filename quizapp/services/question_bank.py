@@ -25,12 +25,13 @@ def load_bank(root: Path) -> LoadReport:
     """Bring the database in line with the files under root; files with problems are skipped."""
     bank = read_bank(root)
     _sync_articles(bank)
-    new_versions = sum(_sync_set(set_file) for set_file in bank.sets)
+    new_versions = sum(sync_set(set_file) for set_file in bank.sets)
     # A set whose file is gone stays for the assignments that used it, but is no longer
     # offered. With a broken file in the bank we cannot tell gone from broken, so keep all.
     if not bank.problems:
         loaded = {s.slug for s in bank.sets}
-        for stale in db.session.scalars(sa.select(QuestionSet).where(QuestionSet.active)):
+        bank_sets = sa.select(QuestionSet).where(QuestionSet.active, QuestionSet.owner_id.is_(None))
+        for stale in db.session.scalars(bank_sets):
             if stale.slug not in loaded:
                 stale.active = False
     db.session.flush()
@@ -53,11 +54,11 @@ def _sync_articles(bank: Bank) -> None:
         db.session.add(article)
 
 
-def _sync_set(set_file: SetFile) -> int:
+def sync_set(set_file: SetFile, owner_id: int | None = None) -> int:
     """Create or update one set; returns how many new question versions it made."""
     qset = db.session.scalar(sa.select(QuestionSet).where(QuestionSet.slug == set_file.slug))
     if qset is None:
-        qset = QuestionSet(slug=set_file.slug)
+        qset = QuestionSet(slug=set_file.slug, owner_id=owner_id)
         db.session.add(qset)
     qset.title = set_file.title
     qset.description = set_file.description

@@ -18,6 +18,9 @@ from quizapp.services.sentences import paragraphs_of, passage_sentences, sentenc
 
 KINDS = ("attribution", "figures", "corroboration", "sources")
 TYPES = ("single", "multiple", "matching", "true_false", "evidence")
+# Questions a teacher imports (Moodle XML, GIFT) have no article, skills or kind of ours.
+IMPORTED_KIND = "other"
+IMPORTED_TYPES = ("single", "multiple", "matching", "true_false")
 DIFFICULTIES = ("easy", "medium", "hard")
 ROLES = ("practice", "check-in", "check-out")
 SKILL_RULE = re.compile(r"^[a-z]+(-[a-z]+)*$")
@@ -116,6 +119,28 @@ def read_bank(root: Path) -> Bank:
     return Bank(articles, sets, problems)
 
 
+def read_imported_set(data: dict[str, Any], name: str) -> tuple[SetFile | None, list[Problem]]:
+    """Validate a set parsed from another format: as the bank, but no evidence is required."""
+    problems: list[Problem] = []
+    raw_questions = data.get("questions") or []
+    if not raw_questions:
+        problems.append(Problem(name, "no question could be imported"))
+        return None, problems
+    set_file = SetFile(
+        str(data["slug"]),
+        name,
+        str(data["title"]),
+        str(data.get("description") or ""),
+        str(data.get("objective") or ""),
+        int(data.get("minutes") or max(1, len(raw_questions))),
+    )
+    for index, raw in enumerate(raw_questions, start=1):
+        question = _read_question(raw, index, name, {}, problems, imported=True)
+        if question is not None:
+            set_file.questions.append(question)
+    return (None if problems else set_file), problems
+
+
 def _files(folder: Path, pattern: str) -> list[Path]:
     return sorted(folder.glob(pattern)) if folder.is_dir() else []
 
@@ -197,7 +222,13 @@ def _read_set(
 
 
 def _read_question(
-    raw: Any, index: int, file: str, articles: dict[str, ArticleFile], problems: list[Problem]
+    raw: Any,
+    index: int,
+    file: str,
+    articles: dict[str, ArticleFile],
+    problems: list[Problem],
+    *,
+    imported: bool = False,
 ) -> QuestionData | None:
     if not isinstance(raw, dict):
         problems.append(Problem(file, f"question #{index} must be a mapping"))
@@ -207,14 +238,19 @@ def _read_question(
     problem = found.append
 
     required = ("id", "kind", "type", "skills", "difficulty", "prompt", "explanation", "evidence")
+    if imported:
+        required = ("id", "type", "prompt")
     for name in required:
         if raw.get(name) in (None, "", []):
             problem(f"missing field: {name}")
     kind, qtype = raw.get("kind"), raw.get("type")
-    if kind and kind not in KINDS:
+    if imported:
+        kind = kind or IMPORTED_KIND
+    elif kind and kind not in KINDS:
         problem(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
-    if qtype and qtype not in TYPES:
-        problem(f"type must be one of {', '.join(TYPES)}, not {qtype!r}")
+    types = IMPORTED_TYPES if imported else TYPES
+    if qtype and qtype not in types:
+        problem(f"type must be one of {', '.join(types)}, not {qtype!r}")
     if raw.get("difficulty") and raw["difficulty"] not in DIFFICULTIES:
         problem(f"difficulty must be one of {', '.join(DIFFICULTIES)}")
     skills = raw.get("skills") or []

@@ -1,0 +1,160 @@
+"""What every format shares: the export model, HTML to text, and feedback with the evidence."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+
+
+@dataclass
+class Export:
+    data: bytes
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportResult:
+    """Questions in the bank's YAML shape, and the ones that could not be imported, in words."""
+
+    questions: list[dict[str, Any]] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+class ImportFormatError(ValueError):
+    """The file is malformed; the message names the line (GIFT) or the element (XML)."""
+
+
+@dataclass
+class Item:
+    """One question as the formats see it: choices with their credit, or pairs to match."""
+
+    id: str
+    type: str  # single | multiple | true_false | matching
+    prompt: str
+    feedback: str
+    choices: list[tuple[str, bool]] = field(default_factory=list)
+    true: bool = False
+    pairs: list[tuple[str, str]] = field(default_factory=list)
+    distractors: list[str] = field(default_factory=list)
+    # Identifiers of the original choices, in order (QTI keeps them as a hint only).
+    source: str = ""
+
+
+def items(document: dict[str, Any], warnings: list[str]) -> list[Item]:
+    """The set's questions as items; an evidence question or a grounding step becomes a
+    multiple-answer question over the passage's sentences, which grades the same way."""
+    titles = document.get("articles") or {}
+    result = []
+    for question in document["questions"]:
+        content, qtype, key = question["content"], question["type"], question["id"]
+        feedback = feedback_text(content, titles)
+        prompt = content["prompt"]
+        if qtype in ("single", "multiple", "evidence"):
+            correct = content["answer"] if isinstance(content["answer"], list) else []
+            if qtype == "single":
+                correct = [content["answer"]]
+            choices = [(c["text"], c["id"] in correct) for c in content["choices"]]
+            if qtype == "evidence":
+                warnings.append(
+                    f"{key}: evidence question exported as a multiple-answer question "
+                    "over the passage's sentences"
+                )
+            result.append(
+                Item(key, "single" if qtype == "single" else "multiple", prompt, feedback, choices)
+            )
+        elif qtype == "true_false":
+            result.append(
+                Item(key, "true_false", prompt, feedback, true=content["answer"] == "true")
+            )
+        elif qtype == "matching":
+            lefts = {i["id"]: i["text"] for i in content["items"]}
+            rights = {c["id"]: c["text"] for c in content["choices"]}
+            used = set(content["answer"].values())
+            result.append(
+                Item(
+                    key,
+                    "matching",
+                    prompt,
+                    feedback,
+                    pairs=[(lefts[i], rights[o]) for i, o in content["answer"].items()],
+                    distractors=[c["text"] for c in content["choices"] if c["id"] not in used],
+                )
+            )
+        else:
+            warnings.append(f"{key}: type {qtype!r} has no equivalent; skipped")
+            continue
+        ground = content.get("ground")
+        if ground:
+            warnings.append(
+                f"{key}: the 'which sentence shows it?' step exported as a separate "
+                f"multiple-answer question {key}-ground"
+            )
+            result.append(
+                Item(
+                    f"{key}-ground",
+                    "multiple",
+                    f"Which sentences show it? ({prompt})",
+                    feedback,
+                    [(s["text"], s["id"] in ground["answer"]) for s in ground["sentences"]],
+                )
+            )
+    return result
+
+
+def feedback_text(content: dict[str, Any], titles: dict[str, str]) -> str:
+    """The explanation, then each piece of evidence as a quote with the article's title."""
+    parts = [content.get("explanation") or ""]
+    for evidence in content.get("evidence") or []:
+        title = titles.get(evidence["article"], evidence["article"])
+        parts.append(f"Evidence: “{evidence['quote']}” ({title})")
+    return "\n\n".join(p for p in parts if p)
+
+
+def credit(correct: int, wrong: bool) -> float:
+    """Our multiple-answer rule as per-choice weights: +1/n for a right tick, −1/n for a
+    wrong one, the total never below 0, which is how Moodle and QTI mappings add up."""
+    share = 1 / correct if correct else 0
+    return -share if wrong else share
+
+
+def percent(fraction: float) -> str:
+    """A weight in percent as Moodle writes its grades: 33.33333, 50, -100."""
+    text = f"{fraction * 100:.5f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def text_to_html(text: str) -> str:
+    return "".join(f"<p>{html.escape(p)}</p>" for p in text.split("\n\n") if p) or ""
+
+
+class _TextParser(HTMLParser):
+    BLOCKS = frozenset({"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in self.BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def html_to_text(markup: str) -> str:
+    """Plain text of an HTML fragment: tags dropped, paragraphs kept as blank lines."""
+    parser = _TextParser()
+    parser.feed(markup)
+    parser.close()
+    text = "".join(parser.parts).replace("\xa0", " ")
+    paragraphs = [re.sub(r"[ \t\r\n]+", " ", p).strip() for p in re.split(r"\n\s*\n", text)]
+    return "\n\n".join(p for p in paragraphs if p)
