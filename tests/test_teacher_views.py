@@ -342,3 +342,15 @@ def test_a_student_of_another_class_is_not_found(app, browser, make_class, make_
     stranger = make_user("stranger")
     browser.login("teacher")
     assert browser.get(f"/teach/classes/{klass['id']}/students/{stranger}").status_code == 404
+
+
+def test_student_page_shows_the_changes_made_for_them(app, browser, make_class, make_assignment):
+    klass = make_class(students=("sam",))
+    assignment_id = make_assignment(klass["id"], slug="check-in")
+    sam = klass["students"]["sam"]
+    browser.login("teacher")
+    adjust = f"/teach/assignments/{assignment_id}/students/{sam}"
+    browser.page(adjust)
+    browser.post(f"{adjust}/extra-attempt", {"extra_reason": "Was ill on the day"})
+    text = text_of(browser.page(f"/teach/classes/{klass['id']}/students/{sam}"))
+    assert "Was ill on the day" in text and "Teacher" in text

@@ -14,8 +14,8 @@ from quizapp.security import (
     taught_attempt_or_404,
     teacher_required,
 )
+from quizapp.services import accommodations, charts, exports, item_analysis, reports, skills
 from quizapp.services import attempts as quiz
-from quizapp.services import charts, exports, item_analysis, reports, skills
 from quizapp.services.articles import article_titles
 from quizapp.teacher import bp
 from quizapp.teacher.forms import ActionForm, RosterForm
@@ -109,6 +109,7 @@ def student(classroom_id: int, student_id: int):
         mastery=skills.mastery(responses.rows, responses),
         skill_names=skills.SKILLS,
         growth=skills.growth(assignments, [student], responses),
+        events=accommodations.events(classroom.id, student_id=student.id),
     )
 
 
