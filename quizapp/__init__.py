@@ -87,6 +87,7 @@ def _tune_sqlite(engine: sa.Engine) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from quizapp.api import bp as api_bp
     from quizapp.articles import bp as articles_bp
     from quizapp.auth import bp as auth_bp
     from quizapp.routing import IdConverter
@@ -98,6 +99,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(student_bp)
     app.register_blueprint(teacher_bp, url_prefix="/teach")
     app.register_blueprint(articles_bp, url_prefix="/articles")
+    app.register_blueprint(api_bp, url_prefix="/api")
+    csrf.exempt(api_bp)  # token-authenticated and read-only: no cookies, no forms
 
 
 def register_cli(app: Flask) -> None:

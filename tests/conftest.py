@@ -15,12 +15,16 @@ from quizapp import create_app
 from quizapp.extensions import db
 from quizapp.models import (
     Accommodation,
+    ApiToken,
     Assignment,
     Attempt,
     AttemptItem,
     AuditEvent,
     Classroom,
     Enrollment,
+    Question,
+    QuestionSet,
+    QuestionVersion,
     Role,
     User,
     utcnow,
@@ -36,6 +40,7 @@ USER_TABLES = (
     AttemptItem,
     Attempt,
     Assignment,
+    ApiToken,
     Enrollment,
     Classroom,
     User,
@@ -84,9 +89,23 @@ def _clean_database(app):
     with app.app_context():
         db.session.rollback()
         for model in USER_TABLES:
+            if model is User:
+                _delete_imported_sets()
             db.session.execute(sa.delete(model))
         db.session.commit()
         db.session.remove()
+
+
+def _delete_imported_sets() -> None:
+    """Sets teachers imported belong to them, so they go with the users."""
+    owned = sa.select(QuestionSet.id).where(QuestionSet.owner_id.is_not(None))
+    questions = sa.select(Question.id).where(Question.set_id.in_(owned))
+    db.session.execute(
+        sa.update(Question).where(Question.id.in_(questions)).values(current_version_id=None)
+    )
+    db.session.execute(sa.delete(QuestionVersion).where(QuestionVersion.question_id.in_(questions)))
+    db.session.execute(sa.delete(Question).where(Question.set_id.in_(owned)))
+    db.session.execute(sa.delete(QuestionSet).where(QuestionSet.owner_id.is_not(None)))
 
 
 @pytest.fixture

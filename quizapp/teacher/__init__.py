@@ -2,4 +2,10 @@ from flask import Blueprint
 
 bp = Blueprint("teacher", __name__)
 
-from quizapp.teacher import accommodations, results, routes  # noqa: E402,F401  (register the views on bp)
+from quizapp.teacher import (  # noqa: E402,F401  (register the views on bp)
+    accommodations,
+    api_tokens,
+    interop,
+    results,
+    routes,
+)

@@ -137,7 +137,9 @@ def reset_password(classroom_id: int, student_id: int):
 def assign(classroom_id: int):
     classroom = own_classroom_or_404(classroom_id)
     sets = db.session.scalars(
-        sa.select(QuestionSet).where(QuestionSet.active).order_by(QuestionSet.title)
+        sa.select(QuestionSet)
+        .where(QuestionSet.active, QuestionSet.visible_to(current_user.id))
+        .order_by(QuestionSet.title)
     ).all()
     form = AssignmentForm()
     form.set_id.choices = [SelectChoice(s.id, s.title) for s in sets]
@@ -171,13 +173,20 @@ def assign(classroom_id: int):
 @teacher_required
 def sets():
     question_sets = db.session.scalars(
-        sa.select(QuestionSet).where(QuestionSet.active).order_by(QuestionSet.title)
+        sa.select(QuestionSet)
+        .where(QuestionSet.active, QuestionSet.visible_to(current_user.id))
+        .order_by(QuestionSet.title)
     ).all()
     return render_template("teacher/sets.html", sets=question_sets)
 
 
 def _set_or_404(slug: str) -> QuestionSet:
-    qset = db.session.scalar(sa.select(QuestionSet).where(QuestionSet.slug == slug))
+    """A bank set, or a set this teacher imported; another teacher's import is not found."""
+    qset = db.session.scalar(
+        sa.select(QuestionSet).where(
+            QuestionSet.slug == slug, QuestionSet.visible_to(current_user.id)
+        )
+    )
     if qset is None:
         abort(404)
     return qset

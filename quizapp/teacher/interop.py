@@ -1,0 +1,86 @@
+"""A question set to and from other tools: downloads per format, and importing a file."""
+
+from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length
+
+from quizapp.extensions import db
+from quizapp.interop import EXPORTERS, MEDIA, PARSERS, ImportFormatError
+from quizapp.security import teacher_required
+from quizapp.services.interop import import_set, set_document, slug_for
+from quizapp.teacher import bp
+from quizapp.teacher.routes import _set_or_404
+
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        "File",
+        validators=[FileRequired("Choose a file to import.")],
+        description="Moodle XML (.xml) or GIFT (.txt, .gift), as exported from Moodle.",
+    )
+    format = SelectField(
+        "Format",
+        choices=[("auto", "From the file name"), ("moodle-xml", "Moodle XML"), ("gift", "GIFT")],
+        default="auto",
+    )
+    title = StringField("Title of the new set", validators=[DataRequired(), Length(max=200)])
+    submit = SubmitField("Import")
+
+
+@bp.get("/sets/<slug>/export/<fmt>")
+@teacher_required
+def export_set(slug: str, fmt: str):
+    if fmt not in EXPORTERS:
+        abort(404)
+    qset = _set_or_404(slug)
+    result = EXPORTERS[fmt](set_document(qset))
+    media_type, ending = MEDIA[fmt]
+    response = Response(result.data, mimetype=media_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{qset.slug}{ending}"'
+    return response
+
+
+@bp.route("/sets/import", methods=["GET", "POST"])
+@teacher_required
+def import_set_page():
+    form = ImportForm()
+    if not form.validate_on_submit():
+        return render_template("teacher/import.html", form=form), 400 if form.errors else 200
+    upload = form.file.data
+    data = upload.read(MAX_IMPORT_BYTES + 1)
+    name = upload.filename or "upload"
+    fmt = form.format.data
+    if fmt == "auto":
+        fmt = "moodle-xml" if name.lower().endswith(".xml") else "gift"
+    error = None
+    if len(data) > MAX_IMPORT_BYTES:
+        error = "The file is larger than 2 MB."
+    else:
+        try:
+            parsed = PARSERS[fmt](data)
+        except ImportFormatError as exc:
+            error = f"{name}: {exc}. Nothing was imported."
+    if error is None:
+        result = import_set(
+            parsed,
+            owner_id=current_user.id,
+            slug=slug_for(form.title.data),
+            title=form.title.data.strip(),
+            file_name=name,
+        )
+        if result.qset is not None:
+            db.session.commit()
+            flash(f"Imported {len(result.qset.current_questions)} questions.", "success")
+            for line in result.skipped:
+                flash(f"Not imported: {line}", "error")
+            for line in result.notes:
+                flash(f"Note: {line}", "info")
+            return redirect(url_for("teacher.question_set", slug=result.qset.slug))
+        db.session.rollback()
+        error = f"{name}: " + "; ".join(result.problems) + ". Nothing was imported."
+    return render_template("teacher/import.html", form=form, error=error), 400
