@@ -4,6 +4,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from quizapp import config as config_module
 from quizapp.extensions import csrf, db, login_manager, migrate
@@ -25,6 +26,8 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     _finish_config(app)
+    if proxies := app.config["PROXY_COUNT"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     register_extensions(app)
     register_blueprints(app)
@@ -50,7 +53,10 @@ def _finish_config(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from quizapp import security  # noqa: F401  (registers the user loader)
+    from quizapp import (
+        login_limits,
+        security,  # noqa: F401  (registers the user loader)
+    )
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
@@ -59,6 +65,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to see that page."
     login_manager.login_message_category = "info"
+    login_limits.register(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             _tune_sqlite(db.engine)

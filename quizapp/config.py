@@ -19,6 +19,11 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Log-in limits count in memory (one process) unless this names shared storage, e.g. Redis.
+    RATELIMIT_STORAGE_URI = "memory://"
+    # How many reverse proxies stand in front of the app and set X-Forwarded-For/-Proto, so
+    # that the client's address (for log-in limits) and https are seen; 0 when served directly.
+    PROXY_COUNT = 0
     # The school's time zone: times are stored in UTC and shown and entered in this zone.
     TIMEZONE = "UTC"
     QUESTIONS_DIR = str(Path(__file__).resolve().parent.parent / "questions")
@@ -49,6 +54,10 @@ def from_environment() -> dict:
         settings["TIMEZONE"] = zone
     if questions_dir := os.environ.get("QUESTIONS_DIR"):
         settings["QUESTIONS_DIR"] = questions_dir
+    if limits_storage := os.environ.get("RATELIMIT_STORAGE_URI"):
+        settings["RATELIMIT_STORAGE_URI"] = limits_storage
+    if proxies := os.environ.get("PROXY_COUNT"):
+        settings["PROXY_COUNT"] = int(proxies)
     return settings
 
 

@@ -14,6 +14,7 @@ MESSAGES = {
     404: ("Page not found", "The page does not exist, or it is not yours to see."),
     405: ("That action is not allowed here", "Please use the buttons and links on the page."),
     413: ("That is too large", "Please send something smaller."),
+    429: ("Too many tries", "Please wait a minute and try again."),
     500: (
         "Something went wrong on our side",
         "Your saved answers are safe. Please try again in a moment.",
@@ -35,6 +36,10 @@ def register(app: Flask) -> None:
             "The form had expired",
             "For your safety, forms expire. Please go back, reload the page and send it again.",
         )
+
+    @app.errorhandler(429)
+    def too_many(error):
+        return render(429, detail=error.description)
 
     for code in (400, 403, 404, 405, 413):
         app.register_error_handler(code, lambda error, code=code: render(code))

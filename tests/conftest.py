@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from quizapp import create_app
-from quizapp.extensions import db
+from quizapp.extensions import db, limiter
 from quizapp.models import (
     Accommodation,
     ApiToken,
@@ -94,6 +94,7 @@ def _clean_database(app):
             db.session.execute(sa.delete(model))
         db.session.commit()
         db.session.remove()
+    limiter.reset()  # log-in limits count per app, and the app lives for the whole session
 
 
 def _delete_imported_sets() -> None:

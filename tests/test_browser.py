@@ -130,6 +130,7 @@ def test_teacher_and_student_main_flow(server, chromium, shoot):
     expect(student.get_by_text("Answer saved.")).to_be_visible()  # saved by the page script
     shoot(student, "phone-03-question")
     student.get_by_role("button", name="Save and next").click()
+    expect(student.locator(".quiz-count")).to_have_text(f"Question 2 of {total}")
     answer_current_question(student)
     student.get_by_role("button", name="Save and next").click()
     expect(student.locator(".quiz-count")).to_have_text(f"Question 3 of {total}")
@@ -141,9 +142,11 @@ def test_teacher_and_student_main_flow(server, chromium, shoot):
     student.get_by_role("button", name="Resume").click()
     expect(student.locator(".quiz-count")).to_have_text(f"Question 3 of {total}")
     shoot(student, "desktop-03-question")
-    for _ in range(3, total):
+    for number in range(3, total):
         answer_current_question(student)
         student.get_by_role("button", name="Save and next").click()
+        # Wait for the next page, or the next answer could be given on the old one.
+        expect(student.locator(".quiz-count")).to_have_text(f"Question {number + 1} of {total}")
     # The last question is left unanswered: submitting asks for confirmation.
     student.get_by_role("button", name="Save and review").click()
     expect(student.get_by_text("You have 1 unanswered question")).to_be_visible()

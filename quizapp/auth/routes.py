@@ -14,6 +14,7 @@ from quizapp.auth.forms import (
     TeacherSignupForm,
 )
 from quizapp.extensions import db
+from quizapp.login_limits import limit_login, remember_login
 from quizapp.models import Classroom, Role, User
 from quizapp.services.classrooms import classroom_by_code, enrol
 
@@ -38,6 +39,7 @@ def index():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limit_login
 def login():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
@@ -52,6 +54,7 @@ def login():
         else:
             session.clear()  # nothing from before the log-in carries over into the new session
             login_user(user)
+            remember_login(user.username)
             if user.must_change_password:
                 flash("Welcome! Please choose your own password to finish setting up.", "info")
                 return redirect(url_for("auth.change_password"))
