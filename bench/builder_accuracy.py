@@ -1,6 +1,6 @@
 """Score the question builder against gold annotations and print a table (or --json).
 
-    python bench/builder_accuracy.py [--articles questions/articles] [--gold tests/data/gold/seeds.json]
+python bench/builder_accuracy.py [--articles DIR] [--gold FILE.json] [--json]
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ TARGETS = {
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=Path, default=ROOT / "questions" / "articles")
-    parser.add_argument("--gold", type=Path, default=ROOT / "tests" / "data" / "gold" / "seeds.json")
+    gold = ROOT / "tests" / "data" / "gold" / "seeds.json"
+    parser.add_argument("--gold", type=Path, default=gold)
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--misses", action="store_true", help="list speaker mistakes")
     args = parser.parse_args()

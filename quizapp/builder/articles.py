@@ -12,9 +12,10 @@ import yaml
 from quizapp.builder.text import paragraph_spans
 
 SUFFIXES = (".md", ".txt")
-MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+MONTHS = [
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+]  # fmt: skip
 BYLINE = re.compile(r"^By\s+([A-Z][\w.’'-]+(?:\s+(?:[A-Z][\w.’'-]+|and|de|van|von))*)\s*$")
 DATELINE_OUTLET = re.compile(r"^[A-Z][A-Z .,'-]+\(([A-Z][\w.& ]{1,30})\)\s*[-—–]\s")
 DATE_LINE = re.compile(
@@ -103,8 +104,9 @@ def plain_article(file: str, text: str) -> Article:
         article.outlet = dateline.group(1).strip()
         found.append("outlet from the dateline")
     article.notes = (
-        "Plain text: " + ", ".join(found) + "." if found else "Plain text with no title, outlet "
-        "or date stated, so they are left empty."
+        "Plain text: " + ", ".join(found) + "."
+        if found
+        else "Plain text with no title, outlet or date stated, so they are left empty."
     )
     return article
 

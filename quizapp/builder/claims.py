@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from quizapp.builder.articles import Article
 from quizapp.builder.quotes import find_quotes
 from quizapp.builder.text import Span, content_words, fold, paragraph_spans, sentence_spans
 
-SIMILAR = 0.25  # weighted overlap above which two sentences state the same claim
+SIMILAR = 0.27  # weighted overlap above which two sentences state the same claim
 BALANCE = 0.6  # 0.5 is the cosine; more weighs the shorter sentence, so a long one can still match
+RARE_FLOOR = 40  # a key shared by at most this many sentences proposes candidate pairs
 NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 OUTLET = (
     r"(?:The\s+|the\s+)?(?:[A-Z][\w.&’'-]*\s+){0,4}(?:Times|Post|Journal|Guardian|Telegraph|Herald|"
@@ -22,7 +23,8 @@ OUTLET = (
 RELAYED = re.compile(
     rf"according to {OUTLET}|{OUTLET}\s+(?:reported|said|says|reports|found|revealed|wrote)|"
     rf"(?:told|to)\s+{OUTLET}|told the (?:paper|newspaper|outlet|station|network)|"
-    r"\b(?:[Tt]he|[Aa]|[Aa] new|[Tt]he new)\s+(?:report|investigation|study|story|article|survey)\s+"
+    r"\b(?:[Tt]he|[Aa]|[Aa] new|[Tt]he new)\s+"
+    r"(?:report|investigation|study|story|article|survey)\s+"
     r"(?:has\s+)?(?:revealed|found|showed|shows|interviewed|reported|said|says)|"
     r"\b(?:the|The) (?:paper|newspaper) (?:reported|said|says|found)",
 )
@@ -63,11 +65,16 @@ def claim_units(body: str) -> list[Span]:
     for sentence in sentence_spans(body):
         previous = units[-1] if units else None
         same_paragraph = previous and "\n" not in body[previous.end : sentence.start]
-        inside_quote = previous and any(a < previous.end <= b and sentence.start <= b for a, b in quotes)
+        inside_quote = previous and any(
+            a < previous.end <= b and sentence.start <= b for a, b in quotes
+        )
         # "“A,” he said. “B.”": the second half of a split quote belongs to the first
-        continues = previous and sentence.text[0] in "“\"" and any(
-            previous.start <= a < previous.end for a, _b in quotes
-        ) and not SPEECH.search(body[sentence.start : sentence.end].split("”")[-1])
+        continues = (
+            previous
+            and sentence.text[0] in '“"'
+            and any(previous.start <= a < previous.end for a, _b in quotes)
+            and not SPEECH.search(body[sentence.start : sentence.end].split("”")[-1])
+        )
         if same_paragraph and (inside_quote or continues):
             units[-1] = Span(previous.start, sentence.end, body[previous.start : sentence.end])
         else:
@@ -93,19 +100,23 @@ def find_claims(articles: list[Article]) -> list[Claim]:
     def weight(key: str) -> float:
         return math.log((total + 1) / (frequency[key] + 0.5))
 
-    def similarity(a: Counter, b: Counter) -> float:
-        shared = sum(weight(k) for k in a.keys() & b.keys())
-        smaller = min(sum(weight(k) for k in a), sum(weight(k) for k in b)) or 1
-        larger = max(sum(weight(k) for k in a), sum(weight(k) for k in b)) or 1
-        return shared / (smaller**BALANCE * larger ** (1 - BALANCE))
-
+    mass = [sum(weight(k) for k in keys) or 1.0 for _a, _s, keys in sentences]
+    index: dict[str, list[int]] = defaultdict(list)
+    for i, (_a, _s, keys) in enumerate(sentences):
+        for key in keys:
+            index[key].append(i)
+    # Only keys that few sentences share propose candidate pairs; common ones still score.
+    rare = max(RARE_FLOOR, total // 50)
     pairs: list[tuple[float, int, int]] = []
     for i, (art_a, _sa, keys_a) in enumerate(sentences):
-        for j in range(i + 1, len(sentences)):
+        candidates = {j for k in keys_a if len(index[k]) <= rare for j in index[k] if j > i}
+        for j in candidates:
             art_b, _sb, keys_b = sentences[j]
-            if art_a.file == art_b.file or not keys_a.keys() & keys_b.keys():
+            if art_a.file == art_b.file:
                 continue
-            score = similarity(keys_a, keys_b)
+            shared = sum(weight(k) for k in keys_a.keys() & keys_b.keys())
+            smaller, larger = sorted((mass[i], mass[j]))
+            score = shared / (smaller**BALANCE * larger ** (1 - BALANCE))
             if score >= SIMILAR:
                 pairs.append((score, i, j))
     pairs.sort(reverse=True)
@@ -128,7 +139,11 @@ def find_claims(articles: list[Article]) -> list[Claim]:
     for cluster in clusters:
         files = sorted(cluster)
         evidence = {f: sentences[cluster[f]][1].text for f in files}
-        own = [f for f in files if not derived(sentences[cluster[f]][0], sentences[cluster[f]][1], relay[f])]
+        own = [
+            f
+            for f in files
+            if not derived(sentences[cluster[f]][0], sentences[cluster[f]][1], relay[f])
+        ]
         first = min(files, key=lambda f: (f not in own, len(evidence[f])))
         claims.append(Claim(_claim_text(evidence[first]), files, len(own) >= 2, evidence))
     return sorted(claims, key=lambda c: (-len(c.articles), fold(c.claim)))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from quizapp.builder.figures import Figure
 from quizapp.builder.text import content_words
 
 SAME_MEASURE = 0.3  # context overlap above which two figures measure the same thing
-LOOK_ALIKE = 0.2  # below it, two equal figures only look alike
+LOOK_ALIKE = 0.1  # below it, two equal figures only look alike: they share no context
 
 
 @dataclass
@@ -19,7 +20,10 @@ class Conflict:
 
 
 def _context(figure: Figure) -> set[str]:
-    return set(content_words(f"{figure.measures} {figure.sentence}"))
+    """The words around a figure, less its unit, which both figures of a pair share anyway."""
+    return set(content_words(f"{figure.measures} {figure.sentence}")) - set(
+        content_words(figure.unit)
+    )
 
 
 def _overlap(a: set[str], b: set[str]) -> float:
@@ -27,36 +31,45 @@ def _overlap(a: set[str], b: set[str]) -> float:
 
 
 def find_conflicts(figures: list[tuple[str, Figure]]) -> list[Conflict]:
-    """Pairs of figures from different articles with the same unit: real conflicts or look-alikes."""
+    """Figure pairs from different articles with one unit: real conflicts or look-alikes."""
     found: list[Conflict] = []
     seen: set[tuple] = set()
-    for i, (file_a, a) in enumerate(figures):
-        for file_b, b in figures[i + 1 :]:
-            if file_a == file_b or not a.unit or a.unit != b.unit:
-                continue
-            score = _overlap(_context(a), _context(b))
-            same_period = _period(a) == _period(b)
-            if a.value == b.value:
-                if score >= LOOK_ALIKE:
-                    continue  # the same figure, reported twice: corroboration, not conflict
-                kind = "different measure"
-            elif _close(a.value, b.value) and score >= SAME_MEASURE:
-                kind = "conflict" if same_period else "different measure"
-            else:
-                continue
-            key = (kind, file_a, a.start, file_b, b.start)
-            if key in seen:
-                continue
-            seen.add(key)
-            about = a.measures or a.unit
-            found.append(
-                Conflict(
-                    f"{a.unit}: {about}".strip(": "),
-                    [{"article": file_a, "text": a.text}, {"article": file_b, "text": b.text}],
-                    kind,
-                )
-            )
+    by_unit: dict[str, list[int]] = defaultdict(list)
+    for index, (_file, figure) in enumerate(figures):
+        if figure.unit:
+            by_unit[figure.unit].append(index)
+    contexts = [_context(figure) for _file, figure in figures]
+    for members in by_unit.values():
+        for position, i in enumerate(members):
+            for j in members[position + 1 :]:
+                (file_a, a), (file_b, b) = figures[i], figures[j]
+                if file_a == file_b:
+                    continue
+                found_one = _compare(file_a, a, file_b, b, _overlap(contexts[i], contexts[j]))
+                if (
+                    found_one
+                    and (key := (found_one.kind, file_a, a.start, file_b, b.start)) not in seen
+                ):
+                    seen.add(key)
+                    found.append(found_one)
     return found
+
+
+def _compare(file_a: str, a: Figure, file_b: str, b: Figure, score: float) -> Conflict | None:
+    """A conflict, a look-alike, or None when the two figures simply agree or are unrelated."""
+    same_period = _period(a) == _period(b)
+    if a.value == b.value:
+        if score >= LOOK_ALIKE:
+            return None  # the same figure, reported twice: corroboration, not conflict
+        kind = "different measure"
+    elif _close(a.value, b.value) and score >= SAME_MEASURE:
+        kind = "conflict" if same_period else "different measure"
+    else:
+        return None
+    about = f"{a.unit}: {a.measures or a.unit}".strip(": ")
+    return Conflict(
+        about, [{"article": file_a, "text": a.text}, {"article": file_b, "text": b.text}], kind
+    )
 
 
 def _period(figure: Figure) -> str:

@@ -92,9 +92,7 @@ def _attribution(by_file: dict[str, Article], quotes: list[dict]) -> list[dict]:
                 "difficulty": "medium",
                 "prompt": f"In {_label(article)}, who said: “{_short(text)}”?",
                 "quote": text,
-                "choices": [
-                    {"id": LETTERS[i], "text": speakers[k]} for i, k in enumerate(options)
-                ],
+                "choices": [{"id": LETTERS[i], "text": speakers[k]} for i, k in enumerate(options)],
                 "answer": LETTERS[options.index(answer)],
                 "explanation": (
                     f"The article attributes these words to {quote['speaker']}. The other "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from quizapp.builder.text import sentence_spans
+from quizapp.builder.text import sentence_spans, words_of
 
 SMALL = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -26,7 +26,9 @@ UNITS = (
     r"percentage points?|kilos?|kilograms?|kg|pounds|tons?|tonnes?|miles?|kilometers?|kilometres?|"
     r"km|meters?|metres?|feet|foot|liters?|litres?|gallons?|acres?|hectares?|kilo|pound|ton|mile"
 )
-MEASURE_UNITS = r"kilos?|kilograms?|pounds?|tons?|tonnes?|miles?|liters?|litres?|gallons?|meters?|metres?"
+MEASURE_UNITS = (
+    r"kilos?|kilograms?|pounds?|tons?|tonnes?|miles?|liters?|litres?|gallons?|meters?|metres?"
+)
 SPELLED = "|".join(sorted((re.escape(k) for k in SMALL), key=len, reverse=True))
 DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 NUMBER = rf"(?:{DIGITS})(?:\s?(?:thousand|million|billion|trillion|bn|m)\b)?"
@@ -60,13 +62,8 @@ IDENTIFIER_BEFORE = re.compile(
     re.IGNORECASE,
 )
 NOUN_AFTER = re.compile(r"^(?:\s+of\s+the)?\s+([\w’'-]+(?:\s+[\w’'-]+){0,3})")
-STOP_NOUN = set(
-    "and or but to of in on at for with by from as the a an than that is was who which".split()
-)
-COUNT_WORDS = set(
-    """one two three four five six seven eight nine ten eleven twelve thirteen fourteen
-    fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy
-    eighty ninety hundred dozen""".split()
+STOP_NOUN = words_of(
+    "and or but to of in on at for with by from as the a an than that is was who which"
 )
 
 
@@ -79,6 +76,10 @@ class Figure:
     sentence: str
     start: int
     end: int
+
+
+DEFINITE_BEFORE = re.compile(r"\b(?:the|these|those|both|all)\s+$", re.IGNORECASE)
+LOOSE_QUALIFIERS = ("some", "only", "over", "under")
 
 
 def find_figures(body: str) -> list[Figure]:
@@ -110,9 +111,9 @@ def _figure(body: str, sentence, match: re.Match) -> Figure | None:
     has_unit = bool(
         money or match.group("pct") or match.group("age") or unit_word or match.group("period")
     )
-    if not money and not spelled and re.fullmatch(r"\d{4}", raw) and 1800 <= value <= 2100:
-        if not has_unit or unit_word in ("", "years"):
-            return None  # a year
+    year_like = not money and not spelled and re.fullmatch(r"\d{4}", raw) and 1800 <= value <= 2100
+    if year_like and (not has_unit or unit_word in ("", "years")):
+        return None  # a year
     if re.match(r"^s\b|^’s\b", after):
         return None  # 1960s
     if not money and (DATE_BEFORE.search(before) or DATE_AFTER.search(after)):
@@ -123,14 +124,17 @@ def _figure(body: str, sentence, match: re.Match) -> Figure | None:
         word = raw.lower()
         if word == "one" and not unit_word:
             return None  # "one doctor", "one of the ..." are not counts
-        if re.search(r"\b(?:the|these|those|both|all)\s+$", before, re.IGNORECASE) and not unit_word:
+        if DEFINITE_BEFORE.search(before) and not unit_word:
             return None  # "the two countries" names, it does not count
         if not has_unit and not _counts_something(after):
             return None
     qual = match.group("qual") or ""
-    if qual.lower() in ("some", "only", "over", "under") and not (has_unit or _counts_something(after)):
+    if qual.lower() in LOOSE_QUALIFIERS and not (has_unit or _counts_something(after)):
         qual = ""
-    begin = match.start() if qual else match.start("cur") if match.group("cur") else match.start("num")
+    if qual:
+        begin = match.start()
+    else:
+        begin = match.start("cur") if match.group("cur") else match.start("num")
     end = match.end()
     figure_text = text[begin:end].rstrip()
     unit, measures = _describe(match, after, before)
@@ -155,6 +159,8 @@ def _noun_phrase(after: str) -> str:
         if words and lowered.endswith("ed"):
             break
         words.append(word)
+        if lowered.endswith("s") and not lowered.endswith("ss") and len(lowered) > 3:
+            break  # a plural noun ends what is counted: "3,000 nurses went"
     return " ".join(words)
 
 

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 from quizapp.builder.text import paragraph_spans
 
-OPENERS = "“\"„«"
-CLOSERS = "”\"»"
+OPENERS = '“"„«'
+CLOSERS = '”"»'
 # Characters after which a straight double mark opens a quote rather than closing one.
 OPEN_CONTEXT = " \t\n([{—–-/:;,.“‘"
 WORD = re.compile(r"[\w][\w’'-]*")
+NAME_LINKS = frozenset(["of", "the", "and", "for", "de", "la"])
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def is_direct_quote(text: str, body: str = "", end: int = 0) -> bool:
     stripped = text.rstrip(" ’'\n")
     ends_like_speech = stripped.endswith((".", ",", "!", "?", "…", ":", ";", "—"))
     if len(words) <= 4:
-        if all(w[0].isupper() or w.lower() in {"of", "the", "and", "for", "de", "la"} for w in words):
+        if all(w[0].isupper() or w.lower() in NAME_LINKS for w in words):
             return False  # "Inside the Neighborhood", a name or title
         return ends_like_speech
     return True

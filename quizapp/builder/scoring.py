@@ -14,7 +14,13 @@ def _prf(matched_pred: int, predicted: int, matched_gold: int, gold: int) -> dic
     precision = matched_pred / predicted if predicted else 1.0
     recall = matched_gold / gold if gold else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": precision, "recall": recall, "f1": f1, "predicted": predicted, "gold": gold}
+    return {
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "predicted": predicted,
+        "gold": gold,
+    }
 
 
 def same_speaker(predicted: str, gold: str, anonymous: bool) -> bool:
@@ -32,7 +38,7 @@ def same_speaker(predicted: str, gold: str, anonymous: bool) -> bool:
 
 
 def score(extraction: dict[str, Any], gold: dict[str, Any]) -> dict[str, Any]:
-    """Precision, recall and F1 for quotes, figures and claims; speaker and independence accuracy."""
+    """P, R and F1 for quotes, figures and claims; speaker and independence accuracy."""
     gold_quotes = {(q["article"], q["start"], q["end"]): q for q in gold["quotes"]}
     speaker_right, quote_hits, speaker_misses = 0, 0, []
     for quote in extraction["quotes"]:

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from quizapp.builder.quotes import OPENERS, QuoteSpan
-from quizapp.builder.text import fold, paragraph_spans, sentence_spans
+from quizapp.builder.text import fold, paragraph_spans, sentence_spans, words_of
 
 SPEECH_VERBS = (
     "said|says|say|told|tells|added|adds|recalled|recalls|asked|asks|explained|explains|wrote|"
@@ -45,12 +45,15 @@ ROLE_NOUNS = (
 INSTITUTION_NOUNS = (
     "government|ministry|department|agency|company|firm|police|army|military|court|council|"
     "committee|commission|university|hospital|organi[sz]ation|group|party|federation|union|"
-    "office|embassy|administration|authorities|regime|campaign|bank|board|institute|"
+    "office|embassy|administration|authorit(?:y|ie)|regime|campaign|bank|board|institute|"
     "association|network|foundation|coalition|alliance|club|team|school|newspaper|paper|"
     "report|study|survey|statement|spokesman|presidency|cabinet|parliament|congress|senate|"
     "legislature|ngo|charity|watchdog|prosecutors|inspectorate|service|website|outlet"
 )
-DETERMINER = r"(?:one of the|one of its|some of the|a|an|one|another|the|this|that|two|three|several|other|some|many)"
+DETERMINER = (
+    r"(?:one of the|one of its|some of the|a|an|one|another|the|this|that|two|three|several|"
+    r"other|some|many)"
+)
 FUNCTION_WORDS = (
     "of|in|to|for|with|by|and|or|from|at|on|that|who|which|was|were|is|are|has|have|had|said|"
     "told|but|as|than|whose|when|where|not|its|their|his|her"
@@ -62,30 +65,32 @@ DESCRIPTOR = re.compile(
     rf"|\s+(?:from|at|of|with|within|for)\s+the\s+[A-Z][\w’'-]*(?:\s+(?:of|the|and|for|[A-Z][\w’'-]*))*)?",
 )
 PRONOUN = re.compile(r"\b(he|she|they)\b", re.IGNORECASE)
-ORG_WORDS = set(
+ORG_WORDS = words_of(
     """government ministry department agency company police army court council committee
     commission university hospital organization organisation group party federation union office
     embassy administration authorities regime bank board institute association network foundation
     coalition alliance times post journal news herald tribune guardian telegraph gazette watch
     service services program programme house assembly congress senate parliament forces corp inc
-    ltd co reuters press nations states kingdom republic center centre fund church""".split()
+    ltd co reuters press nations states kingdom republic center centre fund church"""
 )
-NOT_NAME_START = set(
+NOT_NAME_START = words_of(
     """the a an but and or in on at of for to from by with as after before when while if
     this that these those it its his her their our my your he she they we i there here what
     why how who many some most more one another no not so yet also then still even last next
     each every all both during since until under over about into through against between
-    meanwhile however today yesterday tomorrow earlier later""".split()
+    meanwhile however today yesterday tomorrow earlier later"""
 )
-PLACE_START = set("la las los el san santa new north south east west upper lower".split())
-NOT_PERSON_END = set(
+PLACE_START = words_of("la las los el san santa new north south east west upper lower")
+NOT_PERSON_END = words_of(
     """america africa europe asia states kingdom city county province state island islands
     republic coast valley street avenue square park river lake mountains bay gulf sea ocean
     airport station day week month christmas easter monday tuesday wednesday thursday friday
     saturday sunday january february march april may june july august september october
-    november december east west north south district region territory peninsula""".split()
+    november december east west north south district region territory peninsula"""
 )
-ABBREVIATIONS = set("mr mrs ms dr prof rep sen gov gen col capt lt sgt rev fr st sr jr u.s u.k".split())
+ABBREVIATIONS = words_of(
+    "mr mrs ms dr prof rep sen gov gen col capt lt sgt rev fr st sr jr u.s u.k"
+)
 
 
 @dataclass
@@ -116,7 +121,8 @@ class Resolver:
         self.inside = [(q.open_mark, q.end + 1) for q in quotes]
         self.entities: dict[str, Entity] = {}
         self.history: list[tuple[int, Entity, bool]] = []  # (position, entity, is_subject)
-        self.full_names = self._full_names()
+        self._fullest: dict[str, str] = {}
+        self.full_names = sorted(set(self._full_names()))
         self.focus: Entity | None = None  # the narrator when a quote reports someone else
 
     # -- names -----------------------------------------------------------------------------
@@ -134,12 +140,15 @@ class Resolver:
 
     def fullest(self, name: str) -> str:
         """The longest person name in the article that contains every word of name."""
+        if name in self._fullest:
+            return self._fullest[name]
         words = fold(name).split()
         best = name
         for candidate in self.full_names:
             folded = fold(candidate).split()
             if all(w in folded for w in words) and len(candidate) > len(best):
                 best = candidate
+        self._fullest[name] = best
         return best
 
     def entity(self, name: str, kind: str, plural: bool = False) -> Entity:
@@ -185,7 +194,8 @@ class Resolver:
                 continue
             if not _person_like(name):
                 if _org_like(name):
-                    article = "the " if text[max(0, m.start() - 4) : m.start()].lower() == "the " else ""
+                    preceded = text[max(0, m.start() - 4) : m.start()].lower() == "the "
+                    article = "the " if preceded else ""
                     add(m.start(), m.end(), self.entity(article + name, "institution"))
                 continue
             if len(name.split()) >= 2 or self._known_surname(name):
@@ -202,7 +212,7 @@ class Resolver:
     def _descriptor(self, m: re.Match, offset: int) -> Entity:
         det = m.group("det").lower()
         head = m.group("head").lower()
-        plural = bool(m.group("plural")) and not det.startswith("one of") or det in (
+        plural = (bool(m.group("plural")) and not det.startswith("one of")) or det in (
             "two",
             "three",
             "several",
@@ -245,17 +255,13 @@ class Resolver:
                     return ent
         return None
 
-    def resolve_phrase(self, start: int, end: int, prefer_first: bool = False) -> Entity | None:
-        """The speaker named in body[start:end]: a pronoun, name, descriptor or institution."""
+    def resolve_phrase(self, start: int, end: int) -> Entity | None:
+        """The first speaker named in body[start:end]: pronoun, name, descriptor, institution."""
         found = self.mentions(start, end)
         if not found:
             return None
-        ordered = found if prefer_first else found
-        for _s, _e, value in ordered[:1]:
-            if isinstance(value, str):
-                return self.resolve_pronoun(value)
-            return value
-        return None
+        value = found[0][2]
+        return self.resolve_pronoun(value) if isinstance(value, str) else value
 
     def record(self, start: int, end: int) -> None:
         """Add the mentions of a finished sentence to the history; the first is its subject."""
@@ -292,8 +298,7 @@ def _clean_name(name: str) -> str:
     name = re.sub(r"(?:’s|'s|’|')$", "", name.strip()).rstrip(".")
     words = name.split()
     while words and (
-        words[0].lower().rstrip(".") in NOT_NAME_START
-        or words[0].rstrip(".") in TITLES.split("|")
+        words[0].lower().rstrip(".") in NOT_NAME_START or words[0].rstrip(".") in TITLES.split("|")
     ):
         words = words[1:]
     return " ".join(words)
@@ -315,7 +320,7 @@ def _person_like(name: str) -> bool:
 
 
 def _clause_end(body: str, start: int, limit: int) -> int:
-    """Where the sentence or clause that starts at start ends: sentence punctuation or a new quote."""
+    """Where the clause starting at start ends: at sentence punctuation or a new quote."""
     for match in re.finditer(r"[.!?]+(?=\s|$)|[“\"]", body[start:limit]):
         if match.group() in OPENERS and match.group() != '"':
             return start + match.start()
@@ -412,7 +417,8 @@ def _speaker_of(
             return found
     by = BY_AUTHOR.search(after)
     if by:
-        found = resolver.resolve_phrase(close + by.end(), close + by.end() + _np_end(after[by.end() :]))
+        begin = close + by.end()
+        found = resolver.resolve_phrase(begin, begin + _np_end(after[by.end() :]))
         if found:
             return found
     according = ACCORDING.search(after)
@@ -462,7 +468,12 @@ def _from_before(resolver: Resolver, offset: int, before: str) -> Entity | None:
     according = ACCORDING.search(before)
     if according:
         start = offset + according.end()
-        return resolver.resolve_phrase(start, start + _np_end(before[according.end() :]))
+        end = start + _np_end(before[according.end() :])
+        found = resolver.resolve_phrase(start, end)
+        phrase = resolver.body[start:end].strip()
+        if found is None and phrase:
+            found = resolver.entity(phrase, "institution")  # whatever it names, it is the source
+        return found
     return None
 
 
@@ -471,10 +482,13 @@ NP_END = re.compile(
 )
 
 
+TITLE_END = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|[A-Z])$")
+
+
 def _np_end(text: str) -> int:
     """Where the noun phrase at the start of text ends."""
     for match in NP_END.finditer(text):
-        if match.group() == "." and re.search(r"\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|[A-Z])$", text[: match.start()]):
+        if match.group() == "." and TITLE_END.search(text[: match.start()]):
             continue
         return match.start()
     return len(text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from quizapp.services.sentences import split_paragraph
 
@@ -20,7 +21,7 @@ class Span:
 
 
 def paragraph_spans(body: str) -> list[Span]:
-    """Paragraphs with offsets: blank-line separated, or one per line when there are no blank lines."""
+    """Paragraphs with offsets: split at blank lines, or at every line when there are none."""
     separator = PARAGRAPH_BREAK if PARAGRAPH_BREAK.search(body) else LINE_BREAK
     spans, start = [], 0
     for match in separator.finditer(body):
@@ -42,19 +43,24 @@ def sentence_spans(body: str) -> list[Span]:
     result = []
     for number, paragraph in enumerate(paragraph_spans(body), start=1):
         for sentence in split_paragraph(paragraph.text, number):
-            result.append(
-                Span(paragraph.start + sentence.start, paragraph.start + sentence.end, sentence.text)
-            )
+            start = paragraph.start + sentence.start
+            result.append(Span(start, start + len(sentence.text), sentence.text))
     return result
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Lower-case text without accents, with curly apostrophes made straight."""
     decomposed = unicodedata.normalize("NFKD", text.replace("’", "'"))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
-STOPWORDS = frozenset(
+def words_of(text: str) -> frozenset[str]:
+    """A set of words written as one space-separated string."""
+    return frozenset(text.split())
+
+
+STOPWORDS = words_of(
     """a about above after again against all also am an and any are as at be because been
     before being below between both but by can could did do does doing down during each few
     for from further had has have having he her here hers herself him himself his how i if in
@@ -63,7 +69,7 @@ STOPWORDS = frozenset(
     then there these they this those through to too under until up very was we were what when
     where which while who whom why will with would you your yours said says say told tell
     according reported one two many much even still well may might must shall per last year
-    years new mr mrs ms dr""".split()
+    years new mr mrs ms dr"""
 )
 WORD = re.compile(r"[\w][\w'’-]*")
 
@@ -91,10 +97,9 @@ def content_words(text: str) -> list[str]:
     """Folded, stemmed words that carry content (no stopwords)."""
     words = []
     for word in WORD.findall(text):
-        folded = fold(word).strip("'-")
+        folded = re.sub(r"'s$", "", fold(word)).strip("'-")
         words.append(folded)
         if "-" in folded:
             words.extend(folded.split("-"))  # "oil-for-doctors" also counts as oil, doctors
-    return [
-        SYNONYMS.get(stem(w), stem(w)) for w in words if w and w not in STOPWORDS and not w.isdigit()
-    ]
+    stems = [stem(w) for w in words if w and w not in STOPWORDS and not w.isdigit()]
+    return [SYNONYMS.get(s, s) for s in stems]

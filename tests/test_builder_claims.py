@@ -1,0 +1,89 @@
+"""Shared claims, their independence, and conflicting figures, on articles written for the tests."""
+
+from pathlib import Path
+
+from quizapp.builder import extract
+from quizapp.builder.articles import plain_article, read_folder
+from quizapp.builder.claims import find_claims
+
+WIRE = "\n\n".join(
+    [
+        "The port authority closed the northern terminal on Monday after cracks were "
+        "found in the main pier.",
+        "Engineers said repairs would take at least three months and cost more than $40 million.",
+        "“We cannot risk a collapse with ships alongside,” said Ana Ruiz, the "
+        "authority's director.",
+    ]
+)
+LOCAL = "\n\n".join(
+    [
+        "The northern terminal of the port was shut on Monday when inspectors discovered "
+        "cracks in its main pier.",
+        "Repairs are expected to cost more than $55 million and last three months, the "
+        "city's engineers said.",
+        "Fishermen said they had moved their boats to the southern harbour.",
+    ]
+)
+RELAY = "\n\n".join(
+    [
+        "According to The Harbor Times, the port authority closed the northern terminal "
+        "on Monday because cracks were found in the main pier.",
+        "Ana Ruiz, the director, told the Times: “We cannot risk a collapse with ships alongside.”",
+    ]
+)
+
+
+def write(folder: Path, **articles: str) -> Path:
+    for name, text in articles.items():
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_a_claim_worded_differently_is_matched_and_independent(tmp_path):
+    found = extract(write(tmp_path, wire=WIRE, local=LOCAL))
+    closing = [c for c in found["claims"] if "pier" in c["claim"]]
+    assert len(closing) == 1
+    assert closing[0]["articles"] == ["local.txt", "wire.txt"]
+    assert closing[0]["independent"] is True
+    for file, sentence in closing[0]["evidence"].items():
+        assert sentence in (tmp_path / file).read_text(encoding="utf-8")
+
+
+def test_a_claim_credited_to_another_outlet_is_not_independent(tmp_path):
+    found = extract(write(tmp_path, wire=WIRE, relay=RELAY))
+    closing = [c for c in found["claims"] if "pier" in c["claim"]]
+    assert closing and closing[0]["independent"] is False
+
+
+def test_unrelated_articles_share_no_claims():
+    sport = plain_article("sport.txt", "The home side won 3-1 after a late goal from the captain.")
+    port = plain_article("port.txt", WIRE)
+    assert find_claims([sport, port]) == []
+
+
+def test_same_measure_different_numbers_is_a_conflict(tmp_path):
+    found = extract(write(tmp_path, wire=WIRE, local=LOCAL))
+    kinds = {
+        (c["kind"], tuple(sorted(f["text"] for f in c["figures"]))) for c in found["conflicts"]
+    }
+    assert ("conflict", ("more than $40 million", "more than $55 million")) in kinds
+
+
+def test_equal_numbers_that_count_different_things_are_a_different_measure(tmp_path):
+    ferry = "The ferry carries 300 passengers on each crossing between the islands."
+    airport = "Airport officials said 300 passengers were stranded overnight by the storm."
+    found = extract(write(tmp_path, ferry=ferry, airport=airport))
+    assert [c["kind"] for c in found["conflicts"]] == ["different measure"]
+
+
+def test_plain_text_metadata_only_where_the_text_says_it(tmp_path):
+    text = "Harbour pier closed\n\nBy Jane Doe\n\nMay 3, 2021\n\n" + WIRE
+    (tmp_path / "story.txt").write_text(text, encoding="utf-8")
+    [article] = read_folder(tmp_path)
+    assert (article.title, article.author, article.published, article.outlet) == (
+        "Harbour pier closed",
+        "Jane Doe",
+        "2021-05-03",
+        "",
+    )
+    assert article.body.startswith("The port authority")

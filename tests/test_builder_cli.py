@@ -1,0 +1,89 @@
+"""`questions extract` and `questions build` from the command line."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from quizapp.services.question_bank import load_bank
+from quizapp.services.question_files import read_bank
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLE_KEYS = {"file", "title", "outlet", "published"}
+QUOTE_KEYS = {"article", "speaker", "text", "start", "end"}
+FIGURE_KEYS = {"article", "text", "value", "unit", "measures", "sentence", "start", "end"}
+CLAIM_KEYS = {"claim", "articles", "independent", "evidence"}
+
+
+@pytest.fixture
+def seeds(tmp_path):
+    folder = tmp_path / "in"
+    shutil.copytree(ROOT / "questions" / "articles", folder)
+    return folder
+
+
+def body_of(path: Path) -> str:
+    return path.read_text("utf-8")[4:].split("\n---\n", 1)[1].strip()
+
+
+def test_extract_json_has_the_documented_shape_and_offsets(app, seeds):
+    result = app.test_cli_runner().invoke(args=["questions", "extract", str(seeds), "--json"])
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.output)
+    assert set(found) == {"articles", "quotes", "figures", "claims", "conflicts"}
+    assert all(set(a) == ARTICLE_KEYS for a in found["articles"])
+    bodies = {p.name: body_of(p) for p in seeds.glob("*.md")}
+    for quote in found["quotes"]:
+        assert set(quote) == QUOTE_KEYS
+        assert bodies[quote["article"]][quote["start"] : quote["end"]] == quote["text"]
+    for figure in found["figures"]:
+        assert set(figure) == FIGURE_KEYS
+        assert bodies[figure["article"]][figure["start"] : figure["end"]] == figure["text"]
+    for claim in found["claims"]:
+        assert set(claim) == CLAIM_KEYS and isinstance(claim["independent"], bool)
+        for file, sentence in claim["evidence"].items():
+            assert sentence in bodies[file]
+    for conflict in found["conflicts"]:
+        assert set(conflict) == {"about", "figures", "kind"}
+        assert conflict["kind"] in ("conflict", "different measure")
+
+
+def test_extract_without_json_prints_readable_text(app, seeds):
+    result = app.test_cli_runner().invoke(args=["questions", "extract", str(seeds)])
+    assert result.exit_code == 0
+    assert "quote  Yansnier Arias: “There was oxygen" in result.output
+
+
+def test_build_writes_a_set_the_bank_accepts_and_loads(app, seeds, tmp_path):
+    out = tmp_path / "bank" / "sets" / "draft-seeds.yaml"
+    result = app.test_cli_runner().invoke(
+        args=["questions", "build", str(seeds), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    bank = read_bank(tmp_path / "bank")
+    assert bank.problems == []
+    [draft] = bank.sets
+    assert {q.kind for q in draft.questions} == {"attribution", "figures", "corroboration"}
+    with app.app_context():
+        report = load_bank(tmp_path / "bank")
+        assert report.problems == [] and report.sets == 1
+
+
+def test_build_from_plain_text_writes_bank_articles(app, tmp_path):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for name in ("a", "b"):
+        (folder / f"{name}.txt").write_text(
+            "“We cannot risk a collapse with ships alongside,” said Ana Ruiz, the director.\n\n"
+            "“The repairs will take at least three months,” said Tom Berg, an engineer.\n\n"
+            "The port authority closed the northern terminal after cracks were found in the "
+            f"main pier, and {name} reported that 40 workers were sent home.\n",
+            encoding="utf-8",
+        )
+    out = tmp_path / "bank" / "sets" / "draft-port.yaml"
+    args = ["questions", "build", str(folder), "--out", str(out)]
+    result = app.test_cli_runner().invoke(args=args)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "bank" / "articles" / "a.md").exists()
+    assert read_bank(tmp_path / "bank").problems == []

@@ -1,0 +1,54 @@
+"""Figure detection on hand-written snippets: money, percentages, counts, ages, durations."""
+
+import pytest
+
+from quizapp.builder.figures import find_figures
+
+
+def found(body: str) -> list[tuple[str, float, str]]:
+    return [(f.text, f.value, f.unit) for f in find_figures(body)]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "The club pays its coach $200,000 per year.",
+            [("$200,000 per year", 200000, "USD per year")],
+        ),
+        ("Turnout fell to 41.5 percent.", [("41.5 percent", 41.5, "percent")]),
+        ("Prices rose 12% in March.", [("12%", 12, "percent")]),
+        ("More than 3,000 nurses went on strike.", [("More than 3,000", 3000, "nurses")]),
+        ("A 72-year-old fisherman was rescued.", [("72-year-old", 72, "age in years")]),
+        ("The trial lasted six weeks.", [("six weeks", 6, "weeks")]),
+        ("The city spent €1.2 billion on trams.", [("€1.2 billion", 1.2e9, "EUR")]),
+        ("Sixteen schools closed.", [("Sixteen", 16, "schools")]),
+        ("At least a dozen boats sank.", [("At least a dozen", 12, "boats")]),
+        ("She bought a kilo of rice.", [("a kilo", 1, "kg")]),
+    ],
+)
+def test_figures_with_their_value_and_unit(body, expected):
+    assert found(body) == expected
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "The law was passed in 1998 and amended on March 3, 2004.",
+        "Article 12.4 of the charter forbids it.",
+        "It happened on 10 April 2020 in the 1960s style.",
+        "One official said the two countries had agreed.",
+        "Thousands of people marched; dozens were hurt.",
+        "COVID-19 cases were reported.",
+    ],
+)
+def test_dates_identifiers_and_vague_amounts_are_not_figures(body):
+    assert found(body) == []
+
+
+def test_offsets_and_what_the_figure_measures():
+    body = "Officials said 585 volunteers joined the search."
+    [figure] = find_figures(body)
+    assert body[figure.start : figure.end] == "585"
+    assert figure.measures == "volunteers"
+    assert figure.sentence == body

@@ -1,0 +1,70 @@
+"""Speaker resolution on articles written for these tests, on subjects other than the seeds."""
+
+from quizapp.builder.quotes import find_quotes
+from quizapp.builder.speakers import attribute
+
+
+def speakers(body: str) -> list[tuple[str, str]]:
+    quotes = find_quotes(body)
+    return [(q.text[:20], s) for q, s in zip(quotes, attribute(body, quotes), strict=True)]
+
+
+FLOOD = "\n\n".join(
+    [
+        "Maria Okonkwo has run the bakery on Mill Street for 22 years.",
+        "“The water came through the door in ten minutes,” Ms. Okonkwo said. “We lost "
+        "everything on the bottom shelves.”",
+        "Her neighbour, Thomas Feld, a retired teacher, watched from the bridge.",
+        "“I have never seen the river like that,” Mr. Feld said.",
+        "The city council said in a statement that it would review the flood defences.",
+        "He added that the sirens sounded too late. “Nobody heard anything until the "
+        "water was already in the street,” he said.",
+        "“We are doing everything we can to help families return home,” the council said.",
+        "“They told us to wait and then nobody came,” said one resident, who asked not "
+        "to be named.",
+        "According to the regional water authority, “the barrier performed as designed.”",
+    ]
+)
+
+
+def test_a_title_and_surname_resolve_to_the_fullest_name():
+    result = dict(speakers(FLOOD))
+    assert result["The water came throu"] == "Maria Okonkwo"
+    assert result["I have never seen th"] == "Thomas Feld"
+
+
+def test_the_second_half_of_a_split_quote_keeps_the_speaker():
+    assert dict(speakers(FLOOD))["We lost everything o"] == "Maria Okonkwo"
+
+
+def test_a_pronoun_resolves_to_the_last_fitting_person():
+    assert dict(speakers(FLOOD))["Nobody heard anythin"] == "Thomas Feld"
+
+
+def test_an_institution_and_a_bare_reference_to_it():
+    assert dict(speakers(FLOOD))["We are doing everyth"] == "the city council"
+
+
+def test_an_anonymous_speaker_keeps_the_descriptor():
+    assert dict(speakers(FLOOD))["They told us to wait"] == "one resident"
+
+
+def test_according_to_names_the_source():
+    assert dict(speakers(FLOOD))["the barrier performe"] == "the regional water authority"
+
+
+def test_she_skips_the_man_mentioned_last():
+    body = (
+        "Dr. Priya Natarajan, an astrophysicist, spoke after the lecture. "
+        "Mr. Gould, the organiser, introduced her.\n\n"
+        "“Dark matter is not a mystery we should be ashamed of,” she said."
+    )
+    assert speakers(body) == [("Dark matter is not a", "Priya Natarajan")]
+
+
+def test_a_reported_voice_is_the_person_recalled_not_the_narrator():
+    body = (
+        "Mr. Haddad remembered a customer who came in every morning.\n\n"
+        "“‘Keep the change, it is a good day,’” he recalled her saying."
+    )
+    assert speakers(body) == [("‘Keep the change, it", "a customer")]
