@@ -204,9 +204,8 @@ def _build_items(assignment: Assignment, attempt_seed: str) -> list[AttemptItem]
         rng.shuffle(versions)
     items = []
     for position, version in enumerate(versions):
-        order = [c["id"] for c in version.content["choices"]]
-        # Matching options are listed in answer order in the file, so they are always shuffled;
-        # true/false and the sentences of a passage keep their natural order.
+        order = fixed_order(version)
+        # Matching options are listed in answer order in the file, so they are always shuffled.
         if version.type == "matching" or (
             assignment.shuffle_choices and version.type in ("single", "multiple")
         ):
@@ -221,6 +220,21 @@ def _build_items(assignment: Assignment, attempt_seed: str) -> list[AttemptItem]
             )
         )
     return items
+
+
+def fixed_order(version: QuestionVersion) -> list[str]:
+    """The order of the choices when they are not shuffled for each student.
+
+    The same for everyone, so a class can talk about "option B", but unrelated to which choice
+    is right: authors tend to write the right answer first. True/false and the sentences of a
+    passage keep their natural order.
+    """
+    ids = [c["id"] for c in version.content["choices"]]
+    if version.type in ("true_false", "evidence"):
+        return ids
+    return sorted(
+        ids, key=lambda cid: hashlib.sha256(f"{version.content_hash}:{cid}".encode()).digest()
+    )
 
 
 def finalise_if_expired(attempt: Attempt, now: datetime) -> bool:

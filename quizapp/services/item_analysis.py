@@ -13,6 +13,7 @@ from typing import Any
 
 from quizapp.models import Assignment, QuestionVersion
 from quizapp.services import grading, reports
+from quizapp.services.attempts import fixed_order
 from quizapp.services.statistics import Summary, discrimination, flags, histogram, summarise
 
 
@@ -131,6 +132,7 @@ def _count_answers(item: QuestionStats, answers: list[dict[str, Any]]) -> None:
     else:
         picked = Counter(a.get("choice") for a in answers)
         right = {correct["choice"]}
+    # In the order the teacher's preview shows them.
     item.options = [
-        OptionCount(c["text"], picked[c["id"]], c["id"] in right) for c in content["choices"]
+        OptionCount(texts[cid], picked[cid], cid in right) for cid in fixed_order(item.version)
     ]

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import itertools
-import random
 import string
 from dataclasses import dataclass
 from typing import Any
 
 from quizapp.models import QuestionSet, QuestionVersion
 from quizapp.services import grading
-from quizapp.services.attempts import describe_answer, describe_ground
+from quizapp.services.attempts import describe_answer, describe_ground, fixed_order
 
 
 @dataclass
@@ -30,14 +29,13 @@ class PrintedQuestion:
 
 
 def printable(qset: QuestionSet) -> list[PrintedQuestion]:
-    """The set's current questions, with matching options shuffled the same way every time."""
+    """The set's current questions, with their choices in the order students see unshuffled."""
     printed = []
     for number, question in enumerate(qset.current_questions, start=1):
         version = question.current_version
         content = version.content
-        choices = [dict(c, token=c["id"]) for c in content["choices"]]
-        if version.type == "matching":
-            random.Random(version.content_hash).shuffle(choices)
+        by_id = {c["id"]: c for c in content["choices"]}
+        choices = [dict(by_id[cid], token=cid) for cid in fixed_order(version)]
         # Sentences of a passage are numbered, choices lettered.
         labels = itertools.count(1) if version.type == "evidence" else iter(string.ascii_uppercase)
         for choice in choices:
