@@ -1,0 +1,102 @@
+"""Nothing a student receives before submitting gives an answer away."""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+from markupsafe import escape
+
+from quizapp.extensions import db
+from quizapp.models import Attempt
+from tests.quiz_helpers import form_answer, latest_attempt_id, question_count
+
+
+def walk_attempt(app, browser, attempt_id: int) -> list[str]:
+    """Every page and response of an attempt up to the review page, answering as it goes."""
+    bodies = []
+    for position in range(question_count(app, attempt_id)):
+        bodies.append(browser.page(f"/attempts/{attempt_id}/q/{position}"))
+        fields = form_answer(app, attempt_id, position, correct=position % 2 == 0)
+        bodies.append(
+            browser.post(f"/attempts/{attempt_id}/q/{position}/autosave", fields).get_data(
+                as_text=True
+            )
+        )
+        bodies.append(
+            browser.post(
+                f"/attempts/{attempt_id}/q/{position}",
+                {**fields, "go": "next"},
+                form_page=f"/attempts/{attempt_id}/q/{position}",
+            ).get_data(as_text=True)
+        )
+    bodies.append(browser.page(f"/attempts/{attempt_id}/review"))
+    bodies.append(browser.page("/home"))
+    bodies.append(browser.page("/history"))
+    return bodies
+
+
+def secrets_of(app, attempt_id: int) -> tuple[list[str], list[str]]:
+    """What must stay hidden: explanations, and evidence quotes the questions do not show."""
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        contents = [item.question_version.content for item in attempt.items]
+    shown = []
+    for content in contents:
+        shown.append(content["prompt"])
+        shown += [c["text"] for c in content["choices"]]
+        shown += [s["text"] for s in content.get("ground", {}).get("sentences", [])]
+    shown_text = "\n".join(shown)
+    explanations = [c["explanation"] for c in contents]
+    quotes = [e["quote"] for c in contents for e in c["evidence"] if e["quote"] not in shown_text]
+    return explanations, quotes
+
+
+@pytest.mark.parametrize("slug", ["who-said-what", "check-in"])
+def test_no_answer_explanation_or_evidence_before_submitting(
+    app, browser, make_class, make_assignment, slug
+):
+    klass = make_class()
+    assignment_id = make_assignment(klass["id"], slug=slug, show_answers="after_submit")
+    browser.login("sam")
+    browser.page("/home")
+    bodies = [browser.post(f"/assignments/{assignment_id}/start").get_data(as_text=True)]
+    attempt_id = latest_attempt_id(app, klass["students"]["sam"])
+    bodies += walk_attempt(app, browser, attempt_id)
+    explanations, quotes = secrets_of(app, attempt_id)
+    assert quotes, "the set has evidence beyond what its questions show"
+    for body in bodies:
+        for secret in explanations + quotes:
+            assert secret not in body and str(escape(secret)) not in body, secret[:60]
+        assert "Correct answer" not in body and "(correct)" not in body
+        # Choices travel only as opaque tokens, never as the bank's ids.
+        for value in re.findall(
+            r'name="(?:choice|choices|ground|match-[^"]+)" value="([^"]*)"', body
+        ):
+            assert re.fullmatch(r"c[0-9a-f]{12}", value), value
+
+    # After submitting, the same checks find the explanations: they could have failed above.
+    result = browser.post(
+        f"/attempts/{attempt_id}/submit",
+        {"confirm_unanswered": "y"},
+        form_page=f"/attempts/{attempt_id}/review",
+    ).get_data(as_text=True)
+    assert any(str(escape(e)) in result for e in explanations)
+
+
+def test_tokens_differ_between_students_and_questions(
+    app, new_browser, make_class, make_assignment
+):
+    klass = make_class(students=("sam", "kim"))
+    assignment_id = make_assignment(klass["id"], slug="check-in")
+    pages = {}
+    for name in ("sam", "kim"):
+        student = new_browser()
+        student.login(name)
+        student.page("/home")
+        student.post(f"/assignments/{assignment_id}/start")
+        attempt_id = latest_attempt_id(app, klass["students"][name])
+        pages[name] = student.page(f"/attempts/{attempt_id}/q/0")
+    tokens = {n: set(re.findall(r'value="(c[0-9a-f]{12})"', p)) for n, p in pages.items()}
+    assert tokens["sam"] and tokens["kim"] and not tokens["sam"] & tokens["kim"]
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Attempt)) == 2
