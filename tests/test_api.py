@@ -88,9 +88,7 @@ def test_classes_assignments_and_results(client, teaching):
     headers = bearer(teaching["token"])
     klass = teaching["class"]
     classes = client.get("/api/classes", headers=headers).get_json()
-    assert classes == [
-        {"id": klass["id"], "name": "Year 10", "students": 2, "created_at": classes[0]["created_at"]}
-    ]
+    assert [(c["id"], c["name"], c["students"]) for c in classes] == [(klass["id"], "Year 10", 2)]
     detail = client.get(f"/api/classes/{klass['id']}", headers=headers).get_json()
     assert {s["username"] for s in detail["students"]} == {"sam", "kim"}
     assignments = client.get(f"/api/classes/{klass['id']}/assignments", headers=headers).get_json()

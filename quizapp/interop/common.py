@@ -155,6 +155,6 @@ def html_to_text(markup: str) -> str:
     parser = _TextParser()
     parser.feed(markup)
     parser.close()
-    text = "".join(parser.parts).replace("\xa0", " ")
+    text = "".join(parser.parts)
     paragraphs = [re.sub(r"[ \t\r\n]+", " ", p).strip() for p in re.split(r"\n\s*\n", text)]
     return "\n\n".join(p for p in paragraphs if p)

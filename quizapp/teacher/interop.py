@@ -4,7 +4,7 @@ from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import SelectField, StringField, SubmitField
+from wtforms import SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from quizapp.extensions import db
@@ -25,7 +25,11 @@ class ImportForm(FlaskForm):
     )
     format = SelectField(
         "Format",
-        choices=[("auto", "From the file name"), ("moodle-xml", "Moodle XML"), ("gift", "GIFT")],
+        choices=[
+            SelectChoice("auto", "From the file name"),
+            SelectChoice("moodle-xml", "Moodle XML"),
+            SelectChoice("gift", "GIFT"),
+        ],
         default="auto",
     )
     title = StringField("Title of the new set", validators=[DataRequired(), Length(max=200)])
