@@ -111,7 +111,10 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from quizapp import db_cli
     from quizapp.cli import demo_cli, questions_cli, users_cli
+
+    db_cli.register()
 
     app.cli.add_command(users_cli)
     app.cli.add_command(questions_cli)
