@@ -301,3 +301,32 @@ def seed(password: str | None) -> None:
     result = seed_demo(password)
     db.session.commit()
     click.echo(result.summary())
+
+
+@demo_cli.command("generate")
+@click.option("--students", type=click.IntRange(1), default=300, show_default=True)
+@click.option("--classes", type=click.IntRange(1), default=10, show_default=True)
+@click.option(
+    "--assignments", type=click.IntRange(0), default=20, show_default=True, help="Per class."
+)
+@click.option("--password", help="Password for every generated account (default: a random one).")
+@click.option("--prefix", default="gen", show_default=True, help="Usernames start with PREFIX.")
+@click.option("--seed", type=int, default=7, show_default=True)
+def generate_command(
+    students: int, classes: int, assignments: int, password: str | None, prefix: str, seed: int
+) -> None:
+    """Fill the database with a school of classes and graded attempts, to try things at scale."""
+    import time
+
+    from quizapp.services.generate import generate
+
+    started = time.perf_counter()
+    try:
+        result = generate(
+            students, classes, assignments, password=password, prefix=prefix, seed=seed
+        )
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    result.seconds = time.perf_counter() - started
+    click.echo(result.summary())

@@ -24,6 +24,9 @@ class Config:
     # How many reverse proxies stand in front of the app and set X-Forwarded-For/-Proto, so
     # that the client's address (for log-in limits) and https are seen; 0 when served directly.
     PROXY_COUNT = 0
+    # Log-ins from one network address: far above a class logging in at once. A district whose
+    # schools reach the app through one address, or a load test, may need more.
+    LOGIN_LIMIT_PER_ADDRESS = "300 per minute"
     # The school's time zone: times are stored in UTC and shown and entered in this zone.
     TIMEZONE = "UTC"
     QUESTIONS_DIR = str(Path(__file__).resolve().parent.parent / "questions")
@@ -56,6 +59,8 @@ def from_environment() -> dict:
         settings["QUESTIONS_DIR"] = questions_dir
     if limits_storage := os.environ.get("RATELIMIT_STORAGE_URI"):
         settings["RATELIMIT_STORAGE_URI"] = limits_storage
+    if per_address := os.environ.get("LOGIN_LIMIT_PER_ADDRESS"):
+        settings["LOGIN_LIMIT_PER_ADDRESS"] = per_address
     if proxies := os.environ.get("PROXY_COUNT"):
         settings["PROXY_COUNT"] = int(proxies)
     return settings

@@ -19,7 +19,6 @@ DEVICE_COOKIE = "quizapp_device"
 DEVICE_COOKIE_AGE = 400 * 24 * 3600  # about a school year and a bit
 PER_BROWSER = "5 per minute; 30 per hour"
 PER_USERNAME_FROM_NEW_BROWSERS = "50 per hour"
-PER_ADDRESS = "300 per minute"
 MESSAGE = (
     "Too many failed log-ins for this username from this browser. Wait a minute and try "
     "again, or ask your teacher to reset your password."
@@ -70,9 +69,13 @@ def remember_login(username: str) -> None:
         g.device_changed = True
 
 
+def _per_address() -> str:
+    return current_app.config["LOGIN_LIMIT_PER_ADDRESS"]
+
+
 def limit_login(view):
     """The three limits above, on the log-in form's POST."""
-    view = limiter.limit(PER_ADDRESS, methods=["POST"])(view)
+    view = limiter.limit(_per_address, methods=["POST"])(view)
     view = limiter.limit(
         PER_USERNAME_FROM_NEW_BROWSERS,
         key_func=username,

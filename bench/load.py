@@ -1,0 +1,659 @@
+"""Load benchmark of the student flow, served by gunicorn on loopback and driven over HTTP.
+
+Simulated students log in, open the quiz, answer every question one request at a time (real form
+posts: the CSRF token and the choice tokens are read from each page), submit and read their
+results. Three phases:
+
+- throughput: a few connections save answers back to back; a Flask hello-world is served with
+  the same gunicorn settings and measured the same way; the ratio is our distance from it;
+- paced: a class of students each answering a question every 3 s on average;
+- burst: the class submitting within the same few seconds.
+
+Afterwards every submitted attempt's score is checked against the score computed from the
+answers the students sent. `python bench/load.py --json` prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "load-test-password"
+TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+CHOICE = re.compile(r'name="(choice|choices|ground|match-[\w-]+)"')
+
+
+def hello_app():
+    """The framework's limit: a Flask app that answers one short text (for gunicorn)."""
+    from flask import Flask
+
+    app = Flask("hello")
+
+    @app.get("/")
+    def hello() -> str:
+        return "Hello, World!"
+
+    return app
+
+
+# -- measuring -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Recorder:
+    times: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    # When each request of a step ended, to measure rates.
+    ended: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    server_errors: int = 0
+    examples: list[str] = field(default_factory=list)
+
+    def add(self, step: str, ms: float, ok: bool, status: int, url: str) -> None:
+        self.times[step].append(ms)
+        self.ended[step].append(time.perf_counter())
+        if not ok:
+            self.errors[step] += 1
+            if len(self.examples) < 10:
+                self.examples.append(f"{step}: HTTP {status} {url}")
+        if status >= 500:
+            self.server_errors += 1
+
+    def summary(self, steps: list[str] | None = None) -> dict[str, Any]:
+        values = [v for s, vs in self.times.items() if steps is None or s in steps for v in vs]
+        errors = sum(n for s, n in self.errors.items() if steps is None or s in steps)
+        return {"requests": len(values), **percentiles(values), "errors": errors}
+
+    def steps(self) -> dict[str, dict[str, Any]]:
+        return {
+            step: {"count": len(values), **percentiles(values), "errors": self.errors[step]}
+            for step, values in self.times.items()
+        }
+
+
+def percentiles(values: list[float]) -> dict[str, float | None]:
+    if not values:
+        return {"p50_ms": None, "p95_ms": None, "p99_ms": None, "max_ms": None}
+    ordered = sorted(values)
+
+    def at(q: float) -> float:
+        return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 1)
+
+    return {"p50_ms": at(0.50), "p95_ms": at(0.95), "p99_ms": at(0.99), "max_ms": at(1.0)}
+
+
+# -- a simulated student -------------------------------------------------------------------------
+
+
+class Student:
+    """One browser: its own cookies and connection, following the pages as a person would."""
+
+    def __init__(self, base: str, username: str, recorder: Recorder, rng: random.Random):
+        self.base = base
+        self.username = username
+        self.recorder = recorder
+        self.rng = rng
+        self.session = aiohttp.ClientSession(
+            cookie_jar=aiohttp.CookieJar(unsafe=True),  # cookies for 127.0.0.1
+            connector=aiohttp.TCPConnector(limit=1),
+        )
+        self.csrf = ""
+        # (attempt id, position) → the form fields last sent for that question.
+        self.sent: dict[tuple[int, int], dict[str, Any]] = {}
+        self.shown_points: dict[int, str] = {}
+
+    async def close(self) -> None:
+        await self.session.close()
+
+    async def call(
+        self, step: str, method: str, url: str, expect: int, data: Any = None
+    ) -> tuple[int, str, str]:
+        started = time.perf_counter()
+        status, body, location = 0, "", ""
+        try:
+            async with self.session.request(
+                method, self.base + url, data=data, allow_redirects=False
+            ) as response:
+                body = await response.text()
+                status, location = response.status, response.headers.get("Location", "")
+        except aiohttp.ClientError as error:
+            body = str(error)
+        ms = 1000 * (time.perf_counter() - started)
+        self.recorder.add(step, ms, status == expect, status, url)
+        if match := TOKEN.search(body):
+            self.csrf = match.group(1)
+        if location.startswith(self.base):
+            location = location[len(self.base) :]
+        return status, body, location
+
+    async def log_in(self) -> bool:
+        await self.call("login page", "GET", "/login", 200)
+        form = {"csrf_token": self.csrf, "username": self.username, "password": PASSWORD}
+        status, _, _ = await self.call("log in", "POST", "/login", 302, form)
+        return status == 302
+
+    async def start(self, assignment_id: int, step: str = "start") -> str | None:
+        """Open the quiz from the student's home page; the first question's address."""
+        _, home, _ = await self.call("home", "GET", "/home", 200)
+        if f"/assignments/{assignment_id}/start" not in home:
+            return None
+        status, _, location = await self.call(
+            step, "POST", f"/assignments/{assignment_id}/start", 302, {"csrf_token": self.csrf}
+        )
+        return location if status == 302 else None
+
+    def answer_fields(self, page: str) -> dict[str, Any]:
+        """A random answer, made of the tokens offered on the page, in the page's field names."""
+        offered: dict[str, list[str]] = defaultdict(list)
+        for name, value in re.findall(
+            r'name="(choice|choices|ground)" value="(c[0-9a-f]{12})"', page
+        ):
+            offered[name].append(value)
+        for select in re.finditer(
+            r'<select[^>]*name="(match-[^"]+)"[^>]*>(.*?)</select>', page, re.S
+        ):
+            offered[select.group(1)] = re.findall(r'value="(c[0-9a-f]{12})"', select.group(2))
+        fields: dict[str, Any] = {}
+        for name, tokens in offered.items():
+            if name == "choice" or name.startswith("match-"):
+                fields[name] = self.rng.choice(tokens)
+            else:
+                k = self.rng.randint(1, min(3, len(tokens)))
+                fields[name] = self.rng.sample(tokens, k)
+        return fields
+
+    async def answer(self, url: str, page: str, go: str, step: str = "save answer") -> str:
+        attempt_id, position = map(int, re.findall(r"/attempts/(\d+)/q/(\d+)", url)[0])
+        fields = self.answer_fields(page)
+        form = [("csrf_token", self.csrf), ("go", go)]
+        for name, value in fields.items():
+            form += [(name, v) for v in value] if isinstance(value, list) else [(name, value)]
+        status, _, location = await self.call(step, "POST", url, 302, form)
+        if status == 302:
+            self.sent[(attempt_id, position)] = fields
+        return location
+
+    async def take_quiz(self, first: str, think: tuple[float, float] | None) -> int | None:
+        """Answer every question in turn, pausing to think, then submit; the attempt's id."""
+        url = first
+        while "/q/" in url:
+            _, page, _ = await self.call("question page", "GET", url, 200)
+            if think:
+                await asyncio.sleep(self.rng.uniform(*think))
+            url = await self.answer(url, page, "next")
+        if not url.endswith("/review"):
+            return None
+        attempt_id = int(re.findall(r"/attempts/(\d+)/", url)[0])
+        await self.call("review", "GET", url, 200)
+        await self.submit(attempt_id, "submit")
+        return attempt_id
+
+    async def answer_all(self, first: str) -> int | None:
+        """Answer every question without pausing (to prepare the burst)."""
+        url = first
+        while "/q/" in url:
+            _, page, _ = await self.call("prepare", "GET", url, 200)
+            url = await self.answer(url, page, "next", step="prepare")
+        if not url.endswith("/review"):
+            return None
+        await self.call("prepare", "GET", url, 200)
+        return int(re.findall(r"/attempts/(\d+)/", url)[0])
+
+    async def submit(self, attempt_id: int, step: str) -> None:
+        form = {"csrf_token": self.csrf, "confirm_unanswered": "y"}
+        status, _, location = await self.call(
+            step, "POST", f"/attempts/{attempt_id}/submit", 302, form
+        )
+        if status == 302:
+            _, page, _ = await self.call("result", "GET", location, 200)
+            if match := re.search(r"<p>([\d.]+) of ([\d.]+) points", page):
+                self.shown_points[attempt_id] = match.group(1)
+
+
+# -- phases --------------------------------------------------------------------------------------
+
+
+async def gather_limited(coroutines: list, limit: int) -> list:
+    gate = asyncio.Semaphore(limit)
+
+    async def run(coroutine):
+        async with gate:
+            return await coroutine
+
+    return await asyncio.gather(*(run(c) for c in coroutines))
+
+
+async def saves_back_to_back(students: list[Student], assignment_id: int, seconds: float) -> float:
+    """Answer-saving requests per second over a few connections with no think time."""
+    pages: list[list[tuple[str, str]]] = []
+    for student in students:
+        url = await student.start(assignment_id, step="prepare")
+        questions = []
+        while url and "/q/" in url:
+            _, page, _ = await student.call("prepare", "GET", url, 200)
+            questions.append((url, page))
+            number, total = map(int, re.findall(r"Question (\d+) of (\d+)", page)[0])
+            url = url.rsplit("/", 1)[0] + f"/{number}" if number < total else None
+        pages.append(questions)
+    done = 0
+    deadline = time.perf_counter() + seconds
+
+    async def loop(student: Student, questions: list[tuple[str, str]]) -> None:
+        nonlocal done
+        while time.perf_counter() < deadline:
+            url, page = student.rng.choice(questions)
+            await student.answer(url, page, "stay", step="throughput save")
+            done += 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(loop(s, q) for s, q in zip(students, pages, strict=True)))
+    return done / (time.perf_counter() - started)
+
+
+async def hello_back_to_back(base: str, connections: int, seconds: float) -> float:
+    done = 0
+    deadline = time.perf_counter() + seconds
+
+    async def loop() -> None:
+        nonlocal done
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=1)) as session:
+            while time.perf_counter() < deadline:
+                async with session.get(base + "/") as response:
+                    await response.read()
+                    if response.status != 200:
+                        raise RuntimeError(f"hello-world answered {response.status}")
+                done += 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(loop() for _ in range(connections)))
+    return done / (time.perf_counter() - started)
+
+
+async def run_app_phases(base: str, plan: dict[str, Any], args: argparse.Namespace) -> dict:
+    rng = random.Random(args.seed)
+    recorder = Recorder()
+    students = [
+        Student(base, name, recorder, random.Random(rng.random())) for name in plan["usernames"]
+    ]
+    try:
+        # Log-in hashes a password (scrypt, slow on purpose): a class logs in over a minute or
+        # so, not at one instant, so log-ins are done before the timed phases, 20 at a time.
+        started = time.perf_counter()
+        logged_in = await gather_limited([s.log_in() for s in students], 20)
+        login_seconds = time.perf_counter() - started
+        if not all(logged_in):
+            raise SystemExit(f"log-in failed: {recorder.examples}")
+        login = {"students": len(students), "seconds": round(login_seconds, 1)}
+        login.update(percentiles(recorder.times["log in"]))
+
+        throughput = await saves_back_to_back(
+            students[: args.connections], plan["throughput"], args.seconds
+        )
+
+        # Paced: everyone opens the quiz within a few seconds, then answers every 1–5 s (3 s on
+        # average), so a class of 300 sends about 100 answers a second.
+        paced = Recorder()
+        for student in students:
+            student.recorder = paced
+
+        async def paced_student(student: Student) -> int | None:
+            await asyncio.sleep(student.rng.uniform(0, 3))
+            first = await student.start(plan["paced"])
+            return await student.take_quiz(first, (1.0, 5.0)) if first else None
+
+        started = time.perf_counter()
+        paced_attempts = await asyncio.gather(*(paced_student(s) for s in students))
+        paced_seconds = time.perf_counter() - started
+        answers = len(paced.times["save answer"])
+
+        # Burst: every student has answered everything, then all submit within a few seconds.
+        burst = Recorder()
+        for student in students:
+            student.recorder = burst
+
+        async def prepare(student: Student) -> int | None:
+            first = await student.start(plan["burst"], step="prepare")
+            return await student.answer_all(first) if first else None
+
+        burst_attempts = await gather_limited([prepare(s) for s in students], 8)
+
+        async def burst_submit(student: Student, attempt_id: int | None) -> None:
+            if attempt_id is not None:
+                await asyncio.sleep(student.rng.uniform(0, args.burst_window))
+                await student.submit(attempt_id, "burst submit")
+
+        await asyncio.gather(
+            *(burst_submit(s, a) for s, a in zip(students, burst_attempts, strict=True))
+        )
+    finally:
+        await asyncio.gather(*(s.close() for s in students))
+
+    saves = paced.ended["save answer"]
+    save_span = max(saves) - min(saves) if len(saves) > 1 else 0
+    return {
+        "login": login,
+        "throughput_rps": throughput,
+        "paced": {
+            "students": len(students),
+            "questions": plan["paced_questions"],
+            "answers": answers,
+            "seconds": round(paced_seconds, 1),
+            # From the first answer saved to the last.
+            "answers_per_s": round(answers / save_span, 1) if save_span else 0,
+            **paced.summary(),
+            "server_errors": paced.server_errors,
+            "completed": sum(a is not None for a in paced_attempts),
+            "steps": paced.steps(),
+        },
+        "burst": {
+            "students": len(students),
+            "window_s": args.burst_window,
+            "submitted": sum(a is not None for a in burst_attempts),
+            **burst.summary(["burst submit"]),
+            "result_page": percentiles(burst.times["result"]),
+            "server_errors": burst.server_errors,
+            "prepare_errors": burst.errors["prepare"],
+        },
+        "error_examples": paced.examples + burst.examples + recorder.examples,
+        "students": students,
+        "attempts": [a for a in paced_attempts + burst_attempts if a is not None],
+    }
+
+
+# -- the servers ---------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def gunicorn(target: str, args: argparse.Namespace, env: dict[str, str]) -> tuple[Any, str]:
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(args.workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(args.threads),
+        "--backlog",
+        "2048",
+        "--log-level",
+        "warning",
+        "--pythonpath",
+        f"{ROOT},{ROOT / 'bench'}",
+        target,
+    ]
+    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return process, base
+        except OSError:
+            if process.poll() is not None:
+                raise SystemExit(f"gunicorn {target} exited with {process.returncode}") from None
+            time.sleep(0.2)
+    process.terminate()
+    raise SystemExit(f"gunicorn {target} did not start")
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+# -- data and checks -----------------------------------------------------------------------------
+
+
+def prepare_data(app, args: argparse.Namespace) -> dict[str, Any]:
+    """A class of students and three open assignments: one per phase."""
+    import sqlalchemy as sa
+    from flask_migrate import upgrade
+
+    from quizapp.extensions import db
+    from quizapp.models import Assignment, Classroom, Question, QuestionSet, User, utcnow
+    from quizapp.services.generate import generate
+    from quizapp.services.question_bank import load_bank
+
+    with app.app_context():
+        upgrade()
+        load_bank(Path(app.config["QUESTIONS_DIR"]))
+        db.session.commit()
+        prefix = f"load{secrets.token_hex(3)}"
+        generate(args.students, 1, 0, password=PASSWORD, prefix=prefix, seed=args.seed)
+        teacher = db.session.scalar(sa.select(User).where(User.username == f"{prefix}.teacher001"))
+        classroom = db.session.scalar(
+            sa.select(Classroom).where(Classroom.teacher_id == teacher.id)
+        )
+        plan: dict[str, Any] = {
+            "usernames": [f"{prefix}.s{n:05d}" for n in range(1, args.students + 1)]
+        }
+        for phase, slug in (
+            ("throughput", "check-in"),
+            ("paced", args.paced_set),
+            ("burst", "check-out"),
+        ):
+            qset = db.session.scalar(sa.select(QuestionSet).where(QuestionSet.slug == slug))
+            assignment = Assignment(
+                classroom_id=classroom.id,
+                set_id=qset.id,
+                opens_at=utcnow() - timedelta(hours=1),
+                due_at=utcnow() + timedelta(days=1),
+                attempts_allowed=1,
+                shuffle_choices=True,
+            )
+            db.session.add(assignment)
+            db.session.flush()
+            plan[phase] = assignment.id
+            if phase == "paced":
+                plan["paced_questions"] = db.session.scalar(
+                    sa.select(sa.func.count())
+                    .select_from(Question)
+                    .where(Question.set_id == qset.id, Question.position.is_not(None))
+                )
+        db.session.commit()
+        db.engine.dispose()
+    return plan
+
+
+def check_scores(app, students: list[Student], attempt_ids: list[int]) -> dict[str, Any]:
+    """Every submitted score equals the one computed here from the answers that were sent."""
+    import sqlalchemy as sa
+
+    from quizapp.extensions import db
+    from quizapp.models import Attempt
+    from quizapp.services import grading
+    from quizapp.services.attempts import choice_token, ground_token
+
+    sent: dict[tuple[int, int], dict[str, Any]] = {}
+    shown: dict[int, str] = {}
+    for student in students:
+        sent.update(student.sent)
+        shown.update(student.shown_points)
+    mismatches = []
+    with app.app_context():
+        attempts = db.session.scalars(sa.select(Attempt).where(Attempt.id.in_(attempt_ids)))
+        checked = 0
+        for attempt in attempts:
+            expected = 0.0
+            for item in attempt.items:
+                answer = decode(item, sent.get((attempt.id, item.position), {}), choice_token)
+                version = item.question_version
+                expected += grading.grade(version.type, version.content, answer)
+                if "ground" in version.content:
+                    offered = {
+                        ground_token(item, s["id"]): s["id"]
+                        for s in version.content["ground"]["sentences"]
+                    }
+                    chosen = [
+                        offered[t]
+                        for t in sent.get((attempt.id, item.position), {}).get("ground", [])
+                    ]
+                    expected += grading.grade_ground(version.content, {"ground": chosen})
+            checked += 1
+            shown_ok = attempt.id not in shown or float(shown[attempt.id]) == round(
+                attempt.score, 2
+            )
+            if attempt.submitted_at is None or abs(attempt.score - expected) > 1e-6 or not shown_ok:
+                mismatches.append((attempt.id, attempt.score, expected, shown.get(attempt.id)))
+        db.engine.dispose()
+    return {"attempts": checked, "score_mismatches": len(mismatches), "examples": mismatches[:5]}
+
+
+def decode(item, fields: dict[str, Any], choice_token) -> dict[str, Any] | None:
+    """The answer the sent tokens stand for, in the shape the graders take."""
+    tokens = {choice_token(item, cid): cid for cid in item.choice_order}
+    qtype = item.question_version.type
+    if qtype in ("single", "true_false"):
+        return {"choice": tokens[fields["choice"]]} if "choice" in fields else None
+    if qtype in ("multiple", "evidence"):
+        return {"choices": [tokens[t] for t in fields.get("choices", [])]}
+    pairs = {k[len("match-") :]: tokens[v] for k, v in fields.items() if k.startswith("match-")}
+    return {"pairs": pairs}
+
+
+# -- main ----------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--students", type=int, default=300, help="the class (paced and burst)")
+    parser.add_argument("--connections", type=int, default=4, help="for the throughput phase")
+    parser.add_argument("--seconds", type=float, default=10, help="throughput phase length")
+    parser.add_argument("--burst-window", type=float, default=5, help="seconds")
+    parser.add_argument("--paced-set", default="corroborated-or-not", help="question set slug")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--database-url",
+        help="an empty database, e.g. postgresql://postgres@127.0.0.1:5432/quizapp_load "
+        "(default: SQLite in a temporary folder)",
+    )
+    args = parser.parse_args()
+    args.students = max(args.students, args.connections)
+
+    sys.path.insert(0, str(ROOT))
+    from quizapp import create_app
+
+    scratch = Path(tempfile.mkdtemp(prefix="quizapp-load-"))
+    url = args.database_url or f"sqlite:///{scratch / 'load.sqlite3'}"
+    secret = secrets.token_hex(32)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": secret})
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": secret,
+        # One address sends every log-in here; the ceiling against floods is not under test.
+        "LOGIN_LIMIT_PER_ADDRESS": "100000 per minute",
+    }
+    try:
+        plan = prepare_data(app, args)
+        server, base = gunicorn("quizapp:create_app()", args, env)
+        try:
+            outcome = asyncio.run(run_app_phases(base, plan, args))
+        finally:
+            stop(server)
+        hello, hello_base = gunicorn("load:hello_app()", args, env)
+        try:
+            hello_rps = asyncio.run(hello_back_to_back(hello_base, args.connections, args.seconds))
+        finally:
+            stop(hello)
+        verified = check_scores(app, outcome["students"], outcome["attempts"])
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    result = {
+        "throughput": {
+            "answer_save_rps": round(outcome["throughput_rps"], 1),
+            "hello_world_rps": round(hello_rps, 1),
+            "ratio": round(outcome["throughput_rps"] / hello_rps, 3),
+            "connections": args.connections,
+            "seconds": args.seconds,
+        },
+        "paced": outcome["paced"],
+        "burst": outcome["burst"],
+        "login": outcome["login"],
+        "verified": verified,
+        "error_examples": outcome["error_examples"],
+        "settings": {
+            "database": url.split(":", 1)[0],
+            "gunicorn": f"--workers {args.workers} --worker-class gthread --threads {args.threads}",
+            "cpus": os.cpu_count(),
+        },
+    }
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print_report(result)
+    failed = (
+        result["paced"]["server_errors"]
+        or result["burst"]["server_errors"]
+        or verified["score_mismatches"]
+    )
+    return 1 if failed else 0
+
+
+def print_report(result: dict[str, Any]) -> None:
+    t, p, b = result["throughput"], result["paced"], result["burst"]
+    print(
+        f"gunicorn {result['settings']['gunicorn']} on {result['settings']['cpus']} cores, "
+        f"{result['settings']['database']}"
+    )
+    print(
+        f"throughput: {t['answer_save_rps']} answer saves/s vs hello-world "
+        f"{t['hello_world_rps']}/s: ratio {t['ratio']}"
+    )
+    print(
+        f"paced: {p['students']} students, {p['answers_per_s']} answers/s; p50 {p['p50_ms']} ms, "
+        f"p95 {p['p95_ms']} ms, p99 {p['p99_ms']} ms; {p['errors']} errors"
+    )
+    for step, s in p["steps"].items():
+        print(
+            f"  {step:14} {s['count']:6}  p50 {s['p50_ms']:7} p95 {s['p95_ms']:7} "
+            f"p99 {s['p99_ms']:7} max {s['max_ms']:7}  errors {s['errors']}"
+        )
+    print(
+        f"burst: {b['submitted']} submits in {b['window_s']} s: p50 {b['p50_ms']} ms, "
+        f"p95 {b['p95_ms']} ms, p99 {b['p99_ms']} ms; {b['errors']} errors"
+    )
+    print(f"log-in: {result['login']}")
+    print(f"verified: {result['verified']}")
+    for example in result["error_examples"]:
+        print(f"error: {example}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
