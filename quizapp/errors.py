@@ -1,7 +1,8 @@
 """Error pages that say what happened in plain words, never a stack trace."""
 
-from flask import Flask, g, render_template
+from flask import Flask, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from werkzeug.http import HTTP_STATUS_CODES
 
 from quizapp.extensions import db
 
@@ -24,6 +25,8 @@ MESSAGES = {
 
 def register(app: Flask) -> None:
     def render(code: int, title: str | None = None, detail: str | None = None):
+        if request.path.startswith("/api/"):  # the API answers in JSON, errors too
+            return jsonify(error=HTTP_STATUS_CODES.get(code, "error").lower()), code
         default_title, default_detail = MESSAGES.get(code, MESSAGES[400])
         return render_template(
             "error.html", code=code, title=title or default_title, detail=detail or default_detail

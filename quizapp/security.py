@@ -8,7 +8,7 @@ from flask import abort, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from quizapp.extensions import db, login_manager
-from quizapp.models import Assignment, Attempt, Classroom, User
+from quizapp.models import Assignment, Attempt, Classroom, Enrollment, User
 
 
 @login_manager.user_loader
@@ -58,6 +58,22 @@ def own_assignment_or_404(assignment_id: int) -> Assignment:
         sa.select(Assignment)
         .join(Classroom)
         .where(Assignment.id == assignment_id, Classroom.teacher_id == current_user.id)
+    )
+    if assignment is None:
+        abort(404)
+    return assignment
+
+
+def enrolled_assignment_or_404(assignment_id: int) -> Assignment:
+    """An assignment of a class the student is in; any other id is simply not found."""
+    assignment = db.session.scalar(
+        sa.select(Assignment)
+        .join(Enrollment, Enrollment.classroom_id == Assignment.classroom_id)
+        .where(
+            Assignment.id == assignment_id,
+            Enrollment.student_id == current_user.id,
+            Enrollment.removed_at.is_(None),
+        )
     )
     if assignment is None:
         abort(404)

@@ -119,7 +119,7 @@ def classes():
     )
 
 
-@read_only("/classes/<int:class_id>")
+@read_only("/classes/<id:class_id>")
 def classroom(class_id: int):
     room = _classroom(class_id)
     rows = db.session.execute(
@@ -138,7 +138,7 @@ def classroom(class_id: int):
     )
 
 
-@read_only("/classes/<int:class_id>/assignments")
+@read_only("/classes/<id:class_id>/assignments")
 def assignments(class_id: int):
     room = _classroom(class_id)
     rows = db.session.scalars(
@@ -147,7 +147,7 @@ def assignments(class_id: int):
     return jsonify([_assignment(a) for a in rows])
 
 
-@read_only("/assignments/<int:assignment_id>/results")
+@read_only("/assignments/<id:assignment_id>/results")
 def results(assignment_id: int):
     assignment_id = _checked(assignment_id)
     assignment = db.session.scalar(

@@ -4,8 +4,8 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from quizapp.extensions import db
-from quizapp.models import Assignment, utcnow
-from quizapp.security import own_attempt_or_404, student_required
+from quizapp.models import utcnow
+from quizapp.security import enrolled_assignment_or_404, own_attempt_or_404, student_required
 from quizapp.services import attempts as quiz
 from quizapp.services import grading
 from quizapp.services.articles import article_titles
@@ -44,13 +44,11 @@ def join_class():
 @bp.post("/assignments/<id:assignment_id>/start")
 @student_required
 def start(assignment_id: int):
-    assignment = db.session.get(Assignment, assignment_id)
+    assignment = enrolled_assignment_or_404(assignment_id)
     if not StartForm().validate_on_submit():
         flash("The page had expired. Please try again.", "error")
         return redirect(url_for("student.home"))
     try:
-        if assignment is None:
-            raise QuizError("That quiz does not exist.")
         attempt = quiz.start_attempt(assignment, current_user, utcnow())
         db.session.commit()
     except QuizError as error:

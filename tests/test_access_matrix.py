@@ -1,0 +1,218 @@
+"""Who may do what, for every route of the app: a new route missing from the table fails."""
+
+import io
+import re
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from quizapp.extensions import db
+from quizapp.models import QuestionSet, utcnow
+from tests.quiz_helpers import latest_attempt_id
+
+ROLES = ("anonymous", "other_student", "other_teacher", "student", "teacher")
+# Outcomes: OK is anything a permitted user may get (a page, a redirect, a form error);
+# LOGIN a redirect to the log-in page; DENIED 403; MISSING 404; TOKEN 401 (API needs a token).
+OK, LOGIN, DENIED, MISSING, TOKEN = "ok", "login", "denied", "missing", "token"
+
+PUBLIC = dict.fromkeys(ROLES, OK)
+LOGGED_IN = {**PUBLIC, "anonymous": LOGIN}
+ANY_STUDENT = {
+    "anonymous": LOGIN,
+    "other_student": OK,
+    "student": OK,
+    "teacher": DENIED,
+    "other_teacher": DENIED,
+}
+OWN_STUDENT = {**ANY_STUDENT, "other_student": MISSING}
+ANY_TEACHER = {
+    "anonymous": LOGIN,
+    "other_student": DENIED,
+    "student": DENIED,
+    "teacher": OK,
+    "other_teacher": OK,
+}
+OWN_TEACHER = {**ANY_TEACHER, "other_teacher": MISSING}
+API = dict.fromkeys(ROLES, TOKEN)  # a browser session never opens the API
+# Pages for people who are not logged in: a logged-in user is sent on to their home page.
+LOGGED_OUT = PUBLIC
+
+EXPECTED = {
+    ("GET", "/"): PUBLIC,
+    ("GET", "/healthz"): PUBLIC,
+    ("GET", "/static/<path:filename>"): PUBLIC,
+    ("GET", "/login"): LOGGED_OUT,
+    ("POST", "/login"): LOGGED_OUT,
+    ("GET", "/signup"): LOGGED_OUT,
+    ("POST", "/signup"): LOGGED_OUT,
+    ("GET", "/join"): LOGGED_OUT,
+    ("POST", "/join"): LOGGED_OUT,
+    # Logging out ends on the log-in page, whoever asks.
+    ("POST", "/logout"): dict.fromkeys(ROLES, LOGIN),
+    ("GET", "/account/password"): LOGGED_IN,
+    ("POST", "/account/password"): LOGGED_IN,
+    ("GET", "/articles/"): LOGGED_IN,
+    ("GET", "/articles/<slug>"): LOGGED_IN,
+    ("GET", "/home"): ANY_STUDENT,
+    ("GET", "/history"): ANY_STUDENT,
+    ("POST", "/classes/join"): ANY_STUDENT,
+    ("POST", "/assignments/<id:assignment_id>/start"): OWN_STUDENT,
+    ("GET", "/attempts/<id:attempt_id>"): OWN_STUDENT,
+    ("GET", "/attempts/<id:attempt_id>/q/<id:position>"): OWN_STUDENT,
+    ("POST", "/attempts/<id:attempt_id>/q/<id:position>"): OWN_STUDENT,
+    ("POST", "/attempts/<id:attempt_id>/q/<id:position>/autosave"): OWN_STUDENT,
+    ("GET", "/attempts/<id:attempt_id>/review"): OWN_STUDENT,
+    ("POST", "/attempts/<id:attempt_id>/submit"): OWN_STUDENT,
+    ("GET", "/teach/"): ANY_TEACHER,
+    ("POST", "/teach/classes"): ANY_TEACHER,
+    ("GET", "/teach/sets"): ANY_TEACHER,
+    ("GET", "/teach/sets/import"): ANY_TEACHER,
+    ("POST", "/teach/sets/import"): ANY_TEACHER,
+    ("GET", "/teach/settings/api-tokens"): ANY_TEACHER,
+    ("POST", "/teach/settings/api-tokens"): ANY_TEACHER,
+    ("POST", "/teach/settings/api-tokens/<id:token_id>/revoke"): OWN_TEACHER,
+    ("GET", "/teach/sets/<slug>"): OWN_TEACHER,
+    ("GET", "/teach/sets/<slug>/worksheet"): OWN_TEACHER,
+    ("GET", "/teach/sets/<slug>/key"): OWN_TEACHER,
+    ("GET", "/teach/sets/<slug>/export/<fmt>"): OWN_TEACHER,
+    ("GET", "/teach/classes/<id:classroom_id>"): OWN_TEACHER,
+    ("GET", "/teach/classes/<id:classroom_id>/skills"): OWN_TEACHER,
+    ("GET", "/teach/classes/<id:classroom_id>/export/gradebook.csv"): OWN_TEACHER,
+    ("GET", "/teach/classes/<id:classroom_id>/export/responses.csv"): OWN_TEACHER,
+    ("GET", "/teach/classes/<id:classroom_id>/assign"): OWN_TEACHER,
+    ("POST", "/teach/classes/<id:classroom_id>/assign"): OWN_TEACHER,
+    ("POST", "/teach/classes/<id:classroom_id>/code"): OWN_TEACHER,
+    ("POST", "/teach/classes/<id:classroom_id>/roster"): OWN_TEACHER,
+    ("GET", "/teach/classes/<id:classroom_id>/students/<id:student_id>"): OWN_TEACHER,
+    ("POST", "/teach/classes/<id:classroom_id>/students/<id:student_id>/remove"): OWN_TEACHER,
+    (
+        "POST",
+        "/teach/classes/<id:classroom_id>/students/<id:student_id>/reset-password",
+    ): OWN_TEACHER,
+    ("GET", "/teach/assignments/<id:assignment_id>"): OWN_TEACHER,
+    ("GET", "/teach/assignments/<id:assignment_id>/students/<id:student_id>"): OWN_TEACHER,
+    **{
+        ("POST", f"/teach/assignments/<id:assignment_id>/students/<id:student_id>/{action}"): (
+            OWN_TEACHER
+        )
+        for action in ("due", "time-limit", "extra-attempt", "reset", "override", "override/clear")
+    },
+    ("GET", "/teach/attempts/<id:attempt_id>"): OWN_TEACHER,
+    ("GET", "/api/openapi.json"): PUBLIC,
+    ("GET", "/api/<path:_rest>"): API,
+    ("GET", "/api/classes"): API,
+    ("GET", "/api/classes/<id:class_id>"): API,
+    ("GET", "/api/classes/<id:class_id>/assignments"): API,
+    ("GET", "/api/assignments/<id:assignment_id>/results"): API,
+}
+# Methods the API answers with 405 in its own JSON format: refused whoever asks.
+API_OTHER_METHODS = {"DELETE", "PATCH", "POST", "PUT", "QUERY", "TRACE"}
+
+
+def app_routes(app) -> set[tuple[str, str]]:
+    routes = set()
+    for rule in app.url_map.iter_rules():
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            if rule.rule.startswith("/api/") and method in API_OTHER_METHODS:
+                continue
+            routes.add((method, rule.rule))
+    return routes
+
+
+def test_every_route_is_in_the_table(app):
+    assert app_routes(app) == set(EXPECTED), (
+        f"missing from the table: {sorted(app_routes(app) - set(EXPECTED))}; "
+        f"no longer routes: {sorted(set(EXPECTED) - app_routes(app))}"
+    )
+
+
+@pytest.fixture
+def world(app, browser, new_browser, make_class, make_assignment):
+    """Two teachers with a class each; Sam in the first class with an attempt, Ola in the
+    other; a set and an API token of the first teacher's own."""
+    mine = make_class(teacher="teacher", students=("sam",))
+    make_class(teacher="other", students=("ola",), name="Other class")
+    assignment_id = make_assignment(
+        mine["id"], slug="check-in", due_at=utcnow() + timedelta(days=1)
+    )
+    sam = new_browser()
+    sam.login("sam")
+    sam.page("/home")
+    sam.post(f"/assignments/{assignment_id}/start")
+    attempt_id = latest_attempt_id(app, mine["students"]["sam"])
+    browser.login("teacher")
+    browser.page("/teach/sets/import")
+    browser.post(
+        "/teach/sets/import",
+        {
+            "title": "Fractions warm-up",
+            "format": "gift",
+            "file": (io.BytesIO(b"::Q1:: Two plus two? {=four ~three ~five}\n"), "q.gift"),
+        },
+        content_type="multipart/form-data",
+    )
+    with app.app_context():
+        slug = db.session.scalar(
+            sa.select(QuestionSet.slug).where(QuestionSet.title == "Fractions warm-up")
+        )
+    assert slug, "the teacher's own set was imported"
+    html = browser.page("/teach/settings/api-tokens")
+    browser.post("/teach/settings/api-tokens", {"name": "gradebook"})
+    html = browser.page("/teach/settings/api-tokens")
+    token_id = int(re.search(r"/api-tokens/(\d+)/revoke", html).group(1))
+    browser.logout()
+    return {
+        "classroom_id": mine["id"],
+        "class_id": mine["id"],
+        "assignment_id": assignment_id,
+        "attempt_id": attempt_id,
+        "student_id": mine["students"]["sam"],
+        "position": 0,
+        "slug": slug,
+        "fmt": "gift",
+        "token_id": token_id,
+        "filename": "css/app.css",
+        "_rest": "nothing-here",
+    }
+
+
+def url_for_rule(rule: str, values: dict) -> str:
+    def fill(match: re.Match) -> str:
+        name = match.group(1).split(":")[-1]
+        return str(values[name])
+
+    url = re.sub(r"<([^>]+)>", fill, rule)
+    if rule == "/articles/<slug>":
+        url = "/articles/nyt-2019-cuban-doctors-votes"
+    return url
+
+
+def outcome(response) -> str:
+    status = response.status_code
+    assert status < 500, f"server error {status}"
+    if status == 302 and "/login" in response.headers.get("Location", ""):
+        return LOGIN
+    return {401: TOKEN, 403: DENIED, 404: MISSING}.get(status, OK)
+
+
+@pytest.mark.parametrize("method, rule", sorted(EXPECTED))
+def test_route_is_allowed_only_to_whom_it_should_be(app, new_browser, world, method, rule):
+    url = url_for_rule(rule, world)
+    users = {
+        "anonymous": None,
+        "other_student": "ola",
+        "other_teacher": "other",
+        "student": "sam",
+        "teacher": "teacher",
+    }
+    results = {}
+    for role in ROLES:  # the class's own people last: their requests may change things
+        visitor = new_browser()
+        if users[role]:
+            visitor.login(users[role])
+        visitor.page("/login" if role == "anonymous" else "/account/password")  # a CSRF token
+        response = visitor.get(url) if method == "GET" else visitor.post(url, {}, follow=False)
+        results[role] = outcome(response)
+        response.close()  # a static file's response holds the file open until closed
+    assert results == EXPECTED[(method, rule)]
