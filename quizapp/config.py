@@ -15,6 +15,7 @@ class Config:
     # (teachers see every answer key).
     TEACHER_SIGNUP_CODE: str | None = None
     WTF_CSRF_TIME_LIMIT = 6 * 60 * 60  # longer than the longest quiz
+    MAX_CONTENT_LENGTH = 4 * 1024 * 1024  # a request body; question files are at most 2 MB
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True

@@ -2,6 +2,7 @@
 
 from flask import Flask, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import BadRequest
 from werkzeug.http import HTTP_STATUS_CODES
 
 from quizapp.extensions import db
@@ -44,7 +45,13 @@ def register(app: Flask) -> None:
     def too_many(error):
         return render(429, detail=error.description)
 
-    for code in (400, 403, 404, 405, 413):
+    @app.errorhandler(400)
+    def bad_request(error):
+        # Our own refusals carry a message for the user; werkzeug's generic one does not help.
+        custom = error.description != BadRequest.description
+        return render(400, detail=error.description if custom else None)
+
+    for code in (403, 404, 405, 413):
         app.register_error_handler(code, lambda error, code=code: render(code))
 
     @app.errorhandler(500)

@@ -5,6 +5,7 @@ import secrets
 
 import sqlalchemy as sa
 from flask import Flask, g, jsonify, request
+from werkzeug.exceptions import BadRequest
 
 from quizapp.extensions import db
 
@@ -31,7 +32,7 @@ HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
 
-log = logging.getLogger("quizapp")
+NUL_MESSAGE = "The text sent contains a NUL character, which is not allowed. Nothing was saved."
 
 
 class RequestIdFilter(logging.Filter):
@@ -56,6 +57,14 @@ def register(app: Flask) -> None:
     @app.before_request
     def assign_request_id():
         g.request_id = secrets.token_hex(8)
+
+    @app.before_request
+    def refuse_nul_characters():
+        # No text of ours has them, and PostgreSQL cannot store them: refuse them up front.
+        values = [*request.args.values(), *request.form.values()]
+        values += [f.filename or "" for f in request.files.values()]
+        if any("\x00" in value for value in values):
+            raise BadRequest(NUL_MESSAGE)
 
     @app.after_request
     def add_headers(response):

@@ -1,0 +1,160 @@
+"""Odd input in every form field and parameter: never a server error, never a lost answer."""
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from quizapp.extensions import db
+from quizapp.models import AttemptItem, Classroom, utcnow
+from tests.quiz_helpers import form_answer, latest_attempt_id
+
+# Text a form may receive: ordinary, very long, NUL bytes, control and astral characters.
+nasty = st.one_of(
+    st.text(max_size=40),
+    st.text(min_size=3000, max_size=6000),
+    st.sampled_from(["\x00", "a\x00b", "\u202e", "𝕏" * 50, "' OR 1=1 --", "<script>x</script>"]),
+    st.sampled_from(["-1", "0", "99999999999999999999", "1e309", "NaN", "2026-02-30T25:61"]),
+)
+FUZZ = settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+def assert_no_server_error(response):
+    assert response.status_code < 500, response.get_data(as_text=True)[:300]
+
+
+@pytest.fixture
+def quiz(app, browser, make_class, make_assignment):
+    klass = make_class(students=("sam",))
+    assignment_id = make_assignment(
+        klass["id"], slug="check-in", due_at=utcnow() + timedelta(days=1)
+    )
+    browser.login("sam")
+    browser.page("/home")
+    browser.post(f"/assignments/{assignment_id}/start")
+    attempt_id = latest_attempt_id(app, klass["students"]["sam"])
+    browser.post(f"/attempts/{attempt_id}/q/0", form_answer(app, attempt_id, 0))
+    return klass, assignment_id, attempt_id
+
+
+def saved_answers(app, attempt_id: int) -> list:
+    with app.app_context():
+        return list(
+            db.session.scalars(
+                sa.select(AttemptItem.answer)
+                .where(AttemptItem.attempt_id == attempt_id)
+                .order_by(AttemptItem.position)
+            )
+        )
+
+
+@FUZZ
+@given(
+    fields=st.dictionaries(st.sampled_from(["choice", "choices", "ground", "go", "match-a"]), nasty)
+)
+def test_answer_pages_refuse_odd_input_and_keep_the_saved_answer(app, browser, quiz, fields):
+    _, _, attempt_id = quiz
+    before = saved_answers(app, attempt_id)
+    page = f"/attempts/{attempt_id}/q/0"
+    for url in (page, f"{page}/autosave"):
+        response = browser.post(url, fields, form_page=page)
+        assert_no_server_error(response)
+    after = saved_answers(app, attempt_id)[0]
+    if fields.get("choice"):  # something that is not one of the choices: refused, kept as it was
+        assert after == before[0]
+    else:  # no choice sent is how a student clears an answer
+        assert after in (before[0], None)
+
+
+@FUZZ
+@given(go=nasty, position=st.integers(min_value=-5, max_value=2**40))
+def test_question_urls_and_parameters(app, browser, quiz, go, position):
+    _, _, attempt_id = quiz
+    assert_no_server_error(browser.get(f"/attempts/{attempt_id}/q/{position}"))
+    assert_no_server_error(browser.get(f"/attempts/{attempt_id}/q/0", query_string={"go": go}))
+    assert_no_server_error(browser.get(f"/attempts/{position}"))
+
+
+@FUZZ
+@given(username=nasty, password=nasty, name=nasty, code=nasty)
+def test_log_in_and_sign_up_forms(app, new_browser, username, password, name, code):
+    visitor = new_browser()
+    visitor.get("/login")
+    assert_no_server_error(visitor.post("/login", {"username": username, "password": password}))
+    visitor.get("/join")
+    response = visitor.post(
+        "/join",
+        {
+            "code": code,
+            "display_name": name,
+            "username": username,
+            "password": password,
+            "confirm": password,
+        },
+    )
+    assert_no_server_error(response)
+
+
+@FUZZ
+@given(name=nasty, names=nasty, opens=nasty, due=nasty, attempts=nasty, limit=nasty, sort=nasty)
+def test_teacher_forms_and_parameters(
+    app, new_browser, make_class, name, names, opens, due, attempts, limit, sort
+):
+    klass = make_class(teacher="teacher", students=())
+    teacher = new_browser()
+    teacher.login("teacher")
+    with app.app_context():
+        classes_before = db.session.scalar(sa.select(sa.func.count()).select_from(Classroom))
+    teacher.page("/teach/")
+    response = teacher.post("/teach/classes", {"name": name})
+    assert_no_server_error(response)
+    if response.status_code == 400:  # refused: nothing was made
+        with app.app_context():
+            count = db.session.scalar(sa.select(sa.func.count()).select_from(Classroom))
+        assert count == classes_before
+    page = f"/teach/classes/{klass['id']}"
+    assert_no_server_error(teacher.get(page, query_string={"sort": sort, "dir": sort}))
+    teacher.page(page)
+    assert_no_server_error(teacher.post(f"{page}/roster", {"names": names}))
+    assign = f"{page}/assign"
+    teacher.page(assign)
+    response = teacher.post(
+        assign,
+        {
+            "set_id": attempts,
+            "opens_at": opens,
+            "due_at": due,
+            "attempts_allowed": attempts,
+            "time_limit_minutes": limit,
+            "show_answers": sort,
+        },
+    )
+    assert_no_server_error(response)
+    assert_no_server_error(
+        teacher.get("/articles/nyt-2019-cuban-doctors-votes", query_string={"q": name})
+    )
+    assert_no_server_error(teacher.get(f"/teach/sets/{name[:200] or 'x'}"))
+
+
+def test_nul_characters_are_refused_with_a_message(browser, make_class):
+    make_class(students=())
+    browser.login("teacher")
+    browser.page("/teach/")
+    response = browser.post("/teach/classes", {"name": "Year\x0010"})
+    assert response.status_code == 400
+    assert "NUL character" in response.get_data(as_text=True)
+
+
+def test_oversized_request_is_refused(browser, make_class):
+    make_class(students=())
+    browser.login("teacher")
+    browser.page("/teach/")
+    response = browser.post("/teach/classes", {"name": "x" * (5 * 1024 * 1024)})
+    assert response.status_code == 413
+    assert "too large" in response.get_data(as_text=True)
