@@ -14,7 +14,9 @@ class Config:
     # When set, teacher sign-up asks for this code, so students cannot make teacher accounts
     # (teachers see every answer key).
     TEACHER_SIGNUP_CODE: str | None = None
-    WTF_CSRF_TIME_LIMIT = 6 * 60 * 60  # longer than the longest quiz
+    # Longer than the longest time limit a quiz can have (600 minutes), so a page opened at the
+    # start of a quiz can still submit it at the end.
+    WTF_CSRF_TIME_LIMIT = 12 * 60 * 60
     MAX_CONTENT_LENGTH = 4 * 1024 * 1024  # a request body; question files are at most 2 MB
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

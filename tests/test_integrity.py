@@ -1,6 +1,7 @@
 """Nothing a student receives before submitting gives an answer away."""
 
 import re
+import time
 
 import pytest
 import sqlalchemy as sa
@@ -100,3 +101,27 @@ def test_tokens_differ_between_students_and_questions(
     assert tokens["sam"] and tokens["kim"] and not tokens["sam"] & tokens["kim"]
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Attempt)) == 2
+
+
+def test_a_ten_hour_quiz_still_submits_from_the_page_opened_at_the_start(
+    app, browser, make_class, make_assignment, monkeypatch
+):
+    klass = make_class()
+    assignment_id = make_assignment(klass["id"], slug="check-in", time_limit_minutes=600)
+    browser.login("sam")
+    browser.page("/home")
+    browser.post(f"/assignments/{assignment_id}/start")
+    attempt_id = latest_attempt_id(app, klass["students"]["sam"])
+    browser.page(f"/attempts/{attempt_id}/review")  # its form's token is made now
+    started = time.time()
+    # Nine and a half hours later, by the clock that checks the token's age.
+    monkeypatch.setattr("itsdangerous.timed.time.time", lambda: started + 9.5 * 3600)
+    html = browser.post(f"/attempts/{attempt_id}/submit", {"confirm_unanswered": "y"}).get_data(
+        as_text=True
+    )
+    assert "Your quiz is submitted" in html
+    # The result page's form, sent thirteen hours after it was shown: past the token's lifetime,
+    # it is refused with a clear message, not an error.
+    monkeypatch.setattr("itsdangerous.timed.time.time", lambda: started + 22.5 * 3600)
+    response = browser.post(f"/attempts/{attempt_id}/submit", {"confirm_unanswered": "y"})
+    assert "The form had expired" in response.get_data(as_text=True)
