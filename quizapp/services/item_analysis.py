@@ -59,7 +59,6 @@ class AssignmentReport:
     bins: list[int]  # histogram of percentages in tenths: 0–9, 10–19, … 90–100
     completion: dict[str, int]
     questions: list[QuestionStats]
-    percents: dict[int, float]  # student id → percent of their last attempt
 
 
 def assignment_report(assignment: Assignment, table: reports.ScoreTable) -> AssignmentReport:
@@ -75,7 +74,6 @@ def assignment_report(assignment: Assignment, table: reports.ScoreTable) -> Assi
         bins=histogram(values),
         completion=table.completion(assignment),
         questions=question_stats(responses),
-        percents=percents,
     )
 
 

@@ -36,7 +36,6 @@ class Cell:
     """A student's result on one assignment: the best submitted score, and what is going on."""
 
     best: float | None = None
-    attempts: int = 0
     in_progress: bool = False
     # The best attempt came in after the class's due time: a personal extension allowed it.
     late: bool = False
@@ -159,7 +158,6 @@ def score_table(classroom: Classroom) -> ScoreTable:
     cells: dict[tuple[int, int], Cell] = {}
     for attempt_id, student_id, assignment_id, score, max_score, submitted_at in attempts:
         cell = cells.setdefault((student_id, assignment_id), Cell())
-        cell.attempts += 1
         if submitted_at is None:
             cell.in_progress = True
             continue
