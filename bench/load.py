@@ -307,6 +307,8 @@ async def run_app_phases(base: str, plan: dict[str, Any], args: argparse.Namespa
         throughput = await saves_back_to_back(
             students[: args.connections], plan["throughput"], args.seconds
         )
+        if args.throughput_only:
+            return {"login": login, "throughput_rps": throughput, "students": students}
 
         # Paced: everyone opens the quiz within a few seconds, then answers every 1–5 s (3 s on
         # average), so a class of 300 sends about 100 answers a second.
@@ -403,6 +405,10 @@ def gunicorn(target: str, args: argparse.Namespace, env: dict[str, str]) -> tupl
         str(args.threads),
         "--backlog",
         "2048",
+        # Longer than a student's longest pause, so a kept-alive connection is not closed just
+        # as the next request goes out on it.
+        "--keep-alive",
+        "10",
         "--log-level",
         "warning",
         "--pythonpath",
@@ -558,6 +564,9 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
+        "--throughput-only", action="store_true", help="skip the paced and burst phases"
+    )
+    parser.add_argument(
         "--database-url",
         help="an empty database, e.g. postgresql://postgres@127.0.0.1:5432/quizapp_load "
         "(default: SQLite in a temporary folder)",
@@ -591,7 +600,7 @@ def main() -> int:
             hello_rps = asyncio.run(hello_back_to_back(hello_base, args.connections, args.seconds))
         finally:
             stop(hello)
-        verified = check_scores(app, outcome["students"], outcome["attempts"])
+        verified = check_scores(app, outcome["students"], outcome.get("attempts", []))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -603,14 +612,15 @@ def main() -> int:
             "connections": args.connections,
             "seconds": args.seconds,
         },
-        "paced": outcome["paced"],
-        "burst": outcome["burst"],
+        "paced": outcome.get("paced"),
+        "burst": outcome.get("burst"),
         "login": outcome["login"],
         "verified": verified,
-        "error_examples": outcome["error_examples"],
+        "error_examples": outcome.get("error_examples", []),
         "settings": {
             "database": url.split(":", 1)[0],
-            "gunicorn": f"--workers {args.workers} --worker-class gthread --threads {args.threads}",
+            "gunicorn": f"--workers {args.workers} --worker-class gthread --threads {args.threads} "
+            "--keep-alive 10",
             "cpus": os.cpu_count(),
         },
     }
@@ -618,10 +628,8 @@ def main() -> int:
         print(json.dumps(result, indent=2))
     else:
         print_report(result)
-    failed = (
-        result["paced"]["server_errors"]
-        or result["burst"]["server_errors"]
-        or verified["score_mismatches"]
+    failed = verified["score_mismatches"] or any(
+        result[phase] and result[phase]["server_errors"] for phase in ("paced", "burst")
     )
     return 1 if failed else 0
 
@@ -636,6 +644,9 @@ def print_report(result: dict[str, Any]) -> None:
         f"throughput: {t['answer_save_rps']} answer saves/s vs hello-world "
         f"{t['hello_world_rps']}/s: ratio {t['ratio']}"
     )
+    if p is None:
+        print(f"log-in: {result['login']}")
+        return
     print(
         f"paced: {p['students']} students, {p['answers_per_s']} answers/s; p50 {p['p50_ms']} ms, "
         f"p95 {p['p95_ms']} ms, p99 {p['p99_ms']} ms; {p['errors']} errors"
