@@ -164,6 +164,7 @@ class Checker:
 
     def tab_to(self, page, selector: str, text: str | None = None, back: bool = False) -> None:
         """Press Tab (or Shift+Tab) until the focus is on the element, as a keyboard user."""
+        page.wait_for_load_state()  # styles and scripts in place before the first key
         visited = []
         for _ in range(120):
             self.press(page, "Shift+Tab" if back else "Tab")
@@ -220,6 +221,7 @@ def go_to_next_question(check: Checker, page, number: int, total: int) -> None:
     check.tab_to(page, "button[value=next]")
     page.keyboard.press("Enter")
     expect(page.locator(".quiz-count")).to_have_text(f"Question {number} of {total}")
+    page.wait_for_load_state()  # the page script that saves each change is running
 
 
 def wait_saved(page) -> None:
@@ -281,6 +283,7 @@ def test_keyboard_only_quiz_and_reports_pass_axe(server, chromium, viewport):
 
     count = student.locator(".quiz-count")
     expect(count).to_have_text(re.compile(r"Question 1 of \d+"))
+    student.wait_for_load_state()
     total = int(re.search(r"of (\d+)", count.inner_text()).group(1))
     # 1, single choice: the arrow keys move through the options and choose.
     check.tab_to(student, "input[type=radio]")
@@ -315,11 +318,13 @@ def test_keyboard_only_quiz_and_reports_pass_axe(server, chromium, viewport):
     check.tab_to(student, "button", "Resume")
     student.keyboard.press("Enter")
     expect(student.locator(".quiz-count")).to_have_text(f"Question 5 of {total}")
+    student.wait_for_load_state()
     check.tab_to(student, "input[type=radio]")
     check.press(student, "Space")
     wait_saved(student)
     student.keyboard.press("Enter")  # Enter on a choice saves and moves on, never back
     expect(student.locator(".quiz-count")).to_have_text(f"Question 6 of {total}")
+    student.wait_for_load_state()
     # 6, evidence: the sentences are checkboxes; Shift+Tab comes back to the last one.
     check.tab_to(student, "label.sentence input")
     check.press(student, "Space")
