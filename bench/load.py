@@ -311,15 +311,16 @@ async def run_app_phases(base: str, plan: dict[str, Any], args: argparse.Namespa
             return {"login": login, "throughput_rps": throughput, "students": students}
 
         # Paced: everyone opens the quiz within a few seconds, then answers every 1–5 s (3 s on
-        # average), so a class of 300 sends about 100 answers a second.
+        # average, --think), so a class of 300 sends about 100 answers a second.
         paced = Recorder()
         for student in students:
             student.recorder = paced
 
         async def paced_student(student: Student) -> int | None:
-            await asyncio.sleep(student.rng.uniform(0, 3))
+            await asyncio.sleep(student.rng.uniform(0, args.think))
             first = await student.start(plan["paced"])
-            return await student.take_quiz(first, (1.0, 5.0)) if first else None
+            pause = (args.think / 3, args.think * 5 / 3)
+            return await student.take_quiz(first, pause) if first else None
 
         started = time.perf_counter()
         paced_attempts = await asyncio.gather(*(paced_student(s) for s in students))
@@ -558,6 +559,7 @@ def main() -> int:
     parser.add_argument("--students", type=int, default=300, help="the class (paced and burst)")
     parser.add_argument("--connections", type=int, default=4, help="for the throughput phase")
     parser.add_argument("--seconds", type=float, default=10, help="throughput phase length")
+    parser.add_argument("--think", type=float, default=3, help="average seconds per answer")
     parser.add_argument("--burst-window", type=float, default=5, help="seconds")
     parser.add_argument("--paced-set", default="corroborated-or-not", help="question set slug")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")

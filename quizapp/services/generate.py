@@ -274,9 +274,9 @@ def _insert_attempts(
         for item in attempt_items
     ]
     if rows:
-        # The ORM leaves None values out of an INSERT (a None answer is stored as SQL NULL, as a
-        # flush stores it) and batches only neighbouring rows with the same columns.
-        rows.sort(key=lambda row: tuple(value is None for value in row.values()))
+        # The ORM leaves None values out of an INSERT and batches only neighbouring rows with
+        # the same columns.
+        rows.sort(key=lambda row: (tuple(row), tuple(value is None for value in row.values())))
         db.session.execute(sa.insert(AttemptItem), rows)
     return len(attempts), len(rows)
 
@@ -325,6 +325,9 @@ def _attempt(
             item["points"] = grading.grade(version.type, version.content, item["answer"])
             if version.ground_max:
                 item["ground_points"] = grading.grade_ground(version.content, item["answer"])
+        if item["answer"] is None:
+            # Left out, it is SQL NULL as in a new attempt; given as None it would be JSON null.
+            del item["answer"]
         items.append(item)
     submitted = moment + timedelta(seconds=rng.uniform(10, 60)) if finishes else None
     score = (
