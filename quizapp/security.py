@@ -80,6 +80,24 @@ def enrolled_assignment_or_404(assignment_id: int) -> Assignment:
     return assignment
 
 
+def class_member_or_404(
+    classroom_id: int, student_id: int, *, current_only: bool = False
+) -> tuple[User, bool]:
+    """A student who is (or, unless current_only, was) in the class, and whether they still are;
+    the caller has checked that the class is the teacher's."""
+    query = (
+        sa.select(User, Enrollment.removed_at)
+        .join(Enrollment, Enrollment.student_id == User.id)
+        .where(User.id == student_id, Enrollment.classroom_id == classroom_id)
+    )
+    if current_only:
+        query = query.where(Enrollment.removed_at.is_(None))
+    row = db.session.execute(query).first()
+    if row is None:
+        abort(404)
+    return row[0], row[1] is None
+
+
 def own_attempt_or_404(attempt_id: int) -> Attempt:
     """A student's own attempt; another student's id is simply not found."""
     attempt = db.session.scalar(

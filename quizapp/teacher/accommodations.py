@@ -2,15 +2,14 @@
 
 from collections.abc import Callable
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 
 from quizapp.extensions import db
-from quizapp.models import Assignment, Attempt, Enrollment, User, utcnow
-from quizapp.security import own_assignment_or_404, teacher_required
+from quizapp.models import Assignment, Attempt, User, utcnow
+from quizapp.security import class_member_or_404, own_assignment_or_404, teacher_required
 from quizapp.services import accommodations
 from quizapp.services import attempts as quiz
 from quizapp.services.accommodations import AdjustmentError
@@ -32,14 +31,8 @@ PAGE = "/assignments/<id:assignment_id>/students/<id:student_id>"
 def _assignment_and_student(assignment_id: int, student_id: int) -> tuple[Assignment, User, bool]:
     """The teacher's assignment and a student who is or was in its class (and whether still)."""
     assignment = own_assignment_or_404(assignment_id)
-    row = db.session.execute(
-        sa.select(User, Enrollment.removed_at)
-        .join(Enrollment, Enrollment.student_id == User.id)
-        .where(User.id == student_id, Enrollment.classroom_id == assignment.classroom_id)
-    ).first()
-    if row is None:
-        abort(404)
-    return assignment, row[0], row[1] is None
+    student, in_class = class_member_or_404(assignment.classroom_id, student_id)
+    return assignment, student, in_class
 
 
 def _label(attempt: Attempt) -> str:

@@ -3,12 +3,13 @@
 import re
 
 import sqlalchemy as sa
-from flask import Response, abort, render_template, request, stream_with_context
+from flask import Response, render_template, request, stream_with_context
 from sqlalchemy import orm as so
 
 from quizapp.extensions import db
-from quizapp.models import Assignment, Attempt, Classroom, Enrollment, User, utcnow
+from quizapp.models import Assignment, Attempt, Classroom, utcnow
 from quizapp.security import (
+    class_member_or_404,
     own_assignment_or_404,
     own_classroom_or_404,
     taught_attempt_or_404,
@@ -73,23 +74,11 @@ def assignment(assignment_id: int):
     )
 
 
-def _student_of_class_or_404(classroom: Classroom, student_id: int) -> tuple[User, bool]:
-    """A student who is or was in the class, and whether they still are."""
-    row = db.session.execute(
-        sa.select(User, Enrollment.removed_at)
-        .join(Enrollment, Enrollment.student_id == User.id)
-        .where(User.id == student_id, Enrollment.classroom_id == classroom.id)
-    ).first()
-    if row is None:
-        abort(404)
-    return row[0], row[1] is None
-
-
 @bp.get("/classes/<id:classroom_id>/students/<id:student_id>")
 @teacher_required
 def student(classroom_id: int, student_id: int):
     classroom = own_classroom_or_404(classroom_id)
-    student, in_class = _student_of_class_or_404(classroom, student_id)
+    student, in_class = class_member_or_404(classroom.id, student_id)
     _finalise(classroom)
     assignments = reports.class_assignments(classroom)
     ids = [a.id for a in assignments]

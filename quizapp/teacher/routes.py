@@ -6,8 +6,9 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from quizapp.extensions import db
-from quizapp.models import Assignment, Classroom, Enrollment, QuestionSet, User, utcnow
+from quizapp.models import Assignment, Classroom, Enrollment, QuestionSet, utcnow
 from quizapp.security import (
+    class_member_or_404,
     own_classroom_or_404,
     teacher_required,
 )
@@ -86,26 +87,11 @@ def add_roster(classroom_id: int):
     return render_template("teacher/accounts.html", classroom=classroom, accounts=accounts)
 
 
-def _student_in_class(classroom: Classroom, student_id: int) -> User:
-    student = db.session.scalar(
-        sa.select(User)
-        .join(Enrollment, Enrollment.student_id == User.id)
-        .where(
-            User.id == student_id,
-            Enrollment.classroom_id == classroom.id,
-            Enrollment.removed_at.is_(None),
-        )
-    )
-    if student is None:
-        abort(404)
-    return student
-
-
 @bp.post("/classes/<id:classroom_id>/students/<id:student_id>/remove")
 @teacher_required
 def remove_student(classroom_id: int, student_id: int):
     classroom = own_classroom_or_404(classroom_id)
-    student = _student_in_class(classroom, student_id)
+    student, _ = class_member_or_404(classroom.id, student_id, current_only=True)
     if ActionForm().validate_on_submit():
         classrooms.remove_student(classroom, student.id)
         db.session.commit()
@@ -120,7 +106,7 @@ def remove_student(classroom_id: int, student_id: int):
 @teacher_required
 def reset_password(classroom_id: int, student_id: int):
     classroom = own_classroom_or_404(classroom_id)
-    student = _student_in_class(classroom, student_id)
+    student, _ = class_member_or_404(classroom.id, student_id, current_only=True)
     if not ActionForm().validate_on_submit():
         flash("The page had expired. Please try again.", "error")
         return redirect(url_for("teacher.classroom", classroom_id=classroom.id))
