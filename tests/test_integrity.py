@@ -1,6 +1,7 @@
 """Nothing a student receives before submitting gives an answer away."""
 
 import re
+import threading
 import time
 
 import pytest
@@ -8,7 +9,7 @@ import sqlalchemy as sa
 from markupsafe import escape
 
 from quizapp.extensions import db
-from quizapp.models import Attempt
+from quizapp.models import Attempt, utcnow
 from tests.quiz_helpers import form_answer, latest_attempt_id, question_count
 
 
@@ -125,3 +126,43 @@ def test_a_ten_hour_quiz_still_submits_from_the_page_opened_at_the_start(
     monkeypatch.setattr("itsdangerous.timed.time.time", lambda: started + 22.5 * 3600)
     response = browser.post(f"/attempts/{attempt_id}/submit", {"confirm_unanswered": "y"})
     assert "The form had expired" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("allowed", [1, 2])
+def test_racing_starts_cannot_beat_the_attempt_limit(
+    app, browser, make_class, make_assignment, allowed
+):
+    klass = make_class()
+    assignment_id = make_assignment(klass["id"], slug="check-in", attempts_allowed=allowed)
+    browser.login("sam")
+    html = browser.page("/home")
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+    cookie = browser.client.get_cookie("session").value
+    for _round in range(allowed + 1):  # one round more than the limit allows
+        codes, barrier = [], threading.Barrier(4)
+
+        def tab(barrier=barrier, codes=codes):
+            client = app.test_client()
+            client.set_cookie("session", cookie)
+            barrier.wait()
+            response = client.post(
+                f"/assignments/{assignment_id}/start", data={"csrf_token": token}
+            )
+            codes.append(response.status_code)
+
+        threads = [threading.Thread(target=tab) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert codes == [302] * 4  # to the quiz, or home with a message: never an error
+        with app.app_context():
+            open_attempt = db.session.scalar(
+                sa.select(Attempt).where(Attempt.submitted_at.is_(None))
+            )
+            if open_attempt is not None:  # all four tabs share one attempt; submit it
+                open_attempt.submitted_at = utcnow()
+                db.session.commit()
+    with app.app_context():
+        numbers = db.session.scalars(sa.select(Attempt.number).order_by(Attempt.number)).all()
+    assert numbers == list(range(1, allowed + 1))
