@@ -563,7 +563,7 @@ def main() -> int:
     parser.add_argument("--burst-window", type=float, default=5, help="seconds")
     parser.add_argument("--paced-set", default="corroborated-or-not", help="question set slug")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--throughput-only", action="store_true", help="skip the paced and burst phases"
