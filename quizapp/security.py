@@ -6,9 +6,10 @@ from functools import wraps
 import sqlalchemy as sa
 from flask import abort, redirect, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy import orm as so
 
 from quizapp.extensions import db, login_manager
-from quizapp.models import Assignment, Attempt, Classroom, Enrollment, User
+from quizapp.models import Assignment, Attempt, AttemptItem, Classroom, Enrollment, User
 
 
 @login_manager.user_loader
@@ -99,9 +100,17 @@ def class_member_or_404(
 
 
 def own_attempt_or_404(attempt_id: int) -> Attempt:
-    """A student's own attempt; another student's id is simply not found."""
+    """A student's own attempt; another student's id is simply not found.
+
+    Its questions come with it: every attempt page reads them all (the progress bar does).
+    """
     attempt = db.session.scalar(
-        sa.select(Attempt).where(Attempt.id == attempt_id, Attempt.student_id == current_user.id)
+        sa.select(Attempt)
+        .where(Attempt.id == attempt_id, Attempt.student_id == current_user.id)
+        .options(
+            so.selectinload(Attempt.items).joinedload(AttemptItem.question_version),
+            so.joinedload(Attempt.assignment),
+        )
     )
     if attempt is None:
         abort(404)

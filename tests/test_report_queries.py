@@ -121,3 +121,28 @@ def test_statement_count_does_not_grow_with_the_class(app, browser, make_user, p
         counts.append(count[0])
     assert counts[0] > 0, "the counter saw no statement"
     assert counts[0] == counts[1], f"{page}: {counts[0]} statements for 5, {counts[1]} for 500"
+
+
+@pytest.mark.parametrize("page", ["q/1", "review"])
+def test_a_quiz_page_runs_as_many_statements_for_9_questions_as_for_34(
+    app, new_browser, make_class, make_assignment, page
+):
+    klass = make_class(students=("sam", "kim"))
+    counts = []
+    for student, slug in (("sam", "check-in"), ("kim", "who-said-what")):
+        assignment_id = make_assignment(klass["id"], slug=slug)
+        browser = new_browser()
+        browser.login(student)
+        browser.page("/home")
+        browser.post(f"/assignments/{assignment_id}/start")
+        with app.app_context():
+            attempt_id = db.session.scalar(
+                sa.select(sa.func.max(Attempt.id)).where(
+                    Attempt.student_id == klass["students"][student]
+                )
+            )
+        browser.get(f"/attempts/{attempt_id}/{page}")
+        with app.app_context(), counting_statements() as count:
+            assert browser.get(f"/attempts/{attempt_id}/{page}").status_code == 200
+        counts.append(count[0])
+    assert counts[0] == counts[1], counts
