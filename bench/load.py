@@ -128,14 +128,23 @@ class Student:
     ) -> tuple[int, str, str]:
         started = time.perf_counter()
         status, body, location = 0, "", ""
-        try:
-            async with self.session.request(
-                method, self.base + url, data=data, allow_redirects=False
-            ) as response:
-                body = await response.text()
-                status, location = response.status, response.headers.get("Location", "")
-        except aiohttp.ClientError as error:
-            body = str(error)
+        # A kept-alive connection the server closed just as the request went out is sent again
+        # once on a new connection, as browsers do; any other failure counts as an error.
+        for last_try in (False, True):
+            try:
+                async with self.session.request(
+                    method, self.base + url, data=data, allow_redirects=False
+                ) as response:
+                    body = await response.text()
+                    status, location = response.status, response.headers.get("Location", "")
+                break
+            except aiohttp.ServerDisconnectedError as error:
+                body = f"{type(error).__name__}: {error}"
+                if last_try:
+                    break
+            except aiohttp.ClientError as error:
+                body = f"{type(error).__name__}: {error}"
+                break
         ms = 1000 * (time.perf_counter() - started)
         self.recorder.add(step, ms, status == expect, status, url)
         if match := TOKEN.search(body):
