@@ -2,6 +2,7 @@
 
 import io
 import re
+from html import unescape
 
 import pytest
 import sqlalchemy as sa
@@ -382,3 +383,43 @@ def test_cli_imports_a_file_for_a_teacher(app, make_user, tmp_path):
         args=[*args[:-4], "--slug", "other", "--title", "T", "--teacher", "teacher"]
     )
     assert broken.exit_code == 1 and "quiz.gift: line 1" in broken.output
+
+
+@pytest.mark.parametrize(
+    "data, name, message",
+    [
+        (b"MZ\x90\x00\x03\x00", "setup.exe", "Choose a Moodle XML (.xml) or GIFT (.gift, .txt)"),
+        (b"%PDF-1.4 \x00\xff\xfe binary", "quiz.gift", "is not UTF-8 text"),
+        (b"::Q:: x {=a ~b}\n" * 150_000, "huge.gift", "larger than 2 MB"),
+    ],
+    ids=["wrong-extension", "binary", "too-large"],
+)
+def test_wrong_binary_and_oversized_files_are_refused_with_a_message(
+    app, browser, make_user, data, name, message
+):
+    make_user("teacher", Role.TEACHER)
+    browser.login("teacher")
+    html = browser.page("/teach/sets/import")
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+    # The body is built here: the test client would spool a large one to a file it never closes.
+    boundary = "quizapp-test-boundary"
+    fields = {"csrf_token": token, "title": "Imported quiz", "format": "auto"}
+    body = b"".join(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+        for k, v in fields.items()
+    )
+    body += (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n"
+    ).encode()
+    body += data + f"\r\n--{boundary}--\r\n".encode()
+    response = browser.client.post(
+        "/teach/sets/import",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+    assert response.status_code == 400
+    assert message in unescape(response.get_data(as_text=True))
+    with app.app_context():
+        owned = sa.select(sa.func.count(QuestionSet.id)).where(QuestionSet.owner_id.is_not(None))
+        assert db.session.scalar(owned) == 0

@@ -3,7 +3,7 @@
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
@@ -20,7 +20,12 @@ MAX_IMPORT_BYTES = 2 * 1024 * 1024
 class ImportForm(FlaskForm):
     file = FileField(
         "File",
-        validators=[FileRequired("Choose a file to import.")],
+        validators=[
+            FileRequired("Choose a file to import."),
+            FileAllowed(
+                ["xml", "gift", "txt"], "Choose a Moodle XML (.xml) or GIFT (.gift, .txt) file."
+            ),
+        ],
         description="Moodle XML (.xml) or GIFT (.txt, .gift), as exported from Moodle.",
     )
     format = SelectField(
