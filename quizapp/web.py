@@ -61,7 +61,7 @@ def register(app: Flask) -> None:
     @app.before_request
     def refuse_nul_characters():
         # No text of ours has them, and PostgreSQL cannot store them: refuse them up front.
-        values = [*request.args.values(), *request.form.values()]
+        values = [request.path, *request.args.values(), *request.form.values()]
         values += [f.filename or "" for f in request.files.values()]
         if any("\x00" in value for value in values):
             raise BadRequest(NUL_MESSAGE)

@@ -158,3 +158,10 @@ def test_oversized_request_is_refused(browser, make_class):
     response = browser.post("/teach/classes", {"name": "x" * (5 * 1024 * 1024)})
     assert response.status_code == 413
     assert "too large" in response.get_data(as_text=True)
+
+
+def test_nul_characters_in_an_address_are_refused(browser, make_class):
+    make_class(students=())
+    browser.login("teacher")
+    for path in ("/teach/sets/%00", "/articles/a%00b"):
+        assert browser.get(path).status_code == 400
