@@ -99,19 +99,21 @@ def class_member_or_404(
     return row[0], row[1] is None
 
 
-def own_attempt_or_404(attempt_id: int) -> Attempt:
+def own_attempt_or_404(attempt_id: int, *, all_questions: bool = True) -> Attempt:
     """A student's own attempt; another student's id is simply not found.
 
-    Its questions come with it: every attempt page reads them all (the progress bar does).
+    With all_questions, every question's content comes with it in one query, for the pages
+    that read them all (the progress bar does); saving one answer needs only its own.
     """
-    attempt = db.session.scalar(
-        sa.select(Attempt)
-        .where(Attempt.id == attempt_id, Attempt.student_id == current_user.id)
-        .options(
+    query = sa.select(Attempt).where(
+        Attempt.id == attempt_id, Attempt.student_id == current_user.id
+    )
+    if all_questions:
+        query = query.options(
             so.selectinload(Attempt.items).joinedload(AttemptItem.question_version),
             so.joinedload(Attempt.assignment),
         )
-    )
+    attempt = db.session.scalar(query)
     if attempt is None:
         abort(404)
     return attempt

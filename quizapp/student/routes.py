@@ -131,7 +131,7 @@ def _form_values() -> dict:
 @bp.post("/attempts/<id:attempt_id>/q/<id:position>")
 @student_required
 def answer(attempt_id: int, position: int):
-    attempt = own_attempt_or_404(attempt_id)
+    attempt = own_attempt_or_404(attempt_id, all_questions=False)
     go = request.form.get("go", "stay")
     if not AnswerForm().validate_on_submit():
         flash("The page had expired, so that answer was not saved. Please answer again.", "error")
@@ -170,7 +170,7 @@ def _next_page(attempt, position: int, go: str) -> str:
 @student_required
 def autosave(attempt_id: int, position: int):
     """The same save as the form, for the page's script; answers with JSON."""
-    attempt = own_attempt_or_404(attempt_id)
+    attempt = own_attempt_or_404(attempt_id, all_questions=False)
     if not AnswerForm().validate_on_submit():
         return jsonify(saved=False, message="The page had expired. Please reload it."), 400
     try:
