@@ -128,8 +128,8 @@ class Student:
     ) -> tuple[int, str, str]:
         started = time.perf_counter()
         status, body, location = 0, "", ""
-        # A kept-alive connection the server closed just as the request went out is sent again
-        # once on a new connection, as browsers do; any other failure counts as an error.
+        # A kept-alive connection the server closed or reset just as the request went out is
+        # sent again once on a new connection, as browsers do; any other failure is an error.
         for last_try in (False, True):
             try:
                 async with self.session.request(
@@ -138,7 +138,7 @@ class Student:
                     body = await response.text()
                     status, location = response.status, response.headers.get("Location", "")
                 break
-            except aiohttp.ServerDisconnectedError as error:
+            except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError) as error:
                 body = f"{type(error).__name__}: {error}"
                 if last_try:
                     break
