@@ -54,6 +54,7 @@ def _finish_config(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from quizapp import (
+        jobs,
         login_limits,
         security,  # noqa: F401  (registers the user loader)
     )
@@ -66,6 +67,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = "Please log in to see that page."
     login_manager.login_message_category = "info"
     login_limits.register(app)
+    jobs.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             _tune_sqlite(db.engine)

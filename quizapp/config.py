@@ -33,6 +33,11 @@ class Config:
     # The school's time zone: times are stored in UTC and shown and entered in this zone.
     TIMEZONE = "UTC"
     QUESTIONS_DIR = str(Path(__file__).resolve().parent.parent / "questions")
+    # Where background jobs wait: a SQLite file path (default: instance/jobs.sqlite3) or a
+    # redis:// address shared by several servers and their workers.
+    QUEUE_URL: str | None = None
+    # Run jobs at once in the request that queues them, with no worker (tests only).
+    QUEUE_IMMEDIATE = False
 
 
 def _env_bool(name: str) -> bool | None:
@@ -64,6 +69,8 @@ def from_environment() -> dict:
         settings["RATELIMIT_STORAGE_URI"] = limits_storage
     if per_address := os.environ.get("LOGIN_LIMIT_PER_ADDRESS"):
         settings["LOGIN_LIMIT_PER_ADDRESS"] = per_address
+    if queue := os.environ.get("QUEUE_URL"):
+        settings["QUEUE_URL"] = queue
     if proxies := os.environ.get("PROXY_COUNT"):
         settings["PROXY_COUNT"] = int(proxies)
     return settings

@@ -52,6 +52,15 @@ def score_band(value: float | None) -> str:
     return "low"
 
 
+DRAFT_STATUS = {
+    "collecting": "adding articles",
+    "queued": "waiting for the builder",
+    "running": "being read",
+    "ready": "ready to review",
+    "failed": "stopped on an error",
+}
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         time=format_time,
@@ -60,6 +69,7 @@ def register(app: Flask) -> None:
         percent=format_percent,
         band=score_band,
         remaining=format_remaining,
+        draft_status=DRAFT_STATUS.get,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

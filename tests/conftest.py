@@ -16,11 +16,13 @@ from quizapp.extensions import db, limiter
 from quizapp.models import (
     Accommodation,
     ApiToken,
+    Article,
     Assignment,
     Attempt,
     AttemptItem,
     AuditEvent,
     Classroom,
+    Draft,
     Enrollment,
     Question,
     QuestionSet,
@@ -58,6 +60,7 @@ def app(tmp_path_factory):
             "SQLALCHEMY_DATABASE_URI": url,
             "QUESTIONS_DIR": str(BANK),
             "SERVER_NAME": None,
+            "QUEUE_IMMEDIATE": True,
         }
     )
     with app.app_context():
@@ -90,15 +93,17 @@ def _clean_database(app):
         db.session.rollback()
         for model in USER_TABLES:
             if model is User:
-                _delete_imported_sets()
+                _delete_teachers_own()
             db.session.execute(sa.delete(model))
         db.session.commit()
         db.session.remove()
     limiter.reset()  # log-in limits count per app, and the app lives for the whole session
 
 
-def _delete_imported_sets() -> None:
-    """Sets teachers imported belong to them, so they go with the users."""
+def _delete_teachers_own() -> None:
+    """Teachers' articles, drafts and sets belong to them, so they go with the users."""
+    db.session.execute(sa.delete(Article).where(Article.owner_id.is_not(None)))
+    db.session.execute(sa.delete(Draft))
     owned = sa.select(QuestionSet.id).where(QuestionSet.owner_id.is_not(None))
     questions = sa.select(Question.id).where(Question.set_id.in_(owned))
     db.session.execute(

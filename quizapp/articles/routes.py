@@ -1,18 +1,37 @@
 import sqlalchemy as sa
 from flask import abort, render_template, request
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from quizapp.articles import bp
 from quizapp.extensions import db
-from quizapp.models import Article
+from quizapp.models import Article, Classroom, Enrollment
 from quizapp.services.articles import render_body
+
+
+def _readable() -> sa.ColumnElement[bool]:
+    """The bank's articles, a teacher's own, and those of the teachers of a student's classes.
+
+    A teacher's articles are the evidence of the sets they assign, so their students read them.
+    """
+    teachers = (
+        sa.select(Classroom.teacher_id)
+        .join(Enrollment, Enrollment.classroom_id == Classroom.id)
+        .where(Enrollment.student_id == current_user.id)
+    )
+    return sa.or_(
+        Article.owner_id.is_(None),
+        Article.owner_id == current_user.id,
+        Article.owner_id.in_(teachers),
+    )
 
 
 @bp.get("/")
 @login_required
 def index():
     articles = db.session.scalars(
-        sa.select(Article).order_by(Article.published, Article.title)
+        sa.select(Article)
+        .where(sa.or_(Article.owner_id.is_(None), Article.owner_id == current_user.id))
+        .order_by(Article.published, Article.title)
     ).all()
     return render_template("articles/index.html", articles=articles)
 
@@ -20,7 +39,7 @@ def index():
 @bp.get("/<slug>")
 @login_required
 def read(slug: str):
-    article = db.session.scalar(sa.select(Article).where(Article.slug == slug))
+    article = db.session.scalar(sa.select(Article).where(Article.slug == slug, _readable()))
     if article is None:
         abort(404)
     quote = request.args.get("q", "")[:2000] or None

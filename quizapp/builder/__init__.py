@@ -5,10 +5,11 @@ Plain Python with no Flask imports, so it can run and be tested on its own.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from quizapp.builder.articles import Article, read_folder, write_bank_article
+from quizapp.builder.articles import Article, parse_article, read_folder, write_bank_article
 from quizapp.builder.claims import find_claims
 from quizapp.builder.conflicts import find_conflicts
 from quizapp.builder.drafts import draft_set
@@ -16,7 +17,16 @@ from quizapp.builder.figures import find_figures
 from quizapp.builder.quotes import find_quotes
 from quizapp.builder.speakers import attribute
 
-__all__ = ["build", "extract", "extract_articles", "read_folder", "write_bank_article"]
+__all__ = [
+    "Article",
+    "build",
+    "draft_set",
+    "extract",
+    "extract_articles",
+    "parse_article",
+    "read_folder",
+    "write_bank_article",
+]
 
 
 def extract(folder: Path | str) -> dict[str, Any]:
@@ -24,10 +34,16 @@ def extract(folder: Path | str) -> dict[str, Any]:
     return extract_articles(read_folder(Path(folder)))
 
 
-def extract_articles(articles: list[Article]) -> dict[str, Any]:
-    """The extraction of already-read articles, in the JSON shape of `questions extract`."""
+def extract_articles(
+    articles: list[Article], progress: Callable[[int, int], None] | None = None
+) -> dict[str, Any]:
+    """The extraction of already-read articles, in the JSON shape of `questions extract`.
+
+    progress(done, total) is called after each article and after the cross-article step.
+    """
     quotes, figures, located = [], [], []
-    for article in articles:
+    total = len(articles) + 1
+    for done, article in enumerate(articles, start=1):
         spans = find_quotes(article.body)
         for span, speaker in zip(spans, attribute(article.body, spans), strict=True):
             quotes.append(
@@ -53,6 +69,8 @@ def extract_articles(articles: list[Article]) -> dict[str, Any]:
                     "end": figure.end,
                 }
             )
+        if progress:
+            progress(done, total)
     claims = [
         {
             "claim": c.claim,
@@ -65,6 +83,8 @@ def extract_articles(articles: list[Article]) -> dict[str, Any]:
     conflicts = [
         {"about": c.about, "figures": c.figures, "kind": c.kind} for c in find_conflicts(located)
     ]
+    if progress:
+        progress(total, total)
     return {
         "articles": [
             {"file": a.file, "title": a.title, "outlet": a.outlet, "published": a.published}

@@ -48,7 +48,13 @@ def read_folder(folder: Path) -> list[Article]:
 
 def read_article(path: Path) -> Article:
     """One article; front matter is used when present, otherwise the text is read as plain."""
-    text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+    return parse_article(path.name, path.read_text(encoding="utf-8-sig"))
+
+
+def parse_article(file: str, text: str) -> Article:
+    """An article from its text: the bank's format when it has front matter, else plain text."""
+    path = Path(file)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     if text.startswith("---\n") and "\n---\n" in text[3:]:
         head, body = text[4:].split("\n---\n", 1)
         meta = yaml.safe_load(head) or {}

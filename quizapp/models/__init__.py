@@ -11,6 +11,7 @@ from quizapp.models.attempt import (
     ShowAnswers,
 )
 from quizapp.models.classroom import Classroom, Enrollment
+from quizapp.models.draft import Draft, DraftStatus
 from quizapp.models.question import Article, Question, QuestionSet, QuestionVersion
 from quizapp.models.user import Role, User
 
@@ -23,6 +24,8 @@ __all__ = [
     "AttemptItem",
     "AuditEvent",
     "Classroom",
+    "Draft",
+    "DraftStatus",
     "Enrollment",
     "Question",
     "QuestionSet",

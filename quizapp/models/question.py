@@ -21,6 +21,9 @@ class Article(db.Model):
     based_on: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
     notes: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     body: so.Mapped[str] = so.mapped_column(sa.Text)
+    # Set for an article a teacher brought to the question builder; None for the bank's.
+    owner_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
+    draft_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("drafts.id"), index=True)
 
     @property
     def paragraphs(self) -> list[str]:
@@ -40,7 +43,8 @@ class QuestionSet(db.Model):
     role: so.Mapped[str] = so.mapped_column(sa.String(16), default="practice")
     # False when the file is gone from the bank: kept for the assignments that used it.
     active: so.Mapped[bool] = so.mapped_column(default=True)
-    # Set for a set a teacher imported (Moodle XML, GIFT): only they see it. None for the bank.
+    # Set for a teacher's own set (imported from Moodle XML or GIFT, or built from articles):
+    # only they see it. None for the bank.
     owner_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
     updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
 
@@ -53,12 +57,12 @@ class QuestionSet(db.Model):
         return [q for q in self.questions if q.position is not None]
 
     @property
-    def imported(self) -> bool:
+    def teachers_own(self) -> bool:
         return self.owner_id is not None
 
     @staticmethod
     def visible_to(user_id: int) -> sa.ColumnElement[bool]:
-        """The bank's sets and the sets this teacher imported."""
+        """The bank's sets and this teacher's own."""
         return sa.or_(QuestionSet.owner_id.is_(None), QuestionSet.owner_id == user_id)
 
 

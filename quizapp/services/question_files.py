@@ -141,6 +141,15 @@ def read_imported_set(data: dict[str, Any], name: str) -> tuple[SetFile | None, 
     return (None if problems else set_file), problems
 
 
+def read_question(
+    raw: dict[str, Any], articles: dict[str, ArticleFile]
+) -> tuple[QuestionData | None, list[str]]:
+    """Validate one question in the bank's format; the problems are messages for its author."""
+    problems: list[Problem] = []
+    question = _read_question(raw, 1, "", articles, problems)
+    return question, [p.message for p in problems]
+
+
 def _files(folder: Path, pattern: str) -> list[Path]:
     return sorted(folder.glob(pattern)) if folder.is_dir() else []
 
@@ -185,6 +194,13 @@ def _read_set(
     except yaml.YAMLError as exc:
         problems.append(Problem(name, f"not valid YAML: {exc}"))
         return None
+    return read_set_data(data, name, articles, problems)
+
+
+def read_set_data(
+    data: Any, name: str, articles: dict[str, ArticleFile], problems: list[Problem]
+) -> SetFile | None:
+    """Validate a set given as data (the parsed YAML) against the articles it may cite."""
     if not isinstance(data, dict):
         problems.append(Problem(name, "a set file must be a mapping"))
         return None

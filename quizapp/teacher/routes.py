@@ -6,7 +6,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from quizapp.extensions import db
-from quizapp.models import Assignment, Classroom, Enrollment, QuestionSet, utcnow
+from quizapp.models import Assignment, Classroom, Draft, Enrollment, QuestionSet, utcnow
 from quizapp.security import (
     class_member_or_404,
     own_classroom_or_404,
@@ -167,7 +167,7 @@ def sets():
 
 
 def _set_or_404(slug: str) -> QuestionSet:
-    """A bank set, or a set this teacher imported; another teacher's import is not found."""
+    """A bank set, or one of this teacher's own; another teacher's is not found."""
     qset = db.session.scalar(
         sa.select(QuestionSet).where(
             QuestionSet.slug == slug, QuestionSet.visible_to(current_user.id)
@@ -191,6 +191,9 @@ def question_set(slug: str):
         questions=worksheets.printable(qset),
         titles=article_titles(),
         classes=classes,
+        draft=db.session.scalar(
+            sa.select(Draft).where(Draft.set_id == qset.id, Draft.owner_id == current_user.id)
+        ),
     )
 
 

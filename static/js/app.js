@@ -28,3 +28,33 @@ document.addEventListener("DOMContentLoaded", () => {
   const handle = setInterval(tick, 1000);
   tick();
 });
+
+// The builder's progress bar: ask the server every two seconds, open the results when done.
+document.addEventListener("DOMContentLoaded", () => {
+  const job = document.querySelector("[data-progress-url]");
+  if (!job) return;
+  const bar = job.querySelector("progress");
+  const text = job.querySelector("[data-progress-text]");
+  const poll = async () => {
+    try {
+      const response = await fetch(job.dataset.progressUrl, { headers: { Accept: "application/json" } });
+      if (!response.ok) return;
+      const state = await response.json();
+      bar.value = state.percent;
+      bar.textContent = `${state.percent}%`;
+      text.textContent = `${state.done} of ${state.total} steps done`;
+      if (state.status === "ready") {
+        window.location.assign(job.dataset.doneUrl);
+        return;
+      }
+      if (state.status === "failed") {
+        window.location.reload();
+        return;
+      }
+    } catch (error) {
+      // A dropped request is retried at the next tick.
+    }
+    setTimeout(poll, 2000);
+  };
+  setTimeout(poll, 1000);
+});

@@ -1,0 +1,339 @@
+"""The question builder in the app: a teacher's articles, the extraction job, corrections,
+draft questions and publishing them as a set of the teacher's own."""
+
+from __future__ import annotations
+
+import copy
+import logging
+import re
+import secrets
+from datetime import timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from quizapp import builder
+from quizapp.extensions import db
+from quizapp.models import Article, Draft, DraftStatus, QuestionSet, utcnow
+from quizapp.services.interop import slug_for
+from quizapp.services.question_bank import sync_set
+from quizapp.services.question_files import (
+    ArticleFile,
+    Problem,
+    read_question,
+    read_set_data,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_ARTICLES = 30
+MAX_ARTICLE_CHARS = 100_000
+MAX_FILE_BYTES = 4 * MAX_ARTICLE_CHARS  # UTF-8 takes at most four bytes a character
+MIN_ARTICLE_WORDS = 20
+# A job that has not finished after this long was lost (its worker stopped): it may be restarted.
+STUCK_AFTER = timedelta(minutes=15)
+SKILLS = {
+    "attribution": ["quote-to-speaker"],
+    "figures": ["figure-meaning"],
+    "corroboration": ["corroboration"],
+    "sources": ["source-type"],
+}
+
+
+class DraftError(ValueError):
+    """Something the teacher gave that cannot be used; the message says why."""
+
+
+def create_draft(owner_id: int, title: str) -> Draft:
+    draft = Draft(owner_id=owner_id, title=title.strip(), slug=slug_for(title))
+    db.session.add(draft)
+    db.session.flush()
+    return draft
+
+
+def decode_upload(name: str, data: bytes) -> str:
+    """The text of an uploaded file, or a DraftError saying what is wrong with it."""
+    if len(data) > MAX_FILE_BYTES:
+        raise DraftError(f"{name} is larger than {MAX_FILE_BYTES // 1000} KB.")
+    if b"\x00" in data:
+        raise DraftError(f"{name} is not a text file.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DraftError(
+            f"{name} is not UTF-8 text. Save it as UTF-8 (“Plain text, UTF-8” in most "
+            "editors) and upload it again."
+        ) from None
+
+
+def add_article(
+    draft: Draft,
+    text: str,
+    *,
+    file_name: str,
+    title: str = "",
+    outlet: str = "",
+    published: str = "",
+) -> Article:
+    """Add an article to the draft; uploaded files may state their title, outlet and date."""
+    _not_working(draft)
+    if len(draft.articles) >= MAX_ARTICLES:
+        raise DraftError(f"A draft holds at most {MAX_ARTICLES} articles.")
+    if "\x00" in text:
+        raise DraftError(f"{file_name} is not a text file.")
+    parsed = builder.parse_article(file_name, text)
+    body = _paragraphed(parsed.body)
+    if len(body) > MAX_ARTICLE_CHARS:
+        raise DraftError(
+            f"{file_name} is longer than {MAX_ARTICLE_CHARS:,} characters: split it or shorten it."
+        )
+    if len(body.split()) < MIN_ARTICLE_WORDS:
+        raise DraftError(f"{file_name} has fewer than {MIN_ARTICLE_WORDS} words of text.")
+    article = Article(
+        slug=_article_slug(draft),
+        title=(title or parsed.title or file_name)[:300],
+        outlet=(outlet or parsed.outlet)[:200],
+        author=parsed.author[:200],
+        published=(published or parsed.published)[:32],
+        url=parsed.url[:500],
+        notes=parsed.notes,
+        body=body,
+        owner_id=draft.owner_id,
+    )
+    draft.articles.append(article)
+    _articles_changed(draft)
+    db.session.flush()
+    return article
+
+
+def remove_article(draft: Draft, article: Article) -> None:
+    _not_working(draft)
+    if draft.set_id is not None:
+        raise DraftError(
+            "This draft is published: its articles are the evidence students read, so they stay."
+        )
+    draft.articles.remove(article)
+    db.session.delete(article)
+    _articles_changed(draft)
+    draft.questions = [
+        q for q in draft.questions or [] if all(e["article"] != article.slug for e in _ev(q))
+    ] or None
+    db.session.flush()
+
+
+def _not_working(draft: Draft) -> None:
+    if draft.working and not can_start(draft):
+        raise DraftError("Wait until the builder has finished reading these articles.")
+
+
+def _ev(question: dict[str, Any]) -> list[dict[str, Any]]:
+    return question.get("evidence") or []
+
+
+def _articles_changed(draft: Draft) -> None:
+    """What was found no longer matches the articles: it must be found again."""
+    draft.extraction = None
+    draft.status = DraftStatus.COLLECTING
+    draft.steps_done = draft.steps_total = 0
+    draft.updated_at = utcnow()
+
+
+def _paragraphed(body: str) -> str:
+    """Paragraphs separated by blank lines, as the bank keeps them; pasted text often has none."""
+    body = body.strip()
+    if "\n\n" not in body:
+        body = "\n\n".join(line.strip() for line in body.split("\n") if line.strip())
+    return re.sub(r"\n{3,}", "\n\n", body)
+
+
+def _article_slug(draft: Draft) -> str:
+    while True:
+        slug = f"{draft.slug}-{secrets.token_hex(2)}"
+        if not db.session.scalar(sa.select(Article.id).where(Article.slug == slug)):
+            return slug
+
+
+def can_start(draft: Draft) -> bool:
+    """Whether finding can start: articles are there and no live job is working on them."""
+    if len(draft.articles) < 1:
+        return False
+    if not draft.working:
+        return True
+    return draft.updated_at < utcnow() - STUCK_AFTER
+
+
+def start_extraction(draft: Draft) -> None:
+    """Mark the draft as queued; the caller commits, then queues the job."""
+    if not draft.articles:
+        raise DraftError("Add at least one article first.")
+    if not can_start(draft):
+        raise DraftError("The builder is already working on these articles.")
+    draft.status = DraftStatus.QUEUED
+    draft.steps_done = 0
+    draft.steps_total = len(draft.articles) + 1
+    draft.error = ""
+    draft.started_at = None
+    draft.updated_at = utcnow()
+
+
+def run_extraction(draft_id: int) -> None:
+    """The job: find quotes, figures and claims, committing progress after each article."""
+    draft = db.session.get(Draft, draft_id)
+    if draft is None or draft.status != DraftStatus.QUEUED:
+        return  # deleted, or already taken by another worker
+    draft.status = DraftStatus.RUNNING
+    draft.started_at = draft.updated_at = utcnow()
+    articles = builder_articles(draft)
+    db.session.commit()
+
+    def progress(done: int, total: int) -> None:
+        draft.steps_done, draft.steps_total = done, total
+        draft.updated_at = utcnow()
+        db.session.commit()
+
+    try:
+        extraction = builder.extract_articles(articles, progress)
+    except Exception as exc:
+        log.exception("question builder failed on draft %s", draft_id)
+        db.session.rollback()
+        draft.status = DraftStatus.FAILED
+        draft.error = f"The builder stopped on an error ({type(exc).__name__})."
+    else:
+        draft.extraction = extraction
+        draft.status = DraftStatus.READY
+    draft.updated_at = utcnow()
+    db.session.commit()
+
+
+def builder_articles(draft: Draft) -> list[builder.Article]:
+    """The draft's articles as the builder reads them, named by their slugs."""
+    return [
+        builder.Article(
+            file=a.slug,
+            slug=a.slug,
+            title=a.title,
+            body=a.body,
+            outlet=a.outlet,
+            published=a.published,
+        )
+        for a in draft.articles
+    ]
+
+
+def correct_quotes(draft: Draft, corrections: list[tuple[str, bool]]) -> int:
+    """Set each quote's speaker, or drop it when it is not a quote; returns how many changed."""
+    extraction = copy.deepcopy(draft.extraction)
+    quotes, changed = [], 0
+    for quote, (speaker, keep) in zip(extraction["quotes"], corrections, strict=True):
+        if not keep:
+            changed += 1
+            continue
+        if speaker.strip() != (quote["speaker"] or ""):
+            quote["speaker"] = speaker.strip() or None
+            changed += 1
+        quotes.append(quote)
+    extraction["quotes"] = quotes
+    draft.extraction = extraction
+    draft.updated_at = utcnow()
+    return changed
+
+
+def correct_figures(draft: Draft, corrections: list[tuple[str, bool]]) -> int:
+    """Set what each figure measures, or drop it when it is not a figure; returns changes."""
+    extraction = copy.deepcopy(draft.extraction)
+    figures, dropped, changed = [], set(), 0
+    for figure, (measures, keep) in zip(extraction["figures"], corrections, strict=True):
+        if not keep:
+            dropped.add((figure["article"], figure["text"]))
+            changed += 1
+            continue
+        if measures.strip() != (figure["measures"] or ""):
+            figure["measures"] = measures.strip()
+            changed += 1
+        figures.append(figure)
+    extraction["figures"] = figures
+    extraction["conflicts"] = [
+        c
+        for c in extraction["conflicts"]
+        if not any((f["article"], f["text"]) in dropped for f in c["figures"])
+    ]
+    draft.extraction = extraction
+    draft.updated_at = utcnow()
+    return changed
+
+
+def generate_questions(draft: Draft) -> int:
+    """Draft questions from what was found (and corrected); replaces earlier draft questions."""
+    if draft.extraction is None:
+        raise DraftError("Find the quotes, figures and claims first.")
+    drafted = builder.draft_set(builder_articles(draft), draft.extraction, draft.slug)
+    draft.questions = drafted["questions"]
+    draft.updated_at = utcnow()
+    return len(draft.questions)
+
+
+def article_files(draft: Draft) -> dict[str, ArticleFile]:
+    return {
+        a.slug: ArticleFile(a.slug, a.slug, {"title": a.title, "outlet": a.outlet}, a.body)
+        for a in draft.articles
+    }
+
+
+def save_question(draft: Draft, raw: dict[str, Any], key: str | None = None) -> list[str]:
+    """Replace question key, or add raw as a new question; returns problems, changing nothing."""
+    questions = list(draft.questions or [])
+    if key is None:
+        numbers = [int(q["id"].rsplit("-", 1)[1]) for q in questions]
+        key = f"{draft.slug}-{max(numbers, default=0) + 1:03d}"
+    raw = {"id": key, **{k: v for k, v in raw.items() if k != "id"}}
+    _, problems = read_question(raw, article_files(draft))
+    if problems:
+        return problems
+    index = next((i for i, q in enumerate(questions) if q["id"] == key), None)
+    if index is None:
+        questions.append(raw)
+    else:
+        questions[index] = raw
+    draft.questions = questions
+    draft.updated_at = utcnow()
+    return []
+
+
+def delete_question(draft: Draft, key: str) -> None:
+    draft.questions = [q for q in draft.questions or [] if q["id"] != key] or None
+    draft.updated_at = utcnow()
+
+
+def find_question(draft: Draft, key: str) -> dict[str, Any] | None:
+    return next((q for q in draft.questions or [] if q["id"] == key), None)
+
+
+def publish(draft: Draft) -> list[str]:
+    """Create or update the teacher's set from the draft questions; problems change nothing."""
+    if not draft.questions:
+        return ["the draft has no questions"]
+    names = ", ".join(a.outlet or a.title for a in draft.articles)
+    data = {
+        "slug": draft.slug,
+        "title": draft.title,
+        "description": f"Built from {len(draft.articles)} articles: {names}.",
+        "objective": (
+            "Students can tell who said a quote, what a figure counts, and whether a claim is "
+            "confirmed by independent sources."
+        ),
+        "minutes": max(5, len(draft.questions)),
+        "questions": draft.questions,
+    }
+    problems: list[Problem] = []
+    set_file = read_set_data(data, draft.title, article_files(draft), problems)
+    if set_file is None or problems:
+        return [f"{p.question}: {p.message}" if p.question else p.message for p in problems]
+    sync_set(set_file, owner_id=draft.owner_id)
+    published = sa.select(QuestionSet.id).where(QuestionSet.slug == draft.slug)
+    draft.set_id = db.session.scalar(published)
+    draft.updated_at = utcnow()
+    return []
+
+
+def default_skills(kind: str) -> list[str]:
+    return list(SKILLS.get(kind, []))

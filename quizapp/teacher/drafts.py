@@ -1,0 +1,322 @@
+"""The question builder's pages: articles in, what was found, corrections, draft questions."""
+
+import sqlalchemy as sa
+from flask import abort, flash, jsonify, redirect, render_template, url_for
+from flask_login import current_user
+
+from quizapp import jobs
+from quizapp.extensions import db
+from quizapp.models import Article, Draft
+from quizapp.security import teacher_required
+from quizapp.services import drafts
+from quizapp.services.draft_review import review
+from quizapp.teacher import bp
+from quizapp.teacher.draft_forms import (
+    DraftForm,
+    FigureCorrectionsForm,
+    PasteForm,
+    QuestionForm,
+    QuoteCorrectionsForm,
+    UploadForm,
+)
+from quizapp.teacher.forms import ActionForm
+
+CHANGED = "The list of {} changed since the page was opened; nothing was saved."
+
+
+def _draft_or_404(draft_id: int) -> Draft:
+    """The teacher's own draft; another teacher's is not found."""
+    draft = db.session.scalar(
+        sa.select(Draft).where(Draft.id == draft_id, Draft.owner_id == current_user.id)
+    )
+    if draft is None:
+        abort(404)
+    return draft
+
+
+def _to_draft(draft: Draft, anchor: str | None = None):
+    return redirect(url_for("teacher.draft", draft_id=draft.id, _anchor=anchor))
+
+
+@bp.route("/drafts", methods=["GET", "POST"])
+@teacher_required
+def draft_list():
+    form = DraftForm()
+    if form.validate_on_submit():
+        draft = drafts.create_draft(current_user.id, form.title.data)
+        db.session.commit()
+        flash("Now add the articles: paste them or upload their files.", "success")
+        return _to_draft(draft)
+    mine = db.session.scalars(
+        sa.select(Draft).where(Draft.owner_id == current_user.id).order_by(Draft.created_at.desc())
+    ).all()
+    return render_template("teacher/drafts.html", drafts=mine, form=form), (
+        400 if form.errors else 200
+    )
+
+
+def _draft_page(draft: Draft, paste=None, upload=None, status: int = 200):
+    return render_template(
+        "teacher/draft.html",
+        draft=draft,
+        paste=paste or PasteForm(formdata=None),
+        upload=upload or UploadForm(formdata=None),
+        action=ActionForm(),
+        can_start=drafts.can_start(draft),
+    ), status
+
+
+@bp.get("/drafts/<id:draft_id>")
+@teacher_required
+def draft(draft_id: int):
+    return _draft_page(_draft_or_404(draft_id))
+
+
+@bp.post("/drafts/<id:draft_id>/articles")
+@teacher_required
+def paste_article(draft_id: int):
+    draft = _draft_or_404(draft_id)
+    form = PasteForm()
+    if not form.validate_on_submit():
+        return _draft_page(draft, paste=form, status=400)
+    try:
+        article = drafts.add_article(
+            draft,
+            form.text.data,
+            file_name=form.title.data.strip(),
+            title=form.title.data.strip(),
+            outlet=form.outlet.data.strip(),
+            published=form.published.data.isoformat() if form.published.data else "",
+        )
+    except drafts.DraftError as exc:
+        db.session.rollback()
+        form.text.errors.append(str(exc))
+        return _draft_page(_draft_or_404(draft_id), paste=form, status=400)
+    db.session.commit()
+    flash(f"Added “{article.title}”.", "success")
+    return _to_draft(draft, "articles")
+
+
+@bp.post("/drafts/<id:draft_id>/files")
+@teacher_required
+def upload_articles(draft_id: int):
+    draft = _draft_or_404(draft_id)
+    form = UploadForm()
+    files = [f for f in form.files.data or [] if f and f.filename]
+    if not form.validate_on_submit() or not files:
+        if not files and not form.files.errors:
+            form.files.errors.append("Choose one or more .txt or .md files.")
+        return _draft_page(draft, upload=form, status=400)
+    try:
+        for upload in files:
+            text = drafts.decode_upload(upload.filename, upload.read(drafts.MAX_FILE_BYTES + 1))
+            drafts.add_article(draft, text, file_name=upload.filename)
+    except drafts.DraftError as exc:
+        db.session.rollback()
+        form.files.errors.append(f"{exc} No file was added.")
+        return _draft_page(_draft_or_404(draft_id), upload=form, status=400)
+    db.session.commit()
+    flash(f"Added {len(files)} article{'s' if len(files) > 1 else ''}.", "success")
+    return _to_draft(draft, "articles")
+
+
+@bp.post("/drafts/<id:draft_id>/articles/<id:article_id>/remove")
+@teacher_required
+def remove_article(draft_id: int, article_id: int):
+    draft = _draft_or_404(draft_id)
+    article = db.session.scalar(
+        sa.select(Article).where(Article.id == article_id, Article.draft_id == draft.id)
+    )
+    if article is None:
+        abort(404)
+    if ActionForm().validate_on_submit():
+        try:
+            drafts.remove_article(draft, article)
+        except drafts.DraftError as exc:
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(f"Removed “{article.title}”.", "success")
+    return _to_draft(draft, "articles")
+
+
+@bp.post("/drafts/<id:draft_id>/extract")
+@teacher_required
+def start_extraction(draft_id: int):
+    draft = _draft_or_404(draft_id)
+    if ActionForm().validate_on_submit():
+        try:
+            drafts.start_extraction(draft)
+        except drafts.DraftError as exc:
+            flash(str(exc), "error")
+        else:
+            db.session.commit()  # the worker must see the queued draft
+            jobs.enqueue("extract_draft", draft_id)
+    return _to_draft(draft, "progress")
+
+
+@bp.get("/drafts/<id:draft_id>/progress")
+@teacher_required
+def draft_progress(draft_id: int):
+    draft = _draft_or_404(draft_id)
+    return jsonify(
+        status=draft.status,
+        done=draft.steps_done,
+        total=draft.steps_total,
+        percent=draft.percent,
+        error=draft.error,
+    )
+
+
+def _review_page(draft: Draft, quotes_form=None, figures_form=None, status: int = 200):
+    found = review(draft)
+    quotes_form = quotes_form or QuoteCorrectionsForm(
+        formdata=None, rows=[{"speaker": q["speaker"] or "", "keep": True} for q in found.quotes]
+    )
+    figures_form = figures_form or FigureCorrectionsForm(
+        formdata=None,
+        rows=[{"measures": f["measures"] or "", "keep": True} for f in found.figures],
+    )
+    return render_template(
+        "teacher/draft_review.html",
+        draft=draft,
+        found=found,
+        quotes_form=quotes_form,
+        figures_form=figures_form,
+        action=ActionForm(),
+    ), status
+
+
+def _ready_or_redirect(draft: Draft):
+    if draft.extraction is None:
+        flash("Find the quotes, figures and claims first.", "info")
+        return _to_draft(draft)
+    return None
+
+
+@bp.get("/drafts/<id:draft_id>/review")
+@teacher_required
+def draft_review(draft_id: int):
+    draft = _draft_or_404(draft_id)
+    return _ready_or_redirect(draft) or _review_page(draft)
+
+
+@bp.post("/drafts/<id:draft_id>/review/quotes")
+@teacher_required
+def correct_quotes(draft_id: int):
+    draft = _draft_or_404(draft_id)
+    if redirect_away := _ready_or_redirect(draft):
+        return redirect_away
+    form = QuoteCorrectionsForm()
+    if not form.validate_on_submit() or len(form.rows) != len(draft.extraction["quotes"]):
+        if not form.errors:
+            flash(CHANGED.format("quotes"), "error")
+        return _review_page(draft, quotes_form=form, status=400)
+    changed = drafts.correct_quotes(draft, [(r.speaker.data, r.keep.data) for r in form.rows])
+    db.session.commit()
+    flash(f"Saved: {changed} quote{'s' if changed != 1 else ''} corrected.", "success")
+    return redirect(url_for("teacher.draft_review", draft_id=draft.id, _anchor="quotes"))
+
+
+@bp.post("/drafts/<id:draft_id>/review/figures")
+@teacher_required
+def correct_figures(draft_id: int):
+    draft = _draft_or_404(draft_id)
+    if redirect_away := _ready_or_redirect(draft):
+        return redirect_away
+    form = FigureCorrectionsForm()
+    if not form.validate_on_submit() or len(form.rows) != len(draft.extraction["figures"]):
+        if not form.errors:
+            flash(CHANGED.format("figures"), "error")
+        return _review_page(draft, figures_form=form, status=400)
+    changed = drafts.correct_figures(draft, [(r.measures.data, r.keep.data) for r in form.rows])
+    db.session.commit()
+    flash(f"Saved: {changed} figure{'s' if changed != 1 else ''} corrected.", "success")
+    return redirect(url_for("teacher.draft_review", draft_id=draft.id, _anchor="figures"))
+
+
+@bp.post("/drafts/<id:draft_id>/generate")
+@teacher_required
+def generate_questions(draft_id: int):
+    draft = _draft_or_404(draft_id)
+    if redirect_away := _ready_or_redirect(draft):
+        return redirect_away
+    if ActionForm().validate_on_submit():
+        count = drafts.generate_questions(draft)
+        db.session.commit()
+        if count:
+            flash(f"Drafted {count} questions. Read each one before publishing.", "success")
+        else:
+            flash("Nothing to ask yet: the articles share no quotes, figures or claims.", "error")
+    return redirect(url_for("teacher.draft_questions", draft_id=draft.id))
+
+
+@bp.get("/drafts/<id:draft_id>/questions")
+@teacher_required
+def draft_questions(draft_id: int):
+    draft = _draft_or_404(draft_id)
+    titles = {a.slug: a.outlet or a.title for a in draft.articles}
+    return render_template(
+        "teacher/draft_questions.html", draft=draft, titles=titles, action=ActionForm()
+    )
+
+
+def _question_form_page(draft: Draft, form: QuestionForm, key: str | None, status: int = 200):
+    return render_template("teacher/draft_question.html", draft=draft, form=form, key=key), status
+
+
+@bp.route("/drafts/<id:draft_id>/questions/new", methods=["GET", "POST"])
+@bp.route("/drafts/<id:draft_id>/questions/<key>", methods=["GET", "POST"])
+@teacher_required
+def edit_question(draft_id: int, key: str | None = None):
+    draft = _draft_or_404(draft_id)
+    previous = None
+    if key is not None:
+        previous = drafts.find_question(draft, key)
+        if previous is None:
+            abort(404)
+    form = QuestionForm()
+    form.set_articles({a.slug: a.outlet or a.title for a in draft.articles})
+    if not form.is_submitted():
+        if previous:
+            form.load(previous)
+        return _question_form_page(draft, form, key)
+    if not form.validate_on_submit():
+        return _question_form_page(draft, form, key, 400)
+    problems = drafts.save_question(draft, form.question(previous), key)
+    if problems:
+        form.form_errors.extend(problems)
+        return _question_form_page(draft, form, key, 400)
+    db.session.commit()
+    flash("Question saved." if key else "Question added.", "success")
+    return redirect(url_for("teacher.draft_questions", draft_id=draft.id))
+
+
+@bp.post("/drafts/<id:draft_id>/questions/<key>/delete")
+@teacher_required
+def delete_question(draft_id: int, key: str):
+    draft = _draft_or_404(draft_id)
+    if drafts.find_question(draft, key) is None:
+        abort(404)
+    if ActionForm().validate_on_submit():
+        drafts.delete_question(draft, key)
+        db.session.commit()
+        flash("Question deleted.", "success")
+    return redirect(url_for("teacher.draft_questions", draft_id=draft.id))
+
+
+@bp.post("/drafts/<id:draft_id>/publish")
+@teacher_required
+def publish_draft(draft_id: int):
+    draft = _draft_or_404(draft_id)
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("teacher.draft_questions", draft_id=draft.id))
+    problems = drafts.publish(draft)
+    if problems:
+        db.session.rollback()
+        for problem in problems:
+            flash(f"Not published: {problem}", "error")
+        return redirect(url_for("teacher.draft_questions", draft_id=draft.id))
+    db.session.commit()
+    flash("Published. Assign the set to a class from this page.", "success")
+    return redirect(url_for("teacher.question_set", slug=draft.slug))
