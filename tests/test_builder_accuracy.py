@@ -45,9 +45,6 @@ def test_independence_labels_meet_target(result):
     assert result["independence"]["accuracy"] >= 0.90
 
 
-@pytest.mark.xfail(
-    reason="claim matching is lexical; measured F1 is 0.72, target 0.75", strict=True
-)
 def test_claim_clusters_meet_target(result):
     assert result["claims"]["f1"] >= 0.75
 

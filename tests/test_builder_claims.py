@@ -87,3 +87,59 @@ def test_plain_text_metadata_only_where_the_text_says_it(tmp_path):
         "",
     )
     assert article.body.startswith("The port authority")
+
+
+COUNCIL = "\n\n".join(
+    [
+        "The city council approved a budget of 30,000,000 dollars for road repairs on Tuesday, "
+        "with most of the money going to potholes in the eastern districts.",
+        "Councillor Maria Lopez said the vote was the largest transport spending in a decade.",
+        "Libraries will close two hours earlier on weekdays to save money.",
+    ]
+)
+GAZETTE = "\n\n".join(
+    [
+        "Councillors voted on Tuesday to spend $30 million repairing the city's roads, "
+        "mostly filling potholes across eastern districts.",
+        "Opening hours at public libraries are being cut by two hours each weekday as "
+        "part of the savings.",
+        "Residents at the meeting applauded the decision.",
+    ]
+)
+DIGEST = "\n\n".join(
+    [
+        "According to The Valley Gazette, councillors voted on Tuesday to spend $30 million "
+        "repairing roads, most of it on potholes in the eastern districts.",
+        "The paper said library hours would be cut by two hours a weekday.",
+    ]
+)
+
+
+def test_a_budget_claim_worded_differently_is_matched_across_outlets():
+    claims = find_claims(
+        [plain_article("council.txt", COUNCIL), plain_article("gazette.txt", GAZETTE)]
+    )
+    roads = [c for c in claims if "pothole" in c.claim]
+    libraries = [c for c in claims if "librar" in c.claim.lower()]
+    assert len(roads) == 1 and roads[0].articles == ["council.txt", "gazette.txt"]
+    assert roads[0].independent is True
+    assert len(libraries) == 1 and libraries[0] is not roads[0]
+
+
+def test_a_claim_relayed_according_to_an_outlet_is_derived():
+    claims = find_claims(
+        [plain_article("gazette.txt", GAZETTE), plain_article("digest.txt", DIGEST)]
+    )
+    roads = [c for c in claims if "pothole" in c.claim]
+    assert len(roads) == 1 and roads[0].articles == ["digest.txt", "gazette.txt"]
+    assert roads[0].independent is False
+
+
+def test_the_fact_that_one_sentence_shares_a_name_is_not_a_claim():
+    first = plain_article(
+        "a.txt", "Mayor Tom Reed opened the new swimming pool in the northern suburb on Friday."
+    )
+    second = plain_article(
+        "b.txt", "Mayor Tom Reed was criticised by opposition councillors over parking fines."
+    )
+    assert find_claims([first, second]) == []

@@ -8,13 +8,26 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from quizapp.builder.articles import Article
+from quizapp.builder.figures import SMALL
 from quizapp.builder.quotes import find_quotes
-from quizapp.builder.text import Span, content_words, fold, paragraph_spans, sentence_spans
+from quizapp.builder.speakers import attribute
+from quizapp.builder.text import STOPWORDS, WORD, Span, fold, paragraph_spans, sentence_spans
 
-SIMILAR = 0.27  # weighted overlap above which two sentences state the same claim
-BALANCE = 0.6  # 0.5 is the cosine; more weighs the shorter sentence, so a long one can still match
+SIMILAR = 0.25  # weighted overlap above which two sentences state the same claim
+BALANCE = 0.7  # 0.5 is the cosine; more weighs the shorter sentence, so a long one can still match
+COHERENCE = 0.5  # a sentence joins a claim if its mean likeness to it is this part of SIMILAR
+MIN_SHARED = 3  # a claim needs a few words in common, not one name and a common noun
 RARE_FLOOR = 40  # a key shared by at most this many sentences proposes candidate pairs
-NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+TOKEN = re.compile(r"\d[\d,.]*\d|\d|[^\W\d_][\w'’-]*")
+# "one" is mostly an article or a pronoun ("one doctor said"), not a count
+SPELLED = {word: value for word, value in SMALL.items() if " " not in word and word != "one"}
+# Suffixes that derive a word from another (nation, demonym, adjective, noun); with the
+# shortest base each may follow. Only applied when the base word is itself in the corpus.
+DERIVATIONS = (
+    ("ulent", 4), ("ation", 4), ("ition", 4), ("ment", 4), ("ical", 4), ("ian", 4), ("ial", 4),
+    ("ion", 4), ("ist", 4), ("ism", 4), ("ity", 4), ("ive", 4), ("ous", 4), ("al", 4), ("ic", 4),
+    ("ly", 4), ("er", 4), ("or", 4), ("an", 4), ("n", 4), ("e", 3),
+)  # fmt: skip
 OUTLET = (
     r"(?:The\s+|the\s+)?(?:[A-Z][\w.&’'-]*\s+){0,4}(?:Times|Post|Journal|Guardian|Telegraph|Herald|"
     r"Tribune|News|Gazette|Mail|Observer|Economist|Reuters|AP|AFP|BBC|CNN|NPR|Bloomberg|"
@@ -48,14 +61,23 @@ def relays_another_source(article: Article) -> bool:
     return bool(RELAYED.search(lead))
 
 
-def derived(article: Article, sentence: Span, relay: bool) -> bool:
+def relayed_people(article: Article) -> set[str]:
+    """Surnames of the people a re-report quotes: the other outlet's sources, not its own."""
+    speakers = attribute(article.body, find_quotes(article.body))
+    return {fold(s.split()[-1]) for s in speakers if s and s.split()[-1][:1].isupper()}
+
+
+def derived(article: Article, sentence: Span, relay: bool, people: set[str] = frozenset()) -> bool:
     """The article credits this sentence's claim to another outlet or report."""
     paragraph = next(
         (p for p in paragraph_spans(article.body) if p.start <= sentence.start < p.end), sentence
     )
     if RELAYED.search(sentence.text) or RELAYED.search(paragraph.text):
         return True
-    return relay and bool(SPEECH.search(sentence.text) or "“" in sentence.text)
+    if not relay:
+        return False
+    named = {fold(w) for w in WORD.findall(sentence.text)}
+    return bool(SPEECH.search(sentence.text) or "“" in sentence.text or named & people)
 
 
 def claim_units(body: str) -> list[Span]:
@@ -82,67 +104,171 @@ def claim_units(body: str) -> list[Span]:
     return units
 
 
-def _keys(text: str) -> Counter:
-    words = Counter(content_words(text))
-    for number in NUMBER.findall(text):
-        words["#" + number.replace(",", "")] += 1
-    return words
+def _stem(word: str) -> str:
+    """Inflections off: plurals, -ed, -ing (undoubling "banned"), -ies/-ied."""
+    for suffix, keep in (("ies", "y"), ("ied", "y"), ("sses", "ss"), ("ing", ""), ("ed", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)] + keep
+            if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
+                word = word[:-1]
+            return word
+    if (word.endswith("es") and word[-3] in "sxz") or word.endswith(("ches", "shes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+def _tokens(text: str) -> list[str]:
+    """Content words of a sentence in order: folded, stemmed, numbers written one way."""
+    tokens = []
+    for raw in TOKEN.findall(text):
+        if raw[0].isdigit():
+            tokens.append("#" + raw.replace(",", "").rstrip("."))
+            continue
+        word = re.sub(r"'s$", "", fold(raw)).strip("'-")
+        parts = [word, *word.split("-")] if "-" in word else [word]
+        for part in parts:
+            if part in SPELLED:
+                tokens.append(f"#{SPELLED[part]}")
+            elif part and part not in STOPWORDS and len(part) > 1:
+                tokens.append(_stem(part))
+    return tokens
+
+
+def _family(vocabulary: set[str]) -> dict[str, str]:
+    """Each word that is another corpus word plus a derivational suffix, mapped to that word:
+    'canadian' to 'canada', 'payment' to 'pay', 'vote' to 'vot' when 'voted' is there too."""
+    family = {}
+    for word in vocabulary:
+        for suffix, shortest in DERIVATIONS:
+            base = word[: -len(suffix)]
+            if word.endswith(suffix) and len(base) >= shortest and base in vocabulary:
+                family[word] = base
+                break
+    for word, base in family.items():
+        while base in family and family[base] != base:
+            base = family[base]
+        family[word] = base
+    return family
+
+
+class _Corpus:
+    """The claim sentences of all articles, weighted by how rare their words are (TF-IDF), and
+    their paragraphs, since an article may spread over two sentences what another says in one."""
+
+    def __init__(self, articles: list[Article]) -> None:
+        units = []
+        for article in articles:
+            paragraphs = paragraph_spans(article.body)
+            for unit in claim_units(article.body):
+                paragraph = next(n for n, p in enumerate(paragraphs) if unit.start < p.end)
+                units.append((article, unit, paragraph, _tokens(unit.text)))
+        family = _family({t for *_rest, tokens in units for t in tokens})
+        self.sentences = [
+            (a, s, Counter(family.get(t, t) for t in tokens))
+            for a, s, _p, tokens in units
+            if len(s.text) > 40
+        ]
+        frequency = Counter(k for _a, _s, keys in self.sentences for k in keys)
+        total = len(self.sentences) or 1
+        self.weight = {k: math.log((total + 1) / (n + 0.5)) for k, n in frequency.items()}
+        # items: one sentence, or the sentences of one paragraph (file, members, keys)
+        self.items = [(a.file, (i,), keys) for i, (a, _s, keys) in enumerate(self.sentences)]
+        by_paragraph: dict[tuple[str, int], list[int]] = defaultdict(list)
+        kept = iter(range(total))
+        for a, s, p, _words in units:
+            if len(s.text) > 40:
+                by_paragraph[a.file, p].append(next(kept))
+        for (file, _p), members in by_paragraph.items():
+            if len(members) > 1:
+                keys = sum((self.sentences[i][2] for i in members), Counter())
+                self.items.append((file, tuple(members), keys))
+        self.mass = [sum(self.weight[k] for k in keys) or 1.0 for _f, _m, keys in self.items]
+        self.index: dict[str, list[int]] = defaultdict(list)
+        for i, (_f, _m, keys) in enumerate(self.items):
+            for key in keys:
+                self.index[key].append(i)
+        self.rare = max(RARE_FLOOR, total // 50)
+
+    def file(self, i: int) -> str:
+        return self.sentences[i][0].file
+
+    def _shared(self, a: Counter, b: Counter) -> float:
+        return sum(self.weight[k] for k in a.keys() & b.keys())
+
+    def similarity(self, i: int, j: int) -> float:
+        """How alike two items are: shared weight over their masses, the smaller weighing more."""
+        common = self.items[i][2].keys() & self.items[j][2].keys()
+        if len(common) < MIN_SHARED:
+            return 0.0
+        shared = sum(self.weight[k] for k in common)
+        smaller, larger = sorted((self.mass[i], self.mass[j]))
+        return shared / (smaller**BALANCE * larger ** (1 - BALANCE))
+
+    def _evidence(self, item: int, other: int) -> int:
+        """The sentence of an item that shares most with the other item."""
+        members = self.items[item][1]
+        keys = self.items[other][2]
+        return max(members, key=lambda m: self._shared(self.sentences[m][2], keys))
+
+    def pairs(self) -> list[tuple[float, int, int]]:
+        """Sentence pairs from different articles that state the same thing, best first."""
+        best: dict[tuple[int, int], float] = {}
+        for i, (file_i, members_i, keys) in enumerate(self.items):
+            # Only keys that few items share propose candidate pairs; common ones still score.
+            candidates = {
+                j for k in keys if len(self.index[k]) <= self.rare for j in self.index[k] if j > i
+            }
+            for j in candidates:
+                file_j, members_j, _keys_j = self.items[j]
+                if file_i == file_j or (len(members_i) > 1 and len(members_j) > 1):
+                    continue
+                score = self.similarity(i, j)
+                if score >= SIMILAR:
+                    pair = tuple(sorted((self._evidence(i, j), self._evidence(j, i))))
+                    best[pair] = max(score, best.get(pair, 0.0))
+        return sorted(((score, a, b) for (a, b), score in best.items()), reverse=True)
+
+
+def _clusters(corpus: _Corpus) -> list[dict[str, int]]:
+    """Group matching pairs into claims, best first, with at most one sentence per article.
+
+    A sentence joins a claim only if it is like the claim's sentences on average, not just
+    like the one it was paired with, so one loose match cannot chain two claims together."""
+    cluster_of: dict[int, int] = {}
+    clusters: list[dict[str, int]] = []  # article file -> sentence index
+    for _score, i, j in corpus.pairs():
+        ci, cj = cluster_of.get(i), cluster_of.get(j)
+        if ci is None and cj is None:
+            clusters.append({corpus.file(i): i, corpus.file(j): j})
+            cluster_of[i] = cluster_of[j] = len(clusters) - 1
+            continue
+        new, claim = (j, ci) if cj is None else (i, cj) if ci is None else (None, None)
+        if new is None or corpus.file(new) in clusters[claim]:
+            continue
+        members = clusters[claim].values()
+        likeness = sum(corpus.similarity(new, m) for m in members) / len(members)
+        if likeness >= SIMILAR * COHERENCE:
+            clusters[claim][corpus.file(new)] = new
+            cluster_of[new] = claim
+    return clusters
 
 
 def find_claims(articles: list[Article]) -> list[Claim]:
     """Sentences from different articles that state the same thing, grouped into claims."""
-    sentences = [
-        (a, s, _keys(s.text)) for a in articles for s in claim_units(a.body) if len(s.text) > 40
-    ]
-    frequency = Counter(k for _a, _s, keys in sentences for k in keys)
-    total = len(sentences) or 1
-
-    def weight(key: str) -> float:
-        return math.log((total + 1) / (frequency[key] + 0.5))
-
-    mass = [sum(weight(k) for k in keys) or 1.0 for _a, _s, keys in sentences]
-    index: dict[str, list[int]] = defaultdict(list)
-    for i, (_a, _s, keys) in enumerate(sentences):
-        for key in keys:
-            index[key].append(i)
-    # Only keys that few sentences share propose candidate pairs; common ones still score.
-    rare = max(RARE_FLOOR, total // 50)
-    pairs: list[tuple[float, int, int]] = []
-    for i, (art_a, _sa, keys_a) in enumerate(sentences):
-        candidates = {j for k in keys_a if len(index[k]) <= rare for j in index[k] if j > i}
-        for j in candidates:
-            art_b, _sb, keys_b = sentences[j]
-            if art_a.file == art_b.file:
-                continue
-            shared = sum(weight(k) for k in keys_a.keys() & keys_b.keys())
-            smaller, larger = sorted((mass[i], mass[j]))
-            score = shared / (smaller**BALANCE * larger ** (1 - BALANCE))
-            if score >= SIMILAR:
-                pairs.append((score, i, j))
-    pairs.sort(reverse=True)
-    cluster_of: dict[int, int] = {}
-    clusters: list[dict[str, int]] = []  # article file -> sentence index
-    for _score, i, j in pairs:
-        file_i, file_j = sentences[i][0].file, sentences[j][0].file
-        ci, cj = cluster_of.get(i), cluster_of.get(j)
-        if ci is None and cj is None:
-            clusters.append({file_i: i, file_j: j})
-            cluster_of[i] = cluster_of[j] = len(clusters) - 1
-        elif ci is not None and cj is None and file_j not in clusters[ci]:
-            clusters[ci][file_j] = j
-            cluster_of[j] = ci
-        elif cj is not None and ci is None and file_i not in clusters[cj]:
-            clusters[cj][file_i] = i
-            cluster_of[i] = cj
+    corpus = _Corpus(articles)
+    sentences = corpus.sentences
     relay = {a.file: relays_another_source(a) for a in articles}
+    people = {a.file: relayed_people(a) if relay[a.file] else set() for a in articles}
     claims = []
-    for cluster in clusters:
+    for cluster in _clusters(corpus):
         files = sorted(cluster)
         evidence = {f: sentences[cluster[f]][1].text for f in files}
         own = [
             f
             for f in files
-            if not derived(sentences[cluster[f]][0], sentences[cluster[f]][1], relay[f])
+            if not derived(sentences[cluster[f]][0], sentences[cluster[f]][1], relay[f], people[f])
         ]
         first = min(files, key=lambda f: (f not in own, len(evidence[f])))
         claims.append(Claim(_claim_text(evidence[first]), files, len(own) >= 2, evidence))
