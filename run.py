@@ -1,6 +1,12 @@
-"""Run quizapp: apply migrations, load the question bank, optionally add demo data, serve."""
+"""Run quizapp: apply migrations, load the question bank, optionally add demo data, serve.
+
+A worker process for background jobs (the question builder) runs beside the server.
+"""
 
 import argparse
+import ctypes
+import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -25,6 +31,11 @@ def main() -> int:
     )
     parser.add_argument("--threads", type=int, default=8, help="worker threads")
     parser.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="do not start the background-job worker (when `flask worker` runs elsewhere)",
+    )
+    parser.add_argument(
         "--debug",
         action="store_true",
         help="Flask's development server with reloading (never for real use)",
@@ -45,12 +56,33 @@ def main() -> int:
         if args.demo:
             print(seed_demo(args.demo_password).summary())
             db.session.commit()
+    worker = None if args.no_worker else start_worker()
+    # A terminated server stops its worker too (SIGTERM becomes SystemExit, so finally runs).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print(f"Serving on http://{args.host}:{args.port}/  (Ctrl+C to stop)", flush=True)
-    if args.debug:
-        app.run(host=args.host, port=args.port, debug=True)
-    else:
-        serve(app, host=args.host, port=args.port, threads=args.threads)
+    try:
+        if args.debug:
+            app.run(host=args.host, port=args.port, debug=True, use_reloader=False)
+        else:
+            serve(app, host=args.host, port=args.port, threads=args.threads)
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=10)
     return 0
+
+
+def start_worker() -> subprocess.Popen:
+    """`flask worker` as a child process that Linux also stops if this one is killed."""
+
+    def die_with_parent() -> None:
+        if sys.platform.startswith("linux"):
+            ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+    return subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "quizapp", "worker"],
+        preexec_fn=die_with_parent,
+    )
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ run.py starts one). With QUEUE_IMMEDIATE (the tests), a job runs at once in the 
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import click
@@ -53,6 +54,7 @@ def enqueue(name: str, *args: object) -> None:
 @with_appcontext
 def worker_command(threads: int) -> None:
     """Run the background jobs (the question builder) until stopped."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     huey: Huey = current_app.extensions["huey"]
     where = "Redis" if isinstance(huey, RedisHuey) else huey.storage.filename
     click.echo(f"Worker: {threads} thread(s), queue in {where}. Ctrl+C to stop.")

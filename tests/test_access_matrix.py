@@ -9,7 +9,11 @@ import sqlalchemy as sa
 
 from quizapp.extensions import db
 from quizapp.models import QuestionSet, utcnow
+from quizapp.services import drafts
+from tests.conftest import BANK
 from tests.quiz_helpers import latest_attempt_id
+
+ARTICLE = BANK / "articles" / "nyt-2019-cuban-doctors-votes.md"
 
 ROLES = ("anonymous", "other_student", "other_teacher", "student", "teacher")
 # Outcomes: OK is anything a permitted user may get (a page, a redirect, a form error);
@@ -99,6 +103,30 @@ EXPECTED = {
         for action in ("due", "time-limit", "extra-attempt", "reset", "override", "override/clear")
     },
     ("GET", "/teach/attempts/<id:attempt_id>"): OWN_TEACHER,
+    ("GET", "/teach/drafts"): ANY_TEACHER,
+    ("POST", "/teach/drafts"): ANY_TEACHER,
+    **{
+        (method, f"/teach/drafts/<id:draft_id>{path}"): OWN_TEACHER
+        for method, path in (
+            ("GET", ""),
+            ("POST", "/articles"),
+            ("POST", "/files"),
+            ("POST", "/articles/<id:article_id>/remove"),
+            ("POST", "/extract"),
+            ("GET", "/progress"),
+            ("GET", "/review"),
+            ("POST", "/review/quotes"),
+            ("POST", "/review/figures"),
+            ("POST", "/generate"),
+            ("GET", "/questions"),
+            ("GET", "/questions/new"),
+            ("POST", "/questions/new"),
+            ("GET", "/questions/<key>"),
+            ("POST", "/questions/<key>"),
+            ("POST", "/questions/<key>/delete"),
+            ("POST", "/publish"),
+        )
+    },
     ("GET", "/api/openapi.json"): PUBLIC,
     ("GET", "/api/<path:_rest>"): API,
     ("GET", "/api/classes"): API,
@@ -162,7 +190,33 @@ def world(app, browser, new_browser, make_class, make_assignment):
     html = browser.page("/teach/settings/api-tokens")
     token_id = int(re.search(r"/api-tokens/(\d+)/revoke", html).group(1))
     browser.logout()
+    with app.app_context():
+        draft = drafts.create_draft(mine["teacher_id"], "Builder draft")
+        article = drafts.add_article(draft, ARTICLE.read_text("utf-8"), file_name=ARTICLE.name)
+        problems = drafts.save_question(
+            draft,
+            {
+                "kind": "sources",
+                "type": "true_false",
+                "skills": ["source-type"],
+                "difficulty": "easy",
+                "prompt": "True or false: the report opens with a doctor who knew it was wrong.",
+                "answer": True,
+                "explanation": "Its first sentence says so.",
+                "evidence": [
+                    {"article": article.slug, "quote": "Yansnier Arias knew it was wrong."}
+                ],
+            },
+        )
+        assert problems == []
+        db.session.commit()
+        draft_ids = {
+            "draft_id": draft.id,
+            "article_id": article.id,
+            "key": draft.questions[0]["id"],
+        }
     return {
+        **draft_ids,
         "classroom_id": mine["id"],
         "class_id": mine["id"],
         "assignment_id": assignment_id,
