@@ -14,18 +14,22 @@ from werkzeug.serving import make_server
 
 from quizapp import create_app
 from quizapp.builder.articles import read_article
+from tests import test_browser
 from tests.conftest import BANK, PASSWORD
 from tests.test_browser import (
     DESKTOP,
     PHONE,
     answer_current_question,
-    chromium,  # noqa: F401  (the fixture)
     log_in,
     new_page,
     playwright_api,
-    pytestmark,  # noqa: F401  (browser marker and the Chromium check)
-    shoot,  # noqa: F401  (the fixture)
 )
+from tests.test_browser_a11y import Checker
+
+# The browser tests' fixtures, marker and Chromium check.
+chromium = test_browser.chromium
+shoot = test_browser.shoot
+pytestmark = test_browser.pytestmark
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = [
@@ -73,6 +77,7 @@ def test_teacher_builds_a_set_from_three_articles_and_a_student_takes_it(
 ):
     expect = playwright_api.expect
     server = queued_server
+    check = Checker("desktop")  # axe on every builder page as the teacher reaches it
     make_class(students=("sam",))
     teacher = new_page(chromium)
     teacher.set_default_timeout(30_000)
@@ -80,6 +85,7 @@ def test_teacher_builds_a_set_from_three_articles_and_a_student_takes_it(
     teacher.goto(f"{server}/teach/sets")
     teacher.get_by_role("button", name="Build a set from articles").click()
     teacher.get_by_label("Title of the question set").fill("Doctors and votes")
+    check.axe(teacher, "builder: drafts")
     teacher.get_by_role("button", name="Start").click()
     for article, outlet in ARTICLES:
         teacher.get_by_label("Headline").fill(article.title)
@@ -90,11 +96,13 @@ def test_teacher_builds_a_set_from_three_articles_and_a_student_takes_it(
         expect(teacher.get_by_text(f"Added “{article.title}”.")).to_be_visible()
     expect(teacher.get_by_role("heading", name="Articles (3)")).to_be_visible()
     shoot(teacher, "desktop-10-builder-articles")
+    check.axe(teacher, "builder: articles")
 
     # The worker process reads the articles; the page follows its progress, then moves on.
     teacher.get_by_role("button", name="Find quotes, figures and claims").click()
     if teacher.locator("#job-progress").count():
         shoot(teacher, "desktop-10-builder-progress")
+        check.axe(teacher, "builder: progress")
         teacher.wait_for_url("**/review")  # the page script follows the job to its end
     else:  # the worker was done before the page came back
         teacher.get_by_role("link", name="Review what was found").click()
@@ -107,6 +115,7 @@ def test_teacher_builds_a_set_from_three_articles_and_a_student_takes_it(
     tag.click()
     expect(teacher.locator(target)).to_be_in_viewport()
     shoot(teacher, "desktop-11-builder-review")
+    check.axe(teacher, "builder: what was found")
     teacher.set_viewport_size(PHONE)
     shoot(teacher, "phone-11-builder-review")
     teacher.set_viewport_size(DESKTOP)
@@ -122,7 +131,9 @@ def test_teacher_builds_a_set_from_three_articles_and_a_student_takes_it(
     teacher.get_by_role("button", name="Draft the questions").first.click()
     expect(teacher.get_by_text(re.compile(r"Drafted \d+ questions"))).to_be_visible()
     shoot(teacher, "desktop-12-builder-questions")
+    check.axe(teacher, "builder: draft questions")
     teacher.get_by_role("button", name="Edit").first.click()
+    check.axe(teacher, "builder: edit a question")
     prompt = teacher.get_by_label("Question", exact=True)
     prompt.fill("Edited by the teacher: " + prompt.input_value())
     teacher.get_by_role("button", name="Save the question").click()
@@ -151,3 +162,4 @@ def test_teacher_builds_a_set_from_three_articles_and_a_student_takes_it(
     expect(student.get_by_text("Your quiz is submitted.")).to_be_visible()
     student.get_by_role("link", name="Read it in the article").first.click()
     expect(student.locator("mark#evidence")).to_be_visible()
+    check.assert_clean()
