@@ -66,7 +66,7 @@ def _compare(file_a: str, a: Figure, file_b: str, b: Figure, score: float) -> Co
         kind = "conflict" if same_period else "different measure"
     else:
         return None
-    about = f"{a.unit}: {a.measures or a.unit}".strip(": ")
+    about = a.measures if a.measures and a.measures != a.unit else a.unit
     return Conflict(
         about, [{"article": file_a, "text": a.text}, {"article": file_b, "text": b.text}], kind
     )

@@ -74,17 +74,6 @@ STOPWORDS = words_of(
 WORD = re.compile(r"[\w][\w'’-]*")
 
 
-# Everyday news synonyms, folded to one word so differently worded claims can still match.
-SYNONYMS = {
-    "counterfeit": "fake", "false": "fake", "forged": "fake", "bogus": "fake",
-    "physician": "doctor", "medic": "doctor", "die": "death", "dead": "death", "killed": "death",
-    "interview": "interview", "kid": "child", "children": "child", "buy": "purchase",
-    "illegitimate": "fraud", "fraudulent": "fraud", "sham": "fraud", "rigged": "fraud",
-    "undemocratic": "fraud", "pressur": "pressure", "coerc": "pressure", "threat": "threaten",
-    "handpicked": "hand-picked", "barred": "ban", "bann": "ban",
-}  # fmt: skip
-
-
 def stem(word: str) -> str:
     """A light suffix stripper, enough to match 'doctors'/'doctor' and 'voted'/'voting'."""
     for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
@@ -101,5 +90,4 @@ def content_words(text: str) -> list[str]:
         words.append(folded)
         if "-" in folded:
             words.extend(folded.split("-"))  # "oil-for-doctors" also counts as oil, doctors
-    stems = [stem(w) for w in words if w and w not in STOPWORDS and not w.isdigit()]
-    return [SYNONYMS.get(s, s) for s in stems]
+    return [stem(w) for w in words if w and w not in STOPWORDS and not w.isdigit()]
