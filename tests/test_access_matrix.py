@@ -113,6 +113,7 @@ EXPECTED = {
             ("POST", "/files"),
             ("POST", "/articles/<id:article_id>/remove"),
             ("POST", "/extract"),
+            ("POST", "/delete"),
             ("GET", "/progress"),
             ("GET", "/review"),
             ("POST", "/review/quotes"),

@@ -94,6 +94,13 @@ def test_teacher_builds_publishes_and_assigns_a_set_that_a_student_takes(
     assert "Saved: 1 quote corrected." in response.get_data(as_text=True)
     assert _draft(app, draft_id).extraction["quotes"][0]["speaker"] == "A spokesman for the clinic"
 
+    # Say what the first figure measures, in the teacher's words.
+    rows = {f"rows-{i}-measures": f["measures"] or "" for i, f in enumerate(figures)}
+    rows |= {f"rows-{i}-keep": "y" for i in range(len(figures))}
+    rows["rows-0-measures"] = "doctors interviewed by the reporters"
+    response = browser.post(f"/teach/drafts/{draft_id}/review/figures", rows)
+    assert "Saved: 1 figure corrected." in response.get_data(as_text=True)
+
     # Draft the questions; the corrected speaker is now a choice.
     response = browser.post(f"/teach/drafts/{draft_id}/generate", {})
     html = unescape(response.get_data(as_text=True))
@@ -103,6 +110,11 @@ def test_teacher_builds_publishes_and_assigns_a_set_that_a_student_takes(
     assert {"attribution", "figures", "corroboration"} <= kinds
     assert any(
         c["text"] == "A spokesman for the clinic" for q in questions for c in q.get("choices", [])
+    )
+    assert any(
+        f"{figures[0]['text']} for doctors interviewed by the reporters here" in q["explanation"]
+        for q in questions
+        if q["kind"] == "figures"
     )
 
     # Edit one question's prompt, delete another, add one of our own.
@@ -360,3 +372,29 @@ def test_progress_is_reported_and_a_lost_job_can_be_restarted(app, browser, make
     response = browser.post(f"/teach/drafts/{draft_id}/extract", {})
     assert "Review what was found" in response.get_data(as_text=True)
     assert _draft(app, draft_id).status == DraftStatus.READY
+
+
+def test_deleting_a_draft_keeps_a_published_sets_articles(app, browser, make_user):
+    make_user("teacher", Role.TEACHER)
+    browser.login("teacher")
+    unpublished = _new_draft(browser, "Never published")
+    browser.page(f"/teach/drafts/{unpublished}")
+    _paste(browser, unpublished, ARTICLES["nyt-2019-cuban-doctors-votes"], "Daily Courier")
+    published = _new_draft(browser, "Published one")
+    _paste_three(browser, published)
+    _found(browser, published)
+    browser.post(f"/teach/drafts/{published}/generate", {})
+    assert "Published." in browser.post(f"/teach/drafts/{published}/publish", {}).get_data(
+        as_text=True
+    )
+    kept = [_article_slug(app, published, i) for i in range(3)]
+
+    for draft_id in (unpublished, published):
+        browser.page(f"/teach/drafts/{draft_id}")
+        response = browser.post(f"/teach/drafts/{draft_id}/delete", {})
+        assert "Deleted the draft" in unescape(response.get_data(as_text=True))
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Draft.id))) == 0
+        left = db.session.scalars(sa.select(Article.slug).where(Article.owner_id.is_not(None)))
+        assert sorted(left) == sorted(kept)
+        assert db.session.scalar(sa.select(QuestionSet).where(QuestionSet.title == "Published one"))

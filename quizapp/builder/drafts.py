@@ -142,14 +142,19 @@ def _figures(by_file: dict[str, Article], figures: list[dict]) -> list[dict]:
                 "choices": [{"id": LETTERS[i], "text": t} for i, t in enumerate(options)],
                 "answer": LETTERS[options.index(figure["text"])],
                 "explanation": (
-                    f"The article gives {figure['text']} here. The other numbers appear in "
-                    "these articles too, but they count or measure something else: check what "
-                    "a number is attached to, for which period and place."
+                    f"The article gives {figure['text']}{_measuring(figure)} here. The other "
+                    "numbers appear in these articles too, but they count or measure something "
+                    "else: check what a number is attached to, for which period and place."
                 ),
                 "evidence": [{"article": article.slug, "quote": figure["sentence"]}],
             }
         )
     return questions
+
+
+def _measuring(figure: dict) -> str:
+    """What the figure measures, once a person has said so (the found phrase can be rough)."""
+    return f" for {figure['measures']}" if figure.get("checked") and figure["measures"] else ""
 
 
 def _corroboration(by_file: dict[str, Article], claims: list[dict]) -> list[dict]:

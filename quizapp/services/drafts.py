@@ -121,6 +121,18 @@ def remove_article(draft: Draft, article: Article) -> None:
     db.session.flush()
 
 
+def delete_draft(draft: Draft) -> None:
+    """Delete a draft and its articles; a published set keeps its own (students read them)."""
+    _not_working(draft)
+    for article in list(draft.articles):
+        if draft.set_id is None:
+            db.session.delete(article)
+        else:
+            article.draft_id = None
+    db.session.delete(draft)
+    db.session.flush()
+
+
 def _not_working(draft: Draft) -> None:
     if draft.working and not can_start(draft):
         raise DraftError("Wait until the builder has finished reading these articles.")
@@ -249,6 +261,7 @@ def correct_figures(draft: Draft, corrections: list[tuple[str, bool]]) -> int:
             continue
         if measures.strip() != (figure["measures"] or ""):
             figure["measures"] = measures.strip()
+            figure["checked"] = True  # the teacher's words, fit to show students
             changed += 1
         figures.append(figure)
     extraction["figures"] = figures

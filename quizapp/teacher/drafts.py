@@ -140,6 +140,21 @@ def remove_article(draft_id: int, article_id: int):
     return _to_draft(draft, "articles")
 
 
+@bp.post("/drafts/<id:draft_id>/delete")
+@teacher_required
+def delete_draft(draft_id: int):
+    draft = _draft_or_404(draft_id)
+    if ActionForm().validate_on_submit():
+        try:
+            drafts.delete_draft(draft)
+        except drafts.DraftError as exc:
+            flash(str(exc), "error")
+            return _to_draft(draft)
+        db.session.commit()
+        flash(f"Deleted the draft “{draft.title}”.", "success")
+    return redirect(url_for("teacher.draft_list"))
+
+
 @bp.post("/drafts/<id:draft_id>/extract")
 @teacher_required
 def start_extraction(draft_id: int):
