@@ -124,9 +124,7 @@ def test_teacher_builds_a_set_from_three_articles_and_a_student_takes_it(
     teacher.get_by_label("Speaker of quote 1", exact=True).fill("A clinic spokesman")
     teacher.get_by_role("button", name="Save the speakers").click()
     expect(teacher.get_by_text("Saved: 1 quote corrected.")).to_be_visible()
-    expect(teacher.locator(".found-article .speaker-tag").first).to_have_text(
-        "A clinic spokesman"
-    )
+    expect(teacher.locator(".found-article .speaker-tag").first).to_have_text("A clinic spokesman")
 
     teacher.get_by_role("button", name="Draft the questions").first.click()
     expect(teacher.get_by_text(re.compile(r"Drafted \d+ questions"))).to_be_visible()
