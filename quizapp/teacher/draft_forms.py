@@ -54,6 +54,7 @@ class PasteForm(FlaskForm):
         "Text of the article",
         validators=[DataRequired(), Length(max=MAX_ARTICLE_CHARS)],
         description="Paste the article's text; keep a blank line between paragraphs.",
+        render_kw={"rows": 12},
     )
     submit = SubmitField("Add the article")
 
