@@ -216,38 +216,29 @@ def draft_review(draft_id: int):
     return _ready_or_redirect(draft) or _review_page(draft)
 
 
-@bp.post("/drafts/<id:draft_id>/review/quotes")
+# What each correction table edits: its form, the row's text field, and the service applying it.
+CORRECTIONS = {
+    "quotes": (QuoteCorrectionsForm, "speaker", drafts.correct_quotes, "quote"),
+    "figures": (FigureCorrectionsForm, "measures", drafts.correct_figures, "figure"),
+}
+
+
+@bp.post("/drafts/<id:draft_id>/review/<any(quotes, figures):part>")
 @teacher_required
-def correct_quotes(draft_id: int):
+def correct(draft_id: int, part: str):
     draft = _draft_or_404(draft_id)
     if redirect_away := _ready_or_redirect(draft):
         return redirect_away
-    form = QuoteCorrectionsForm()
-    if not form.validate_on_submit() or len(form.rows) != len(draft.extraction["quotes"]):
+    form_class, text, apply, noun = CORRECTIONS[part]
+    form = form_class()
+    if not form.validate_on_submit() or len(form.rows) != len(draft.extraction[part]):
         if not form.errors:
-            flash(CHANGED.format("quotes"), "error")
-        return _review_page(draft, quotes_form=form, status=400)
-    changed = drafts.correct_quotes(draft, [(r.speaker.data, r.keep.data) for r in form.rows])
+            flash(CHANGED.format(part), "error")
+        return _review_page(draft, **{f"{part}_form": form}, status=400)
+    changed = apply(draft, [(row[text].data, row.keep.data) for row in form.rows])
     db.session.commit()
-    flash(f"Saved: {changed} quote{'s' if changed != 1 else ''} corrected.", "success")
-    return redirect(url_for("teacher.draft_review", draft_id=draft.id, _anchor="quotes"))
-
-
-@bp.post("/drafts/<id:draft_id>/review/figures")
-@teacher_required
-def correct_figures(draft_id: int):
-    draft = _draft_or_404(draft_id)
-    if redirect_away := _ready_or_redirect(draft):
-        return redirect_away
-    form = FigureCorrectionsForm()
-    if not form.validate_on_submit() or len(form.rows) != len(draft.extraction["figures"]):
-        if not form.errors:
-            flash(CHANGED.format("figures"), "error")
-        return _review_page(draft, figures_form=form, status=400)
-    changed = drafts.correct_figures(draft, [(r.measures.data, r.keep.data) for r in form.rows])
-    db.session.commit()
-    flash(f"Saved: {changed} figure{'s' if changed != 1 else ''} corrected.", "success")
-    return redirect(url_for("teacher.draft_review", draft_id=draft.id, _anchor="figures"))
+    flash(f"Saved: {changed} {noun}{'s' if changed != 1 else ''} corrected.", "success")
+    return redirect(url_for("teacher.draft_review", draft_id=draft.id, _anchor=part))
 
 
 @bp.post("/drafts/<id:draft_id>/generate")
