@@ -14,6 +14,7 @@ from werkzeug.serving import make_server
 
 from quizapp import create_app
 from quizapp.builder.articles import read_article
+from quizapp.extensions import db
 from tests import test_browser
 from tests.conftest import BANK, PASSWORD
 from tests.test_browser import (
@@ -70,6 +71,8 @@ def queued_server(app, tmp_path_factory):
     thread.join()
     worker.terminate()
     worker.wait(timeout=20)
+    with served.app_context():
+        db.engine.dispose()
 
 
 def test_teacher_builds_a_set_from_three_articles_and_a_student_takes_it(

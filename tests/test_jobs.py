@@ -87,9 +87,10 @@ def test_a_worker_process_runs_the_queued_extraction(app, queue_url, tmp_path):
     finally:
         worker.terminate()
         output = worker.communicate(timeout=20)[0]
-    assert status == DraftStatus.READY, output
     with producer.app_context():
         draft = db.session.get(Draft, draft_id)
-        assert draft.steps_done == draft.steps_total == 3
-        assert draft.extraction["quotes"] and draft.extraction["claims"]
         db.session.remove()
+        db.engine.dispose()  # this app's own connections, closed before the test ends
+    assert status == DraftStatus.READY, output
+    assert draft.steps_done == draft.steps_total == 3
+    assert draft.extraction["quotes"] and draft.extraction["claims"]
