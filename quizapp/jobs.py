@@ -8,6 +8,7 @@ run.py starts one). With QUEUE_IMMEDIATE (the tests), a job runs at once in the 
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 import click
@@ -57,5 +58,5 @@ def worker_command(threads: int) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     huey: Huey = current_app.extensions["huey"]
     where = "Redis" if isinstance(huey, RedisHuey) else huey.storage.filename
-    click.echo(f"Worker: {threads} thread(s), queue in {where}. Ctrl+C to stop.")
+    click.echo(f"Worker (pid {os.getpid()}): {threads} thread(s), queue in {where}.", err=True)
     huey.create_consumer(workers=threads, worker_type="thread", periodic=False).run()

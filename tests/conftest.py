@@ -61,6 +61,7 @@ def app(tmp_path_factory):
             "QUESTIONS_DIR": str(BANK),
             "SERVER_NAME": None,
             "QUEUE_IMMEDIATE": True,
+            "QUEUE_URL": str(instance / "jobs.sqlite3"),
         }
     )
     with app.app_context():

@@ -9,8 +9,11 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from quizapp import create_app, jobs
 from quizapp.extensions import db
-from quizapp.models import Attempt, Classroom, User
+from quizapp.models import Attempt, Classroom, Draft, DraftStatus, Role, User
+from quizapp.services import drafts
+from tests.conftest import BANK, add_user
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -73,7 +76,12 @@ def run_app(env: dict, port: int) -> tuple[subprocess.Popen, str]:
 
 def test_run_py_migrates_loads_the_bank_seeds_and_serves(tmp_path):
     database = f"sqlite:///{tmp_path / 'run.sqlite3'}"
-    env = {**os.environ, "DATABASE_URL": database, "SECRET_KEY": "run-test"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database,
+        "SECRET_KEY": "run-test",
+        "QUEUE_URL": str(tmp_path / "jobs.sqlite3"),
+    }
     for attempt in range(2):  # the second run finds everything in place
         process, output = run_app(env, free_port())
         process.terminate()
@@ -87,3 +95,41 @@ def test_run_py_migrates_loads_the_bank_seeds_and_serves(tmp_path):
         count = connection.scalar(sa.text("select count(*) from users"))
     engine.dispose()
     assert count == 26
+
+
+def test_run_py_starts_a_worker_for_builder_jobs_that_stops_with_the_server(tmp_path):
+    database = f"sqlite:///{tmp_path / 'run.sqlite3'}"
+    queue = str(tmp_path / "jobs.sqlite3")
+    env = {**os.environ, "DATABASE_URL": database, "SECRET_KEY": "run-test", "QUEUE_URL": queue}
+    process, _ = run_app(env, free_port())
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "x", "QUEUE_URL": queue})
+    try:
+        with app.app_context():
+            teacher = add_user("builder", Role.TEACHER)
+            draft = drafts.create_draft(teacher.id, "Run test")
+            text = (BANK / "articles" / "nyt-2019-cuban-doctors-votes.md").read_text("utf-8")
+            drafts.add_article(draft, text, file_name="nyt.md")
+            drafts.start_extraction(draft)
+            db.session.commit()
+            draft_id = draft.id
+            jobs.enqueue("extract_draft", draft_id)
+            status, deadline = None, time.monotonic() + 60
+            while status != DraftStatus.READY and time.monotonic() < deadline:
+                time.sleep(0.3)
+                status = db.session.scalar(sa.select(Draft.status).where(Draft.id == draft_id))
+                db.session.rollback()  # SQLite: reading took the write lock the worker needs
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=30)[0]
+    assert status == DraftStatus.READY, output
+    worker = int(re.search(r"Worker \(pid (\d+)\)", output).group(1))
+    for _ in range(50):  # the worker stops with the server
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.2)
+    else:
+        raise AssertionError(f"the worker {worker} outlived the server")
