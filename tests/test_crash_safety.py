@@ -91,7 +91,12 @@ def database(tmp_path):
 
 
 def test_answers_survive_sigkill_and_the_attempt_resumes(tmp_path, database):
-    env = {**os.environ, "DATABASE_URL": database, "SECRET_KEY": SECRET}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database,
+        "SECRET_KEY": SECRET,
+        "QUEUE_URL": str(tmp_path / "jobs.sqlite3"),
+    }
     port = free_port()
     server = start_server(env, port)
     app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": SECRET})
