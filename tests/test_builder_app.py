@@ -398,3 +398,25 @@ def test_deleting_a_draft_keeps_a_published_sets_articles(app, browser, make_use
         left = db.session.scalars(sa.select(Article.slug).where(Article.owner_id.is_not(None)))
         assert sorted(left) == sorted(kept)
         assert db.session.scalar(sa.select(QuestionSet).where(QuestionSet.title == "Published one"))
+
+
+def test_removing_an_article_drops_its_questions_and_what_was_found(app, browser, make_user):
+    make_user("teacher", Role.TEACHER)
+    browser.login("teacher")
+    draft_id = _new_draft(browser)
+    _paste_three(browser, draft_id)
+    _found(browser, draft_id)
+    browser.post(f"/teach/drafts/{draft_id}/generate", {})
+    second = _article_slug(app, draft_id, 1)
+    before = _draft(app, draft_id).questions
+    citing = [q["id"] for q in before if any(e["article"] == second for e in q["evidence"])]
+    assert citing and len(citing) < len(before)
+    with app.app_context():
+        article_id = db.session.scalar(sa.select(Article.id).where(Article.slug == second))
+    browser.page(f"/teach/drafts/{draft_id}")
+    response = browser.post(f"/teach/drafts/{draft_id}/articles/{article_id}/remove", {})
+    assert "Removed “" in unescape(response.get_data(as_text=True))
+    draft = _draft(app, draft_id)
+    assert draft.extraction is None and draft.status == DraftStatus.COLLECTING
+    assert [q["id"] for q in draft.questions] == [q["id"] for q in before if q["id"] not in citing]
+    assert "Find quotes, figures and claims" in browser.page(f"/teach/drafts/{draft_id}")

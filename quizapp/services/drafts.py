@@ -116,7 +116,9 @@ def remove_article(draft: Draft, article: Article) -> None:
     db.session.delete(article)
     _articles_changed(draft)
     draft.questions = [
-        q for q in draft.questions or [] if all(e["article"] != article.slug for e in _ev(q))
+        q
+        for q in draft.questions or []
+        if all(e["article"] != article.slug for e in q.get("evidence") or [])
     ] or None
     db.session.flush()
 
@@ -136,10 +138,6 @@ def delete_draft(draft: Draft) -> None:
 def _not_working(draft: Draft) -> None:
     if draft.working and not can_start(draft):
         raise DraftError("Wait until the builder has finished reading these articles.")
-
-
-def _ev(question: dict[str, Any]) -> list[dict[str, Any]]:
-    return question.get("evidence") or []
 
 
 def _articles_changed(draft: Draft) -> None:
