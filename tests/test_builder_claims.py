@@ -143,3 +143,51 @@ def test_the_fact_that_one_sentence_shares_a_name_is_not_a_claim():
         "b.txt", "Mayor Tom Reed was criticised by opposition councillors over parking fines."
     )
     assert find_claims([first, second]) == []
+
+
+def test_a_plain_text_header_without_blank_lines_and_a_titled_byline():
+    text = "Tram line opens\nBy Lena Fisk, Transport Correspondent\n7 June 2024\n\n" + WIRE
+    article = plain_article("tram.txt", text)
+    assert (article.title, article.author, article.published) == (
+        "Tram line opens",
+        "Lena Fisk",
+        "2024-06-07",
+    )
+    assert article.body == WIRE
+
+
+def test_a_hard_wrapped_first_paragraph_is_not_a_header():
+    text = "The port authority closed the terminal on Monday\nafter cracks appeared.\n\nMore."
+    assert plain_article("wrapped.txt", text).title == ""
+
+
+RECAP = "\n\n".join(
+    [
+        "The northern terminal was closed on Monday after cracks were found in its main pier, "
+        "The Harbor Times first reported.",
+        "Speaking to the Bay Courier on Tuesday, an authority engineer confirmed that repairs "
+        "would take at least three months and cost more than $40 million.",
+    ]
+)
+
+
+def test_an_article_s_own_outlet_is_not_a_credit_to_another():
+    claims = find_claims([plain_article("wire.txt", WIRE), plain_article("recap.txt", RECAP)])
+    pier = [c for c in claims if "pier" in c.claim]
+    repairs = [c for c in claims if "repairs" in c.claim]
+    assert pier and pier[0].independent is False  # "The Harbor Times first reported"
+    assert repairs and repairs[0].independent is True  # "Speaking to the Bay Courier"
+
+
+def test_why_a_source_is_anonymous_is_not_a_shared_claim():
+    first = plain_article(
+        "a.txt",
+        "A teacher at the school, who asked not to be named because she was not authorized "
+        "to speak, said the heating had failed.",
+    )
+    second = plain_article(
+        "b.txt",
+        "A firefighter, who asked not to be named because he was not authorized to speak, "
+        "said the crew arrived late.",
+    )
+    assert find_claims([first, second]) == []

@@ -25,6 +25,8 @@ def found(body: str) -> list[tuple[str, float, str]]:
         ("Sixteen schools closed.", [("Sixteen", 16, "schools")]),
         ("At least a dozen boats sank.", [("At least a dozen", 12, "boats")]),
         ("She bought a kilo of rice.", [("a kilo", 1, "kg")]),
+        ("Almost 40mm of rain fell.", [("Almost 40mm", 40, "mm")]),
+        ("The route is 12km long.", [("12km", 12, "km")]),
     ],
 )
 def test_figures_with_their_value_and_unit(body, expected):
@@ -40,6 +42,8 @@ def test_figures_with_their_value_and_unit(body, expected):
         "One official said the two countries had agreed.",
         "Thousands of people marched; dozens were hurt.",
         "COVID-19 cases were reported.",
+        "The doors open at 9 a.m. and close at 11pm.",
+        "By six o’clock the square was empty.",
     ],
 )
 def test_dates_identifiers_and_vague_amounts_are_not_figures(body):

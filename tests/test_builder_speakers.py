@@ -68,3 +68,37 @@ def test_a_reported_voice_is_the_person_recalled_not_the_narrator():
         "“‘Keep the change, it is a good day,’” he recalled her saying."
     )
     assert speakers(body) == [("‘Keep the change, it", "a customer")]
+
+
+def test_a_descriptor_followed_by_a_name_is_that_person():
+    body = (
+        "The gallery reopened on Sunday, said the museum's head of collections, Ines Varga, "
+        "who oversaw the move.\n\n"
+        "“Every painting came back,” she said, “and not one frame is scratched.”"
+    )
+    assert [s for _q, s in speakers(body)] == ["Ines Varga", "Ines Varga"]
+
+
+def test_any_noun_before_an_anonymity_clause_is_the_speaker():
+    body = (
+        "A lock keeper on the canal, who spoke on the condition of anonymity because he was "
+        "not allowed to talk to the press, said the gates had jammed twice.\n\n"
+        "“We told them in the spring that the hinges were going,” he said."
+    )
+    assert speakers(body) == [("We told them in the ", "a lock keeper on the canal")]
+
+
+def test_a_saint_in_an_institution_s_name_is_kept():
+    body = (
+        "St. Agnes College said in a statement that the library “will reopen after the "
+        "repairs are finished.”"
+    )
+    assert speakers(body) == [("will reopen after th", "St. Agnes College")]
+
+
+def test_a_name_does_not_run_over_a_paragraph_break():
+    body = (
+        "The ferry docked at Ostend.\n\n"
+        "Captain Rhys Bowen said the crossing was rough. “We had four-metre waves,” he said."
+    )
+    assert speakers(body) == [("We had four-metre wa", "Rhys Bowen")]

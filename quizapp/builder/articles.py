@@ -16,11 +16,18 @@ MONTHS = [
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 ]  # fmt: skip
-BYLINE = re.compile(r"^By\s+([A-Z][\w.’'-]+(?:\s+(?:[A-Z][\w.’'-]+|and|de|van|von))*)\s*$")
+# "By Ana Ruiz", "By Ana Ruiz and Li Wei", "By Ana Ruiz, Staff Writer", "By Ana Ruiz | The Post"
+BYLINE = re.compile(
+    r"^By\s+([A-Z][\w.’'-]+(?:\s+(?:[A-Z][\w.’'-]+|and|de|van|von))*)"
+    r"(?:\s*[,|–—-]\s*[A-Z][\w.&’'-]*(?:\s+(?:[A-Z][\w.&’'-]*|and|of|the|to|for|at))*)?\s*$"
+)
 DATELINE_OUTLET = re.compile(r"^[A-Z][A-Z .,'-]+\(([A-Z][\w.& ]{1,30})\)\s*[-—–]\s")
+_MONTH = "|".join(MONTHS)
+# "March 4, 2025" or, in British and European style, "4 March 2025"
 DATE_LINE = re.compile(
     r"^(?:(?:Published|Updated|Posted)[: ]\s*)?(?:\w+day,?\s+)?"
-    r"(?P<month>" + "|".join(MONTHS) + r")\s+(?P<day>\d{1,2}),?\s+(?P<year>(?:19|20)\d\d)\b.{0,40}$"
+    rf"(?:(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}}),?|(?P<day_first>\d{{1,2}})\s+(?P<month_b>{_MONTH}))"
+    r"\s+(?P<year>(?:19|20)\d\d)\b.{0,40}$"
 )
 SOURCE_LINE = re.compile(r"^(?:Source|Outlet|Publication):\s*(.+)$", re.IGNORECASE)
 
@@ -84,26 +91,33 @@ def plain_article(file: str, text: str) -> Article:
         paragraphs = paragraph_spans(article.body)
         if len(paragraphs) < 2:
             break
-        first = paragraphs[0].text
-        if "\n" in first:
-            break
-        if BYLINE.match(first):
-            article.author = BYLINE.match(first).group(1)
+        lines = paragraphs[0].text.split("\n")
+        if len(lines) > 1 and not all(_header_kind(line) for line in lines[1:]):
+            break  # a paragraph of text, not a headline, byline and date on consecutive lines
+        kind = _header_kind(lines[0])
+        if kind == "author":
+            article.author = BYLINE.match(lines[0]).group(1)
             found.append("author from the byline")
-        elif DATE_LINE.match(first):
-            m = DATE_LINE.match(first)
-            month = MONTHS.index(m.group("month")) + 1
-            article.published = f"{m.group('year')}-{month:02d}-{int(m.group('day')):02d}"
+        elif kind == "date":
+            m = DATE_LINE.match(lines[0])
+            month = MONTHS.index(m.group("month") or m.group("month_b")) + 1
+            day = int(m.group("day") or m.group("day_first"))
+            article.published = f"{m.group('year')}-{month:02d}-{day:02d}"
             found.append("date from the date line")
-        elif SOURCE_LINE.match(first):
-            article.outlet = SOURCE_LINE.match(first).group(1).strip()
+        elif kind == "outlet":
+            article.outlet = SOURCE_LINE.match(lines[0]).group(1).strip()
             found.append("outlet from the source line")
-        elif not article.title and _looks_like_title(first):
-            article.title = first
+        elif not article.title and _looks_like_title(lines[0]):
+            article.title = lines[0].strip()
             found.append("title from the first line")
         else:
             break
-        article.body = article.body[paragraphs[1].start :]
+        rest = (
+            article.body.split("\n", 1)[1]
+            if len(lines) > 1
+            else article.body[paragraphs[1].start :]
+        )
+        article.body = rest.strip()
     lead = paragraph_spans(article.body)[0].text if article.body else ""
     dateline = DATELINE_OUTLET.match(lead)
     if dateline and not article.outlet:
@@ -115,6 +129,15 @@ def plain_article(file: str, text: str) -> Article:
         else "Plain text with no title, outlet or date stated, so they are left empty."
     )
     return article
+
+
+def _header_kind(line: str) -> str:
+    """Which header line this is: "author", "date", "outlet", or "" for none of them."""
+    if BYLINE.match(line):
+        return "author"
+    if DATE_LINE.match(line):
+        return "date"
+    return "outlet" if SOURCE_LINE.match(line) else ""
 
 
 def _looks_like_title(line: str) -> bool:

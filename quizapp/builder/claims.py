@@ -10,8 +10,16 @@ from dataclasses import dataclass
 from quizapp.builder.articles import Article
 from quizapp.builder.figures import SMALL
 from quizapp.builder.quotes import find_quotes
-from quizapp.builder.speakers import attribute
-from quizapp.builder.text import STOPWORDS, WORD, Span, fold, paragraph_spans, sentence_spans
+from quizapp.builder.speakers import ANONYMITY, attribute
+from quizapp.builder.text import (
+    STOPWORDS,
+    WORD,
+    Span,
+    fold,
+    paragraph_spans,
+    sentence_spans,
+    words_of,
+)
 
 SIMILAR = 0.25  # weighted overlap above which two sentences state the same claim
 BALANCE = 0.7  # 0.5 is the cosine; more weighs the shorter sentence, so a long one can still match
@@ -28,23 +36,44 @@ DERIVATIONS = (
     ("ion", 4), ("ist", 4), ("ism", 4), ("ity", 4), ("ive", 4), ("ous", 4), ("al", 4), ("ic", 4),
     ("ly", 4), ("er", 4), ("or", 4), ("an", 4), ("n", 4), ("e", 3),
 )  # fmt: skip
-OUTLET = (
-    r"(?:The\s+|the\s+)?(?:[A-Z][\w.&’'-]*\s+){0,4}(?:Times|Post|Journal|Guardian|Telegraph|Herald|"
-    r"Tribune|News|Gazette|Mail|Observer|Economist|Reuters|AP|AFP|BBC|CNN|NPR|Bloomberg|"
-    r"Associated Press|Agence France-Presse)"
+# Words that end a news outlet's name ("the Wendle Valley Gazette", "The New York Times").
+NAMEPLATE = (
+    r"Times|Post|Journal|Guardian|Telegraph|Herald|Tribune|News|Gazette|Mail|Observer|Economist|"
+    r"Chronicle|Courier|Ledger|Dispatch|Record|Standard|Star|Sun|Independent|Examiner|Inquirer|"
+    r"Enquirer|Sentinel|Register|Bulletin|Express|Mirror|Review|Monitor|Globe|Courant|Argus|Echo|"
+    r"Advertiser|Press|Reuters|AP|AFP|BBC|CNN|NPR|Bloomberg|Associated Press|Agence France-Presse"
 )
+OUTLET = rf"(?:The\s+|the\s+)?(?:[A-Z][\w.&’'-]*\s+){{0,4}}(?:{NAMEPLATE})\b"
+# An outlet credited as the source of what follows, or told something by a source.
+CREDITED = re.compile(
+    rf"(?i:according) to {OUTLET}|"
+    rf"{OUTLET}\s+(?:first\s+)?(?:reported|said|says|reports|found|revealed|wrote)|"
+    rf"(?:reported|revealed|published|broken)\s+(?:first\s+)?by\s+{OUTLET}"
+)
+TOLD = re.compile(rf"(?:told|to)\s+{OUTLET}")
 RELAYED = re.compile(
-    rf"according to {OUTLET}|{OUTLET}\s+(?:reported|said|says|reports|found|revealed|wrote)|"
-    rf"(?:told|to)\s+{OUTLET}|told the (?:paper|newspaper|outlet|station|network)|"
+    r"told the (?:paper|newspaper|outlet|station|network)|"
     r"\b(?:[Tt]he|[Aa]|[Aa] new|[Tt]he new)\s+"
     r"(?:report|investigation|study|story|article|survey)\s+"
     r"(?:has\s+)?(?:revealed|found|showed|shows|interviewed|reported|said|says)|"
     r"\b(?:the|The) (?:paper|newspaper) (?:reported|said|says|found)",
 )
+# What a re-report heard itself: a speaker addressing a crowd or a meeting its reporter attended.
+FIRST_HAND = re.compile(
+    r"\b(?:told|addressed|telling)\s+(?:the\s+|a\s+)?(?:crowd|audience|rally|meeting|reporters|"
+    r"journalists|supporters|protesters|news conference|press conference|hearing)\b|"
+    r"\bsaid at (?:a|the) (?:rally|meeting|protest|vigil|hearing|news conference|press conference|"
+    r"briefing|town hall)\b"
+)
 SPEECH = re.compile(
     r"\b(?:said|says|told|tells|stated|explained|described how|recalled|reported|according to|"
     r"asserted|claimed|confirmed|denounced|revealed)\b"
 )
+
+
+TIME_UNITS = words_of("second minute hour day night week month year decade")
+# Why a source is anonymous is how the article reports, not what it reports.
+ANONYMITY_CLAUSE = re.compile(rf"\bwho\s+(?:{ANONYMITY})[^,.;:]*")
 
 
 @dataclass
@@ -55,10 +84,31 @@ class Claim:
     evidence: dict[str, str]
 
 
-def relays_another_source(article: Article) -> bool:
+def _outlet_key(mention: str) -> str:
+    """The nameplate word of an outlet mention: "gazette" for "told the Wendle Valley Gazette"."""
+    return fold(re.findall(rf"\b(?:{NAMEPLATE})\b", mention)[-1])
+
+
+def own_outlets(article: Article) -> set[str]:
+    """The article's own outlet, by the last word of its name: the outlet given for it, else one
+    the text says was told things but never credits ("Atterby told the Gazette" in the Gazette)."""
+    if article.outlet.strip():
+        return {fold(article.outlet.split()[-1])}
+    told = {_outlet_key(m.group()) for m in TOLD.finditer(article.body)}
+    credited = {_outlet_key(m.group()) for m in CREDITED.finditer(article.body)}
+    return told - credited
+
+
+def _credits_another(text: str, own: set[str]) -> bool:
+    """The text credits another outlet, a report or "the paper" for what it says."""
+    mentions = [m.group() for m in (*CREDITED.finditer(text), *TOLD.finditer(text))]
+    return bool(RELAYED.search(text)) or any(_outlet_key(m) not in own for m in mentions)
+
+
+def relays_another_source(article: Article, own: set[str] = frozenset()) -> bool:
     """A re-report: its opening paragraphs credit the story to another outlet or report."""
     lead = " ".join(p.text for p in paragraph_spans(article.body)[:2])
-    return bool(RELAYED.search(lead))
+    return _credits_another(lead, own)
 
 
 def relayed_people(article: Article) -> set[str]:
@@ -67,15 +117,24 @@ def relayed_people(article: Article) -> set[str]:
     return {fold(s.split()[-1]) for s in speakers if s and s.split()[-1][:1].isupper()}
 
 
-def derived(article: Article, sentence: Span, relay: bool, people: set[str] = frozenset()) -> bool:
+def derived(
+    article: Article,
+    sentence: Span,
+    relay: bool,
+    people: set[str] = frozenset(),
+    own: set[str] = frozenset(),
+) -> bool:
     """The article credits this sentence's claim to another outlet or report."""
     paragraph = next(
         (p for p in paragraph_spans(article.body) if p.start <= sentence.start < p.end), sentence
     )
-    if RELAYED.search(sentence.text) or RELAYED.search(paragraph.text):
+    if _credits_another(sentence.text, own) or _credits_another(paragraph.text, own):
         return True
     if not relay:
         return False
+    told_own = any(_outlet_key(m.group()) in own for m in TOLD.finditer(paragraph.text))
+    if told_own or FIRST_HAND.search(paragraph.text):
+        return False  # its own reporting: a source spoke to it, or in front of its reporter
     named = {fold(w) for w in WORD.findall(sentence.text)}
     return bool(SPEECH.search(sentence.text) or "“" in sentence.text or named & people)
 
@@ -120,17 +179,21 @@ def _stem(word: str) -> str:
 
 
 def _tokens(text: str) -> list[str]:
-    """Content words of a sentence in order: folded, stemmed, numbers written one way."""
+    """Content words of a sentence in order: folded, stemmed, numbers written one way, and a
+    number followed by a unit of time carries it ("ten days" is not "ten minutes")."""
     tokens = []
-    for raw in TOKEN.findall(text):
+    raws = TOKEN.findall(ANONYMITY_CLAUSE.sub(" ", text))
+    for index, raw in enumerate(raws):
+        following = _stem(fold(raws[index + 1])) if index + 1 < len(raws) else ""
+        unit = following if following in TIME_UNITS else ""
         if raw[0].isdigit():
-            tokens.append("#" + raw.replace(",", "").rstrip("."))
+            tokens.append("#" + raw.replace(",", "").rstrip(".") + unit)
             continue
         word = re.sub(r"'s$", "", fold(raw)).strip("'-")
         parts = [word, *word.split("-")] if "-" in word else [word]
         for part in parts:
             if part in SPELLED:
-                tokens.append(f"#{SPELLED[part]}")
+                tokens.append(f"#{SPELLED[part]}{unit}")
             elif part and part not in STOPWORDS and len(part) > 1:
                 tokens.append(_stem(part))
     return tokens
@@ -259,7 +322,8 @@ def find_claims(articles: list[Article]) -> list[Claim]:
     """Sentences from different articles that state the same thing, grouped into claims."""
     corpus = _Corpus(articles)
     sentences = corpus.sentences
-    relay = {a.file: relays_another_source(a) for a in articles}
+    outlets = {a.file: own_outlets(a) for a in articles}
+    relay = {a.file: relays_another_source(a, outlets[a.file]) for a in articles}
     people = {a.file: relayed_people(a) if relay[a.file] else set() for a in articles}
     claims = []
     for cluster in _clusters(corpus):
@@ -268,7 +332,7 @@ def find_claims(articles: list[Article]) -> list[Claim]:
         own = [
             f
             for f in files
-            if not derived(sentences[cluster[f]][0], sentences[cluster[f]][1], relay[f], people[f])
+            if not derived(*sentences[cluster[f]][:2], relay[f], people[f], outlets[f])
         ]
         first = min(files, key=lambda f: (f not in own, len(evidence[f])))
         claims.append(Claim(_claim_text(evidence[first]), files, len(own) >= 2, evidence))

@@ -26,6 +26,8 @@ UNITS = (
     r"percentage points?|kilos?|kilograms?|kg|pounds|tons?|tonnes?|miles?|kilometers?|kilometres?|"
     r"km|meters?|metres?|feet|foot|liters?|litres?|gallons?|acres?|hectares?|kilo|pound|ton|mile"
 )
+# Unit symbols written against the number, as in "90mm" or "5km" (with a space they are UNITS).
+ATTACHED_UNITS = r"mm|cm|km|kg|mg|ml|mph|kph|km/h|kW|kWh|MW|GW|ha|°C|°F"
 MEASURE_UNITS = (
     r"kilos?|kilograms?|pounds?|tons?|tonnes?|miles?|liters?|litres?|gallons?|meters?|metres?"
 )
@@ -46,13 +48,14 @@ FIGURE = re.compile(
     rf"(?:-(?P<hyunit>year|month|week|day|hour|minute)\b)?"
     rf"(?:\s?(?P<pct>%|percent\b|per cent\b|percentage points?\b))?"
     rf"(?:\s(?P<curword>{CURRENCY_WORDS})\b)?"
-    rf"(?:\s(?P<unit>{UNITS})\b)?)"
+    rf"(?:\s(?P<unit>{UNITS}|{ATTACHED_UNITS})\b|(?P<abbr>{ATTACHED_UNITS})\b)?)"
     rf"(?P<period>{PERIOD})?",
 )
 MONTH = (
     r"January|February|March|April|May|June|July|August|September|October|November|December|"
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
 )
+TIME_AFTER = re.compile(r"\s?(?:[ap]\.m\.|[ap]m\b|o['’]clock\b)", re.IGNORECASE)
 DATE_BEFORE = re.compile(rf"(?:{MONTH})\.?\s+$")
 DATE_AFTER = re.compile(rf"^(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{MONTH})\b|^,\s+\d{{4}}")
 IDENTIFIER_BEFORE = re.compile(
@@ -107,7 +110,7 @@ def _figure(body: str, sentence, match: re.Match) -> Figure | None:
     spelled = raw.lower() in SMALL or raw.lower() == "a"
     value = _value(raw)
     money = bool(match.group("cur") or match.group("curword"))
-    unit_word = (match.group("unit") or match.group("hyunit") or "").lower()
+    unit_word = (match.group("unit") or match.group("abbr") or match.group("hyunit") or "").lower()
     has_unit = bool(
         money or match.group("pct") or match.group("age") or unit_word or match.group("period")
     )
@@ -116,6 +119,8 @@ def _figure(body: str, sentence, match: re.Match) -> Figure | None:
         return None  # a year
     if re.match(r"^s\b|^’s\b", after):
         return None  # 1960s
+    if not money and TIME_AFTER.match(after):
+        return None  # a time of day: "10 p.m.", "four o'clock"
     if not money and (DATE_BEFORE.search(before) or DATE_AFTER.search(after)):
         return None
     if IDENTIFIER_BEFORE.search(before):
@@ -197,10 +202,12 @@ def _describe(match: re.Match, after: str, before: str) -> tuple[str, str]:
         return "percent", f"{context} … {following}".strip(" …")
     if match.group("age"):
         return "age in years", following
-    unit_word = match.group("unit") or match.group("hyunit")
+    unit_word = match.group("unit") or match.group("abbr") or match.group("hyunit")
     if unit_word:
         unit = unit_word.lower()
         if unit.startswith("kilo") or unit == "kg":
             return "kg", following
+        if re.fullmatch(ATTACHED_UNITS, unit_word):
+            return unit_word, f"{context} … {following}".strip(" …")
         return (unit if unit.endswith("s") else unit + "s"), f"{context} … {following}".strip(" …")
     return _head(following), following

@@ -22,11 +22,16 @@ TITLES = (
     "Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Rep|Sen|Gov|Gen|Col|Capt|Lt|Sgt|Rev|Fr|Sr|Sra|St|Sir|Dame|Lord|"
     "Lady|President|Prime Minister|Vice President|Minister|Senator|Governor|Mayor|Judge|Justice|"
     "Chancellor|King|Queen|Prince|Princess|Pope|Sheikh|Professor|Secretary|Commissioner|"
-    "Representative|Ambassador|General|Detective|Inspector|Officer|Coach|Father|Sister|Rabbi|Imam"
+    "Representative|Ambassador|General|Detective|Inspector|Officer|Coach|Father|Sister|Rabbi|Imam|"
+    "Captain|Lieutenant|Sergeant|Constable|Superintendent|Chief|Councillor|Councilman|"
+    "Councilwoman|Alderman|Bishop|Archbishop|Cardinal|Chairman|Chairwoman"
 )
-CAP = r"[A-ZÁÉÍÓÚÑÜÀÈÌÒÙÇ][\wÀ-ÿ’'-]*(?:\.[A-Z])*\.?"
+# A capitalised word; it keeps a final full stop only when short ("Dr.", "J.", "U.S."), so that
+# "... to Dunmore. Mayor Lorna Birch" is not read as one name.
+CAP = r"[A-ZÁÉÍÓÚÑÜÀÈÌÒÙÇ][\wÀ-ÿ’'-]*(?:\.[A-Z])*(?:(?<![\wÀ-ÿ’'-]{4})\.)?"
 PARTICLE = r"(?:de|del|de la|da|das|do|dos|van|von|der|den|bin|ibn|al|el|la|le|du|di|y)"
-NAME = rf"{CAP}(?:\s+(?:{PARTICLE}\s+)?{CAP}){{0,4}}"
+SPACE = r"(?:[ \t]+\n?|\n)[ \t]*"  # between the words of a name: never a paragraph break
+NAME = rf"{CAP}(?:{SPACE}(?:{PARTICLE}{SPACE})?{CAP}){{0,4}}"
 TITLED = re.compile(rf"\b(?P<title>{TITLES})\.?\s+(?P<name>{NAME})")
 CAPSEQ = re.compile(rf"(?<![\w’'.-]){NAME}")
 ROLE_NOUNS = (
@@ -47,7 +52,7 @@ INSTITUTION_NOUNS = (
     "committee|commission|university|hospital|organi[sz]ation|group|party|federation|union|"
     "office|embassy|administration|authorit(?:y|ie)|regime|campaign|bank|board|institute|"
     "association|network|foundation|coalition|alliance|club|team|school|newspaper|paper|"
-    "report|study|survey|statement|spokesman|presidency|cabinet|parliament|congress|senate|"
+    "report|study|survey|statement|presidency|cabinet|parliament|congress|senate|"
     "legislature|ngo|charity|watchdog|prosecutors|inspectorate|service|website|outlet"
 )
 DETERMINER = (
@@ -64,6 +69,20 @@ DESCRIPTOR = re.compile(
     rf"(?:\s+(?:named|called)\s+(?P<named>{NAME})"
     rf"|\s+(?:from|at|of|with|within|for)\s+the\s+[A-Z][\w’'-]*(?:\s+(?:of|the|and|for|[A-Z][\w’'-]*))*)?",
 )
+# "a nurse in the emergency department, who asked not to be named": whatever the noun, the
+# clause says the speaker is anonymous, and the words before it are how the article names them.
+ANONYMITY = (
+    r"asked not to be|asked that (?:his|her|their) name|requested anonymity|"
+    r"spoke (?:on (?:the )?condition of anonymity|anonymously)|declined to be (?:named|identified)|"
+    r"did not want to be (?:named|identified)|(?:was|is|were|are) not authori[sz]ed to|"
+    r"would (?:not|only) give|would not be (?:named|identified)"
+)
+ANONYMOUS = re.compile(
+    r"\b(?P<descriptor>(?i:a|an|one|another)\s+(?:[\w’'-]+\s+){0,9}?[\w’'-]+),?\s+"
+    rf"(?P<who>who)\s+(?:{ANONYMITY})"
+)
+# "the county's chief fire officer, Orla Penhallow, said": the descriptor names that person.
+APPOSITIVE = re.compile(rf",?[ \t]+(?P<name>{NAME})(?=[ \t]*(?:,|\b(?:{SPEECH_VERBS})\b))")
 PRONOUN = re.compile(r"\b(he|she|they)\b", re.IGNORECASE)
 ORG_WORDS = words_of(
     """government ministry department agency company police army court council committee
@@ -71,7 +90,8 @@ ORG_WORDS = words_of(
     embassy administration authorities regime bank board institute association network foundation
     coalition alliance times post journal news herald tribune guardian telegraph gazette watch
     service services program programme house assembly congress senate parliament forces corp inc
-    ltd co reuters press nations states kingdom republic center centre fund church"""
+    ltd co reuters press nations states kingdom republic center centre fund church college school
+    academy clinic museum library trust society"""
 )
 NOT_NAME_START = words_of(
     """the a an but and or in on at of for to from by with as after before when while if
@@ -182,12 +202,19 @@ class Resolver:
                 elif m.group("title") in ("Mrs", "Ms", "Miss", "Lady", "Queen", "Dame", "Sister"):
                     ent.gender["f"] += 5
                 add(m.start(), m.end(), ent)
+        for m in ANONYMOUS.finditer(text):
+            add(m.start(), m.end("who"), self.entity(m.group("descriptor"), "descriptor"))
         for m in DESCRIPTOR.finditer(text):
-            if m.group("named"):
-                ent = self.entity(self.fullest(_clean_name(m.group("named"))), "person")
+            named = m.group("named")
+            appositive = None if named else APPOSITIVE.match(text, m.end())
+            if appositive and not self._is_person(_clean_name(appositive.group("name"))):
+                appositive = None
+            if named or appositive:
+                name = _clean_name(named or appositive.group("name"))
+                ent = self.entity(self.fullest(name), "person")
+                add(m.start(), appositive.end("name") if appositive else m.end(), ent)
             else:
-                ent = self._descriptor(m, start)
-            add(m.start(), m.end(), ent)
+                add(m.start(), m.end(), self._descriptor(m, start))
         for m in CAPSEQ.finditer(text):
             name = _clean_name(m.group())
             if not name:
@@ -204,6 +231,9 @@ class Resolver:
             add(m.start(), m.end(), m.group().lower())
         found.sort(key=lambda item: item[0])
         return found
+
+    def _is_person(self, name: str) -> bool:
+        return _person_like(name) and (len(name.split()) >= 2 or self._known_surname(name))
 
     def _known_surname(self, word: str) -> bool:
         folded = fold(word)
@@ -297,11 +327,14 @@ def stem_word(word: str) -> str:
 def _clean_name(name: str) -> str:
     name = re.sub(r"(?:’s|'s|’|')$", "", name.strip()).rstrip(".")
     words = name.split()
-    while words and (
-        words[0].lower().rstrip(".") in NOT_NAME_START or words[0].rstrip(".") in TITLES.split("|")
-    ):
+    while words and words[0].lower().rstrip(".") in NOT_NAME_START:
         words = words[1:]
-    return " ".join(words)
+    untitled = words
+    while untitled and untitled[0].rstrip(".") in TITLES.split("|"):
+        untitled = untitled[1:]
+    if untitled != words and _org_like(" ".join(untitled)):
+        return " ".join(words)  # "St. Brennan's Medical Center": the title is part of the name
+    return " ".join(untitled)
 
 
 def _org_like(name: str) -> bool:
