@@ -103,7 +103,9 @@ def own_attempt_or_404(attempt_id: int, *, all_questions: bool = True) -> Attemp
     """A student's own attempt; another student's id is simply not found.
 
     With all_questions, every question's content comes with it in one query, for the pages
-    that read them all (the progress bar does); saving one answer needs only its own.
+    that read them all (the progress bar does), and the question set for the page's title;
+    saving one answer needs only its own question. The assignment (its rules) comes in the
+    same statement either way.
     """
     query = sa.select(Attempt).where(
         Attempt.id == attempt_id, Attempt.student_id == current_user.id
@@ -111,8 +113,10 @@ def own_attempt_or_404(attempt_id: int, *, all_questions: bool = True) -> Attemp
     if all_questions:
         query = query.options(
             so.selectinload(Attempt.items).joinedload(AttemptItem.question_version),
-            so.joinedload(Attempt.assignment),
+            so.joinedload(Attempt.assignment).joinedload(Assignment.question_set),
         )
+    else:
+        query = query.options(so.joinedload(Attempt.assignment))
     attempt = db.session.scalar(query)
     if attempt is None:
         abort(404)

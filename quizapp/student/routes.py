@@ -20,10 +20,13 @@ from quizapp.student.forms import AnswerForm, JoinClassForm, StartForm, SubmitAt
 def home():
     now = utcnow()
     rows = quiz.student_assignments(current_user, now)
-    db.session.commit()  # attempts whose time ran out were just submitted
-    return render_template(
+    # Rendered before the commit (attempts whose time ran out were just submitted), which would
+    # expire the rows and load each assignment again.
+    page = render_template(
         "student/home.html", rows=rows, join_form=JoinClassForm(), start_form=StartForm(), now=now
     )
+    db.session.commit()
+    return page
 
 
 @bp.post("/classes/join")
@@ -50,14 +53,15 @@ def start(assignment_id: int):
         return redirect(url_for("student.home"))
     try:
         attempt = quiz.start_attempt(assignment, current_user, utcnow())
+        first_page = url_for(
+            "student.question", attempt_id=attempt.id, position=attempt.current_position
+        )
         db.session.commit()
     except QuizError as error:
         db.session.commit()
         flash(str(error), "error")
         return redirect(url_for("student.home"))
-    return redirect(
-        url_for("student.question", attempt_id=attempt.id, position=attempt.current_position)
-    )
+    return redirect(first_page)
 
 
 @bp.get("/attempts/<id:attempt_id>/q/<id:position>")
@@ -81,8 +85,11 @@ def question(attempt_id: int, position: int):
         flash(str(error), "error")
         return redirect(url_for("student.question", attempt_id=attempt.id, position=0))
     quiz.record_view(attempt, position, now)
+    # Rendered before the commit, which would expire everything the page reads and load it
+    # all again.
+    page = render_template("student/question.html", **_question_context(attempt, item, now))
     db.session.commit()
-    return render_template("student/question.html", **_question_context(attempt, item, now))
+    return page
 
 
 def _question_context(attempt, item, now) -> dict:
@@ -141,6 +148,9 @@ def answer(attempt_id: int, position: int):
             quiz.check_answer(attempt, position, _form_values(), utcnow())
         else:
             quiz.save_answer(attempt, position, _form_values(), utcnow())
+        # Before the commit, which expires the attempt: reading it afterwards would load it
+        # again, in a second transaction (on SQLite, a second wait for the write lock).
+        next_page = _next_page(attempt, position, go)
         db.session.commit()
     except QuizError as error:
         db.session.commit()  # keeps an expired attempt's automatic submission
@@ -149,7 +159,7 @@ def answer(attempt_id: int, position: int):
             return redirect(url_for("student.result", attempt_id=attempt.id))
         target = position if 0 <= position < len(attempt.items) else 0
         return redirect(url_for("student.question", attempt_id=attempt.id, position=target))
-    return redirect(_next_page(attempt, position, go))
+    return redirect(next_page)
 
 
 def _next_page(attempt, position: int, go: str) -> str:
@@ -236,7 +246,7 @@ def submit(attempt_id: int):
     except QuizError as error:
         db.session.commit()
         flash(str(error), "info")
-    return redirect(url_for("student.result", attempt_id=attempt.id))
+    return redirect(url_for("student.result", attempt_id=attempt_id))
 
 
 @bp.get("/attempts/<id:attempt_id>")

@@ -1,0 +1,75 @@
+"""The student's busiest requests read each table once: nothing is loaded again after the
+commit (which would take SQLite's write lock a second time), and saving an answer writes it."""
+
+import re
+from collections import Counter
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+
+from quizapp.extensions import db
+from quizapp.models import AttemptItem
+from tests.quiz_helpers import form_answer, latest_attempt_id
+
+
+@contextmanager
+def recording_statements():
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(" ".join(statement.split()))
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+
+
+def tables_read(statements: list[str]) -> Counter:
+    return Counter(
+        re.search(r" FROM (\w+)", s).group(1) for s in statements if s.startswith("SELECT ")
+    )
+
+
+def started_quiz(app, make_class, make_assignment, new_browser):
+    klass = make_class(students=("sam",))
+    assignment_id = make_assignment(klass["id"], slug="check-in")
+    browser = new_browser()
+    browser.login("sam")
+    browser.page("/home")
+    browser.post(f"/assignments/{assignment_id}/start")
+    return browser, latest_attempt_id(app, klass["students"]["sam"])
+
+
+def test_saving_an_answer_reads_each_table_once_and_nothing_after_writing(
+    app, make_class, make_assignment, new_browser
+):
+    browser, attempt_id = started_quiz(app, make_class, make_assignment, new_browser)
+    browser.get(f"/attempts/{attempt_id}/q/0")
+    fields = {"go": "next", **form_answer(app, attempt_id, 0)}
+    with app.app_context(), recording_statements() as statements:
+        response = browser.post(f"/attempts/{attempt_id}/q/0", fields, follow=False)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/attempts/{attempt_id}/q/1")
+    assert max(tables_read(statements).values()) == 1, statements
+    last_write = max(i for i, s in enumerate(statements) if s.startswith("UPDATE "))
+    assert statements[last_write + 1 :] == [], statements
+    with app.app_context():
+        item = db.session.scalar(
+            sa.select(AttemptItem).where(
+                AttemptItem.attempt_id == attempt_id, AttemptItem.position == 0
+            )
+        )
+        assert item.answer is not None and item.answered_at is not None
+
+
+def test_the_question_page_and_home_read_each_table_once(
+    app, make_class, make_assignment, new_browser
+):
+    browser, attempt_id = started_quiz(app, make_class, make_assignment, new_browser)
+    for url in (f"/attempts/{attempt_id}/q/1", "/home"):
+        browser.get(url)
+        with app.app_context(), recording_statements() as statements:
+            assert browser.get(url).status_code == 200
+        assert max(tables_read(statements).values()) == 1, (url, statements)
