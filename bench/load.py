@@ -11,6 +11,9 @@ results. Three phases:
 
 Afterwards every submitted attempt's score is checked against the score computed from the
 answers the students sent. `python bench/load.py --json` prints one JSON object.
+
+`--servers 2 --balancer nginx` serves the app (and the hello-world) with two gunicorn servers
+behind nginx on loopback, as several app servers share one database in production.
 """
 
 from __future__ import annotations
@@ -302,6 +305,8 @@ async def run_app_phases(base: str, plan: dict[str, Any], args: argparse.Namespa
     students = [
         Student(base, name, recorder, random.Random(rng.random())) for name in plan["usernames"]
     ]
+    if args.throughput_only:  # only the throughput phase's students need to log in
+        students = students[: args.connections]
     try:
         # Log-in hashes a password (scrypt, slow on purpose): a class logs in over a minute or
         # so, not at one instant, so log-ins are done before the timed phases, 20 at a time.
@@ -399,6 +404,111 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def wait_for_port(port: int, process: subprocess.Popen, name: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            if process.poll() is not None:
+                raise SystemExit(f"{name} exited with {process.returncode}") from None
+            time.sleep(0.2)
+    stop(process)
+    raise SystemExit(f"{name} did not start")
+
+
+def serve(
+    target: str, args: argparse.Namespace, env: dict[str, str], scratch: Path
+) -> tuple[list[subprocess.Popen], str]:
+    """args.servers gunicorn servers, behind nginx when args.balancer says so; the base URL."""
+    if args.balancer != "nginx":
+        process, base = gunicorn(target, args, env)
+        return [process], base
+    # Behind one proxy: the app takes the client's address from X-Forwarded-For.
+    env = {**env, "PROXY_COUNT": "1"}
+    processes, ports = [], []
+    try:
+        for _ in range(args.servers):
+            process, base = gunicorn(target, args, env)
+            processes.append(process)
+            ports.append(int(base.rsplit(":", 1)[1]))
+        process, base = nginx(ports, scratch)
+        processes.append(process)
+    except BaseException:
+        for process in processes:
+            stop(process)
+        raise
+    return processes, base
+
+
+NGINX_CONF = """\
+# Written by bench/load.py for one run; deploy/nginx.conf is the example for production.
+worker_processes 1;
+worker_rlimit_nofile 8192;
+pid {scratch}/nginx.pid;
+error_log {scratch}/nginx-error.log warn;
+daemon off;
+events {{ worker_connections 4096; }}
+http {{
+    access_log off;
+    # Keep request and response bodies in memory: the worker processes run as another user,
+    # who may not write to this folder.
+    client_body_buffer_size 64k;
+    proxy_max_temp_file_size 0;
+    client_body_temp_path {scratch}/client_body;
+    proxy_temp_path {scratch}/proxy;
+    fastcgi_temp_path {scratch}/fastcgi;
+    uwsgi_temp_path {scratch}/uwsgi;
+    scgi_temp_path {scratch}/scgi;
+    upstream quizapp {{
+        least_conn;
+{servers}
+        keepalive 64;
+        # Shorter than gunicorn's --keep-alive, so nginx never sends a request (a POST, which
+        # it would not retry) on a connection gunicorn is closing.
+        keepalive_timeout 5s;
+    }}
+    server {{
+        listen 127.0.0.1:{port} backlog=2048;
+        keepalive_timeout 65s;
+        client_max_body_size 4m;
+        location / {{
+            proxy_pass http://quizapp;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
+            proxy_set_header X-Forwarded-Host $host;
+        }}
+    }}
+}}
+"""
+
+
+def nginx(ports: list[int], scratch: Path) -> tuple[subprocess.Popen, str]:
+    """nginx on loopback balancing over the given app servers (nginx from the OS's packages)."""
+    binary = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin")
+    if binary is None:
+        raise SystemExit("--balancer nginx needs nginx (Debian: apt-get install nginx)")
+    port = free_port()
+    folder = Path(tempfile.mkdtemp(prefix="nginx-", dir=scratch))
+    conf = folder / "nginx.conf"
+    conf.write_text(
+        NGINX_CONF.format(
+            scratch=folder,
+            port=port,
+            servers="\n".join(f"        server 127.0.0.1:{p};" for p in ports),
+        )
+    )
+    process = subprocess.Popen(
+        [binary, "-p", str(folder), "-e", str(folder / "nginx-error.log"), "-c", str(conf)]
+    )
+    wait_for_port(port, process, "nginx")
+    return process, f"http://127.0.0.1:{port}"
+
+
 def gunicorn(target: str, args: argparse.Namespace, env: dict[str, str]) -> tuple[Any, str]:
     port = free_port()
     command = [
@@ -426,18 +536,8 @@ def gunicorn(target: str, args: argparse.Namespace, env: dict[str, str]) -> tupl
         target,
     ]
     process = subprocess.Popen(command, cwd=ROOT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return process, base
-        except OSError:
-            if process.poll() is not None:
-                raise SystemExit(f"gunicorn {target} exited with {process.returncode}") from None
-            time.sleep(0.2)
-    process.terminate()
-    raise SystemExit(f"gunicorn {target} did not start")
+    wait_for_port(port, process, f"gunicorn {target}")
+    return process, f"http://127.0.0.1:{port}"
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -575,6 +675,19 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
+        "--servers", type=int, default=1, help="gunicorn servers (more than one needs --balancer)"
+    )
+    parser.add_argument(
+        "--balancer",
+        choices=("none", "nginx"),
+        default="none",
+        help="put the servers behind nginx on loopback",
+    )
+    parser.add_argument(
+        "--ratelimit-storage",
+        help="RATELIMIT_STORAGE_URI for the servers, e.g. redis://127.0.0.1:6379 (default: memory)",
+    )
+    parser.add_argument(
         "--throughput-only", action="store_true", help="skip the paced and burst phases"
     )
     parser.add_argument(
@@ -584,6 +697,8 @@ def main() -> int:
     )
     args = parser.parse_args()
     args.students = max(args.students, args.connections)
+    if args.servers > 1 and args.balancer == "none":
+        parser.error("--servers above 1 needs --balancer nginx")
 
     sys.path.insert(0, str(ROOT))
     from quizapp import create_app
@@ -599,18 +714,22 @@ def main() -> int:
         # One address sends every log-in here; the ceiling against floods is not under test.
         "LOGIN_LIMIT_PER_ADDRESS": "100000 per minute",
     }
+    if args.ratelimit_storage:
+        env["RATELIMIT_STORAGE_URI"] = args.ratelimit_storage
     try:
         plan = prepare_data(app, args)
-        server, base = gunicorn("quizapp:create_app()", args, env)
+        servers, base = serve("quizapp:create_app()", args, env, scratch)
         try:
             outcome = asyncio.run(run_app_phases(base, plan, args))
         finally:
-            stop(server)
-        hello, hello_base = gunicorn("load:hello_app()", args, env)
+            for server in reversed(servers):
+                stop(server)
+        servers, hello_base = serve("load:hello_app()", args, env, scratch)
         try:
             hello_rps = asyncio.run(hello_back_to_back(hello_base, args.connections, args.seconds))
         finally:
-            stop(hello)
+            for server in reversed(servers):
+                stop(server)
         verified = check_scores(app, outcome["students"], outcome.get("attempts", []))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -632,6 +751,8 @@ def main() -> int:
             "database": url.split(":", 1)[0],
             "gunicorn": f"--workers {args.workers} --worker-class gthread --threads {args.threads} "
             "--keep-alive 10",
+            "servers": args.servers,
+            "balancer": args.balancer,
             "cpus": os.cpu_count(),
         },
     }
@@ -647,9 +768,10 @@ def main() -> int:
 
 def print_report(result: dict[str, Any]) -> None:
     t, p, b = result["throughput"], result["paced"], result["burst"]
+    settings = result["settings"]
     print(
-        f"gunicorn {result['settings']['gunicorn']} on {result['settings']['cpus']} cores, "
-        f"{result['settings']['database']}"
+        f"{settings['servers']} × gunicorn {settings['gunicorn']} on {settings['cpus']} cores, "
+        f"{settings['database']}, balancer: {settings['balancer']}"
     )
     print(
         f"throughput: {t['answer_save_rps']} answer saves/s vs hello-world "
