@@ -305,8 +305,6 @@ async def run_app_phases(base: str, plan: dict[str, Any], args: argparse.Namespa
     students = [
         Student(base, name, recorder, random.Random(rng.random())) for name in plan["usernames"]
     ]
-    if args.throughput_only:  # only the throughput phase's students need to log in
-        students = students[: args.connections]
     try:
         # Log-in hashes a password (scrypt, slow on purpose): a class logs in over a minute or
         # so, not at one instant, so log-ins are done before the timed phases, 20 at a time.
