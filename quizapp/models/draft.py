@@ -46,6 +46,11 @@ class Draft(db.Model):
     question_set: so.Mapped[QuestionSet | None] = so.relationship()
 
     @property
+    def article_labels(self) -> dict[str, str]:
+        """Each article's slug and the short name it goes by: its outlet, else its title."""
+        return {a.slug: a.outlet or a.title for a in self.articles}
+
+    @property
     def working(self) -> bool:
         return self.status in DraftStatus.WORKING
 

@@ -90,7 +90,7 @@ def review(draft: Draft) -> Review:
         figures=figures,
         claims=claims,
         conflicts=extraction.get("conflicts", []),
-        titles={a.slug: a.outlet or a.title for a in draft.articles},
+        titles=draft.article_labels,
     )
 
 

@@ -323,7 +323,7 @@ def publish(draft: Draft) -> list[str]:
     """Create or update the teacher's set from the draft questions; problems change nothing."""
     if not draft.questions:
         return ["the draft has no questions"]
-    names = ", ".join(a.outlet or a.title for a in draft.articles)
+    names = ", ".join(draft.article_labels.values())
     data = {
         "slug": draft.slug,
         "title": draft.title,

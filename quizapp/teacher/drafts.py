@@ -261,9 +261,11 @@ def generate_questions(draft_id: int):
 @teacher_required
 def draft_questions(draft_id: int):
     draft = _draft_or_404(draft_id)
-    titles = {a.slug: a.outlet or a.title for a in draft.articles}
     return render_template(
-        "teacher/draft_questions.html", draft=draft, titles=titles, action=ActionForm()
+        "teacher/draft_questions.html",
+        draft=draft,
+        titles=draft.article_labels,
+        action=ActionForm(),
     )
 
 
@@ -282,7 +284,7 @@ def edit_question(draft_id: int, key: str | None = None):
         if previous is None:
             abort(404)
     form = QuestionForm()
-    form.set_articles({a.slug: a.outlet or a.title for a in draft.articles})
+    form.set_articles(draft.article_labels)
     if not form.is_submitted():
         if previous:
             form.load(previous)
