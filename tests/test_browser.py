@@ -126,6 +126,8 @@ def test_teacher_and_student_main_flow(server, chromium, shoot):
     student.get_by_role("button", name="Start").click()
 
     total = int(re.search(r"of (\d+)", student.locator(".quiz-count").inner_text()).group(1))
+    # The question page's own script must be running before the answer it is to save is given.
+    student.wait_for_load_state()
     answer_current_question(student)
     expect(student.get_by_text("Answer saved.")).to_be_visible()  # saved by the page script
     shoot(student, "phone-03-question")
