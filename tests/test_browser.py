@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import threading
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -77,18 +78,43 @@ def log_in(page, base: str, username: str, password: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
+    # Logged in once the page after the log-in is shown: its account menu is only there then.
+    playwright_api.expect(page.locator(".account-menu")).to_be_visible()
+
+
+def is_autosave(response) -> bool:
+    """The question page script's save of a change to the answer (static/js/quiz.js)."""
+    return response.request.method == "POST" and response.url.endswith("/autosave")
+
+
+def change_and_wait_saved(page, change) -> None:
+    """Change the answer and wait until the page script has saved that change.
+
+    Waiting for each change's own save, not just for "Answer saved." once at the end, keeps the
+    text left by an earlier save from passing for the last one, and leaves no save on its way
+    to the server when the student moves on: a save of this question arriving after the next
+    one has been opened would move the point where the quiz resumes back to this question.
+    """
+    with page.expect_response(is_autosave):
+        change()
 
 
 def answer_current_question(page) -> None:
-    """Give some answer the way a student would: click a choice or pick from the lists."""
+    """Give some answer to an unanswered question the way a student would, click a choice or
+    pick from the lists, and wait until the page script has saved it.
+
+    Call it once the question page is known to be shown (e.g. by its "Question n of m")."""
+    # The page is all there (the counts below do not wait) and its script is listening.
+    page.wait_for_load_state()
     choices = page.locator("label.choice")
     sentences = page.locator("fieldset:not(.ground-step) label.sentence")
     if choices.count():
-        choices.first.click()
+        change_and_wait_saved(page, choices.first.click)
     elif sentences.count():
-        sentences.first.click()
+        change_and_wait_saved(page, sentences.first.click)
     for select in page.locator(".match-row select").all():
-        select.select_option(index=1)
+        change_and_wait_saved(page, partial(select.select_option, index=1))
+    playwright_api.expect(page.locator("[data-save-status]")).to_have_text("Answer saved.")
 
 
 def test_teacher_and_student_main_flow(server, chromium, shoot):
@@ -106,8 +132,9 @@ def test_teacher_and_student_main_flow(server, chromium, shoot):
 
     teacher.get_by_label("Class name").fill("Year 10 English")
     teacher.get_by_role("button", name="Create class").click()
-    code = teacher.locator(".join-code.big").inner_text().strip()
-    assert re.fullmatch(r"[A-Z0-9]{6}", code)
+    join_code = teacher.locator(".join-code.big")
+    expect(join_code).to_have_text(re.compile(r"^\s*[A-Z0-9]{6}\s*$"))  # all of it is there
+    code = join_code.inner_text().strip()
     teacher.get_by_role("button", name="Assign a question set").click()
     teacher.get_by_label("Question set").select_option(label="Who said what")
     teacher.get_by_role("button", name="Assign").click()
@@ -125,7 +152,9 @@ def test_teacher_and_student_main_flow(server, chromium, shoot):
     shoot(student, "phone-02-student-home")
     student.get_by_role("button", name="Start").click()
 
-    total = int(re.search(r"of (\d+)", student.locator(".quiz-count").inner_text()).group(1))
+    count = student.locator(".quiz-count")
+    expect(count).to_have_text(re.compile(r"Question 1 of \d+"))
+    total = int(re.search(r"of (\d+)", count.inner_text()).group(1))
     # The question page's own script must be running before the answer it is to save is given.
     student.wait_for_load_state()
     answer_current_question(student)
@@ -157,7 +186,9 @@ def test_teacher_and_student_main_flow(server, chromium, shoot):
     student.get_by_label("Yes, submit with unanswered questions").check()
     student.get_by_role("button", name="Submit quiz").click()
     expect(student.get_by_text("Your quiz is submitted.")).to_be_visible()
-    percent = student.locator(".big-score").inner_text().strip()
+    score = student.locator(".big-score")
+    expect(score).to_have_text(re.compile(r"\d+%"))  # not read while only half there
+    percent = score.inner_text().strip()
     shoot(student, "desktop-04-result")
 
     student.get_by_role("link", name="Read it in the article").first.click()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_browser import CHROMIUM, DESKTOP, chromium, server
+from tests.test_browser import CHROMIUM, DESKTOP, chromium, is_autosave, server
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
@@ -224,6 +224,14 @@ def go_to_next_question(check: Checker, page, number: int, total: int) -> None:
     page.wait_for_load_state()  # the page script that saves each change is running
 
 
+def press_and_wait_saved(check: Checker, page, key: str) -> None:
+    """Press a key that changes the answer, and wait until the page script has saved that change
+    (see test_browser.change_and_wait_saved: then "Answer saved." is about the last change, and
+    no save of this question reaches the server after the student has moved on)."""
+    with page.expect_response(is_autosave):
+        check.press(page, key)
+
+
 def wait_saved(page) -> None:
     status = page.locator("[data-save-status]")
     expect(status).to_have_text("Answer saved.")
@@ -252,15 +260,22 @@ def test_keyboard_only_quiz_and_reports_pass_axe(server, chromium, viewport):
     check.axe(teacher, "teacher dashboard")
     teacher.get_by_label("Class name").fill("Year 9 media")
     teacher.get_by_role("button", name="Create class").click()
-    code = teacher.locator(".join-code.big").inner_text().strip()
+    join_code = teacher.locator(".join-code.big")
+    expect(join_code).to_have_text(re.compile(r"^\s*[A-Z0-9]{6}\s*$"))  # all of it is there
+    code = join_code.inner_text().strip()
     check.axe(teacher, "class (empty)")
     teacher.get_by_role("button", name="Assign a question set").click()
+    # axe waits for the page's load, so it must be the new page's: not the class page's.
+    expect(
+        teacher.get_by_role("heading", name="Assign a question set to Year 9 media")
+    ).to_be_visible()
     check.axe(teacher, "assign")
     teacher.get_by_label("Question set").select_option(label=CHECK_IN)
     teacher.get_by_role("button", name="Assign").click()
     expect(teacher.get_by_text("is assigned to Year 9 media")).to_be_visible()
     teacher.goto(f"{server}/teach/sets")
     teacher.get_by_role("link", name=CHECK_IN).first.click()
+    expect(teacher.get_by_role("heading", level=1)).to_have_text(CHECK_IN)
     check.axe(teacher, "set preview")
 
     # The student, keyboard only from here on.
@@ -287,13 +302,13 @@ def test_keyboard_only_quiz_and_reports_pass_axe(server, chromium, viewport):
     total = int(re.search(r"of (\d+)", count.inner_text()).group(1))
     # 1, single choice: the arrow keys move through the options and choose.
     check.tab_to(student, "input[type=radio]")
-    check.press(student, "ArrowDown")
+    press_and_wait_saved(check, student, "ArrowDown")
     wait_saved(student)
     check.axe(student, "question (single choice)")
     go_to_next_question(check, student, 2, total)
     # 2, true or false: Space chooses the focused option.
     check.tab_to(student, "input[type=radio]")
-    check.press(student, "Space")
+    press_and_wait_saved(check, student, "Space")
     wait_saved(student)
     go_to_next_question(check, student, 3, total)
     # 3 is left unanswered. 4, matching: each list takes the arrow keys.
@@ -302,7 +317,7 @@ def test_keyboard_only_quiz_and_reports_pass_axe(server, chromium, viewport):
     assert selects.count() >= 2
     for index in range(selects.count()):
         check.tab_to(student, ".match-row select")
-        check.press(student, "ArrowDown")
+        press_and_wait_saved(check, student, "ArrowDown")
         expect(selects.nth(index)).not_to_have_value("")
     wait_saved(student)
     check.axe(student, "question (matching)")
@@ -320,17 +335,17 @@ def test_keyboard_only_quiz_and_reports_pass_axe(server, chromium, viewport):
     expect(student.locator(".quiz-count")).to_have_text(f"Question 5 of {total}")
     student.wait_for_load_state()
     check.tab_to(student, "input[type=radio]")
-    check.press(student, "Space")
+    press_and_wait_saved(check, student, "Space")
     wait_saved(student)
     student.keyboard.press("Enter")  # Enter on a choice saves and moves on, never back
     expect(student.locator(".quiz-count")).to_have_text(f"Question 6 of {total}")
     student.wait_for_load_state()
     # 6, evidence: the sentences are checkboxes; Shift+Tab comes back to the last one.
     check.tab_to(student, "label.sentence input")
-    check.press(student, "Space")
+    press_and_wait_saved(check, student, "Space")
     check.tab_to(student, "button[value=next]")
     check.tab_to(student, "label.sentence input", back=True)
-    check.press(student, "Space")
+    press_and_wait_saved(check, student, "Space")
     expect(student.locator("label.sentence input:checked")).to_have_count(2)
     wait_saved(student)
     check.axe(student, "question (evidence)")
@@ -338,24 +353,24 @@ def test_keyboard_only_quiz_and_reports_pass_axe(server, chromium, viewport):
     # 7, single choice, then "Which sentence shows it?".
     expect(student.get_by_text("Which sentence shows it?")).to_be_visible()
     check.tab_to(student, "input[type=radio]")
-    check.press(student, "Space")
+    press_and_wait_saved(check, student, "Space")
     check.tab_to(student, ".ground-step label.sentence input")
-    check.press(student, "Space")
+    press_and_wait_saved(check, student, "Space")
     expect(student.locator(".ground-step input:checked")).to_have_count(1)
     wait_saved(student)
     check.axe(student, "question (which sentence shows it)")
     go_to_next_question(check, student, 8, total)
     # 8, multiple select: Space on two of the boxes.
     check.tab_to(student, "input[type=checkbox]")
-    check.press(student, "Space")
+    press_and_wait_saved(check, student, "Space")
     check.tab_to(student, "input[type=checkbox]")
-    check.press(student, "Space")
+    press_and_wait_saved(check, student, "Space")
     expect(student.locator("input[name=choices]:checked")).to_have_count(2)
     wait_saved(student)
     check.axe(student, "question (multiple select)")
     go_to_next_question(check, student, 9, total)
     check.tab_to(student, "label.sentence input")
-    check.press(student, "Space")
+    press_and_wait_saved(check, student, "Space")
     wait_saved(student)
     check.tab_to(student, "button[value=review]", "Save and review")
     student.keyboard.press("Enter")
@@ -378,6 +393,8 @@ def test_keyboard_only_quiz_and_reports_pass_axe(server, chromium, viewport):
     student.keyboard.press("Enter")
     mark = student.locator("mark#evidence")
     expect(mark).to_be_visible()
+    # All of the page is there: while it is half there, the mark can be in view unscrolled.
+    student.wait_for_load_state()
     expect(mark).to_be_in_viewport()
     assert student.evaluate("() => window.scrollY") > 0
     check.axe(student, "article")
@@ -395,6 +412,7 @@ def test_keyboard_only_quiz_and_reports_pass_axe(server, chromium, viewport):
     check.tab_through(teacher)
     teacher.goto(class_url)
     teacher.get_by_role("button", name="Skills and mistakes").click()
+    expect(teacher.get_by_role("heading", level=1)).to_have_text("Skills and mistakes")
     check.axe(teacher, "skills")
     teacher.goto(class_url)
     teacher.locator("table.scores").get_by_role("link", name="Lea Novak").click()

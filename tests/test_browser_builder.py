@@ -102,13 +102,24 @@ def test_teacher_builds_a_set_from_three_articles_and_a_student_takes_it(
     check.axe(teacher, "builder: articles")
 
     # The worker process reads the articles; the page follows its progress, then moves on.
+    # The page script's questions about the progress are held until the progress page has
+    # been checked: an answer that the job is done would move the page on during the check.
+    held = []
+    teacher.route("**/progress", lambda route: held.append(route))
     teacher.get_by_role("button", name="Find quotes, figures and claims").click()
-    if teacher.locator("#job-progress").count():
+    progress = teacher.locator("#job-progress")
+    results_link = teacher.get_by_role("link", name="Review what was found")
+    expect(progress.or_(results_link)).to_be_visible()  # the new page, whichever it is
+    if progress.is_visible():
         shoot(teacher, "desktop-10-builder-progress")
         check.axe(teacher, "builder: progress")
+        teacher.unroute("**/progress")
+        for route in held:
+            route.continue_()
         teacher.wait_for_url("**/review")  # the page script follows the job to its end
     else:  # the worker was done before the page came back
-        teacher.get_by_role("link", name="Review what was found").click()
+        teacher.unroute("**/progress")
+        results_link.click()
     expect(teacher.get_by_role("heading", name=re.compile(r"^Shared claims"))).to_be_visible()
     tags = teacher.locator(".found-article .speaker-tag")
     assert tags.count() > 10
@@ -134,7 +145,8 @@ def test_teacher_builds_a_set_from_three_articles_and_a_student_takes_it(
     shoot(teacher, "desktop-12-builder-questions")
     check.axe(teacher, "builder: draft questions")
     teacher.get_by_role("button", name="Edit").first.click()
-    check.axe(teacher, "builder: edit a question")
+    expect(teacher.get_by_role("heading", name="Edit the question")).to_be_visible()
+    check.axe(teacher, "builder: edit a question")  # waits for the page's load
     prompt = teacher.get_by_label("Question", exact=True)
     prompt.fill("Edited by the teacher: " + prompt.input_value())
     teacher.get_by_role("button", name="Save the question").click()
@@ -144,13 +156,17 @@ def test_teacher_builds_a_set_from_three_articles_and_a_student_takes_it(
     teacher.get_by_role("button", name="Publish the set").click()
     expect(teacher.get_by_text("Published.")).to_be_visible()
     teacher.get_by_role("button", name="Assign to Year 10").click()
+    # "Assign" would also name the "Assign to Year 10" button of the page being left.
+    expect(teacher.get_by_role("heading", name="Assign a question set to Year 10")).to_be_visible()
     teacher.get_by_role("button", name="Assign").click()
     expect(teacher.get_by_text("is assigned to Year 10")).to_be_visible()
 
     student = new_page(chromium, PHONE)
     log_in(student, server, "sam", PASSWORD)
     student.get_by_role("button", name="Start").click()
-    total = int(re.search(r"of (\d+)", student.locator(".quiz-count").inner_text()).group(1))
+    count = student.locator(".quiz-count")
+    expect(count).to_have_text(re.compile(r"Question 1 of \d+"))
+    total = int(re.search(r"of (\d+)", count.inner_text()).group(1))
     expect(student.locator(".prompt").first).to_contain_text("Edited by the teacher: ")
     shoot(student, "phone-13-builder-quiz")
     for number in range(1, total):
