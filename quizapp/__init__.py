@@ -1,5 +1,6 @@
 """quizapp: media-literacy quizzes grounded in the exact sentences of real news articles."""
 
+import time
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -10,6 +11,7 @@ from quizapp import config as config_module
 from quizapp.extensions import csrf, db, login_manager, migrate
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
+SQLITE_LOCK_WAIT_S = 15  # then a writer gives up with "database is locked"
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -74,10 +76,10 @@ def register_extensions(app: Flask) -> None:
 
 
 def _tune_sqlite(engine: sa.Engine) -> None:
-    """WAL, a busy timeout, foreign keys, and write-locking transactions from their start.
+    """WAL, foreign keys, and write-locking transactions from their start.
 
-    BEGIN IMMEDIATE makes concurrent writers queue on the busy timeout instead of failing
-    when a read transaction tries to become a write one.
+    BEGIN IMMEDIATE makes concurrent writers queue for the lock instead of failing when a read
+    transaction tries to become a write one.
     """
 
     @sa.event.listens_for(engine, "connect")
@@ -85,14 +87,25 @@ def _tune_sqlite(engine: sa.Engine) -> None:
         dbapi_connection.isolation_level = None  # let the begin hook below start transactions
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute("PRAGMA busy_timeout=0")  # waiting for the lock is done in on_begin
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     @sa.event.listens_for(engine, "begin")
     def on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # SQLite's own busy handler sleeps longer and longer between tries (up to 100 ms), so
+        # a waiting worker oversleeps the lock and the worker that held it takes it again for
+        # its next request. Trying every millisecond hands the lock over as soon as it is free.
+        deadline = time.monotonic() + SQLITE_LOCK_WAIT_S
+        while True:
+            try:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+                return
+            except sa.exc.OperationalError as error:
+                if "locked" not in str(error.orig) or time.monotonic() > deadline:
+                    raise
+            time.sleep(0.001)
 
 
 def register_blueprints(app: Flask) -> None:
