@@ -11,7 +11,12 @@ from functools import partial
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from werkzeug.serving import make_server
+
+from quizapp.extensions import db
+from quizapp.models import Attempt
+from tests.conftest import PASSWORD
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -92,8 +97,7 @@ def change_and_wait_saved(page, change) -> None:
 
     Waiting for each change's own save, not just for "Answer saved." once at the end, keeps the
     text left by an earlier save from passing for the last one, and leaves no save on its way
-    to the server when the student moves on: a save of this question arriving after the next
-    one has been opened would move the point where the quiz resumes back to this question.
+    to the server when the student moves on.
     """
     with page.expect_response(is_autosave):
         change()
@@ -204,3 +208,29 @@ def test_teacher_and_student_main_flow(server, chromium, shoot):
     shoot(teacher, "desktop-06-class")
     teacher.set_viewport_size(PHONE)
     shoot(teacher, "phone-06-class")
+
+
+def test_an_answer_given_before_the_page_script_runs_is_saved_when_it_runs(
+    app, server, chromium, make_class, make_assignment
+):
+    expect = playwright_api.expect
+    klass = make_class(students=("sam",))
+    make_assignment(klass["id"])
+    student = new_page(chromium, PHONE)
+    log_in(student, server, "sam", PASSWORD)
+    held = []  # the question page's script, held back as on a slow connection
+    student.route("**/js/quiz.js", lambda route: held.append(route))
+    student.get_by_role("button", name="Start").click()
+    expect(student.locator(".quiz-count")).to_contain_text("Question 1 of")
+    student.locator("label.choice").first.click()
+    expect(student.locator("[data-save-status]")).to_have_text("")
+    assert len(held) == 1
+
+    with student.expect_response(is_autosave):
+        held[0].continue_()
+    expect(student.locator("[data-save-status]")).to_have_text("Answer saved.")
+    with app.app_context():
+        attempt = db.session.scalar(
+            sa.select(Attempt).where(Attempt.student_id == klass["students"]["sam"])
+        )
+        assert attempt.items[0].answer is not None

@@ -400,3 +400,25 @@ def test_shuffled_choices_are_shown_in_the_students_order(
             assert places == sorted(places)
             assert len(set(tokens_on_page(html))) == len(order)
     assert shuffled > 0
+
+
+def test_a_late_autosave_does_not_move_the_resume_point_back(
+    app, browser, make_class, make_assignment
+):
+    klass = make_class()
+    assignment_id = make_assignment(klass["id"])
+    browser.login("sam")
+    start(browser, assignment_id)
+    attempt_id = latest_attempt_id(app, klass["students"]["sam"])
+    total = question_count(app, attempt_id)
+    html = browser.post(
+        f"/attempts/{attempt_id}/q/0", {**form_answer(app, attempt_id, 0), "go": "next"}
+    ).get_data(as_text=True)
+    assert f"Question 2 of {total}" in html
+    # The page script's save of question 1, sent just before "Save and next", arrives now.
+    response = browser.post(
+        f"/attempts/{attempt_id}/q/0/autosave", form_answer(app, attempt_id, 0), follow=False
+    )
+    assert response.get_json() == {"saved": True}
+    html = start(browser, assignment_id).get_data(as_text=True)
+    assert f"Question 2 of {total}" in html

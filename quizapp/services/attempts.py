@@ -319,11 +319,13 @@ def save_answer(attempt: Attempt, position: int, values: dict[str, Any], now: da
         if answer is None or answer == item.answer:
             return
         raise QuizError("You have already checked this answer, so it can no longer change.")
-    if attempt.current_position == position and attempt.viewed_at:
-        spent = min(now - attempt.viewed_at, MAX_COUNTED_VIEW)
-        item.time_spent_ms += max(0, int(spent.total_seconds() * 1000))
-    attempt.current_position = position
-    attempt.viewed_at = now
+    # Only the question on screen is timed. A save for another one (the page script's save
+    # arriving after the next page opened) must not move the resume point back.
+    if attempt.current_position == position:
+        if attempt.viewed_at:
+            spent = min(now - attempt.viewed_at, MAX_COUNTED_VIEW)
+            item.time_spent_ms += max(0, int(spent.total_seconds() * 1000))
+        attempt.viewed_at = now
     if answer != item.answer:
         item.answer = answer
         item.answered_at = now

@@ -26,4 +26,14 @@
     clearTimeout(pending);
     pending = setTimeout(save, 150);
   });
+  // Moving on saves the answer with the form itself.
+  form.addEventListener("submit", () => clearTimeout(pending));
+
+  // An answer given before this script ran (a slow connection) is saved now, not on moving on.
+  const changedEarlier = [...form.elements].some((field) => {
+    if (field.type === "radio" || field.type === "checkbox") return field.checked !== field.defaultChecked;
+    if (field.tagName === "SELECT") return [...field.options].some((o) => o.selected !== o.defaultSelected);
+    return false;
+  });
+  if (changedEarlier) save();
 })();
