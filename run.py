@@ -14,7 +14,9 @@ from flask_migrate import upgrade
 from waitress import serve
 
 from quizapp import create_app
+from quizapp.config import ConfigError
 from quizapp.extensions import db
+from quizapp.schema import database_problem
 from quizapp.services.demo import seed_demo
 from quizapp.services.question_bank import load_bank
 
@@ -42,8 +44,13 @@ def main() -> int:
     )
     args = parser.parse_args()
 
-    app = create_app()
+    try:
+        app = create_app()
+    except ConfigError as error:
+        sys.exit(f"quizapp: {error.message}")
     with app.app_context():
+        if problem := database_problem(db.engine):
+            sys.exit(f"quizapp: {problem}")
         upgrade()
         report = load_bank(Path(app.config["QUESTIONS_DIR"]))
         db.session.commit()

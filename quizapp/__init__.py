@@ -61,7 +61,12 @@ def register_extensions(app: Flask) -> None:
         security,  # noqa: F401  (registers the user loader)
     )
 
-    db.init_app(app)
+    try:
+        db.init_app(app)
+    except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as error:
+        raise config_module.ConfigError(
+            f"DATABASE_URL is not a database quizapp can use ({error})"
+        ) from None
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -3,6 +3,8 @@
 import json
 import sys
 from collections import Counter
+from collections.abc import Callable
+from functools import wraps
 from pathlib import Path
 
 import click
@@ -13,6 +15,7 @@ from flask.cli import AppGroup
 
 from quizapp.extensions import db
 from quizapp.models import Question, QuestionSet, Role, User
+from quizapp.schema import schema_problem
 from quizapp.services.question_bank import load_bank
 from quizapp.services.question_files import read_bank
 
@@ -21,7 +24,20 @@ questions_cli = AppGroup("questions", help="Validate, load and export the questi
 demo_cli = AppGroup("demo", help="Demo data for trying the app.")
 
 
+def needs_schema(command: Callable) -> Callable:
+    """Stop a command with one line, not a traceback, when the database is not ready for it."""
+
+    @wraps(command)
+    def checked(*args, **kwargs):
+        if problem := schema_problem(db.engine, current_app.extensions["migrate"].directory):
+            raise click.ClickException(problem)
+        return command(*args, **kwargs)
+
+    return checked
+
+
 @users_cli.command("create-teacher")
+@needs_schema
 @click.option("--username", prompt=True)
 @click.option("--name", "display_name", prompt="Display name")
 @click.password_option(help="Asked for when not given.")
@@ -47,7 +63,7 @@ def bank_dir() -> Path:
 @click.option(
     "--dir",
     "directory",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="The question bank folder (default: questions/).",
 )
 def check(directory: Path | None) -> None:
@@ -68,10 +84,11 @@ def check(directory: Path | None) -> None:
 
 
 @questions_cli.command("load")
+@needs_schema
 @click.option(
     "--dir",
     "directory",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="The question bank folder (default: questions/).",
 )
 def load(directory: Path | None) -> None:
@@ -155,6 +172,7 @@ def _articles_dir_for(out: Path) -> Path:
 
 
 @questions_cli.command("list")
+@needs_schema
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def list_sets(as_json: bool) -> None:
     """List the loaded question sets."""
@@ -181,6 +199,7 @@ def list_sets(as_json: bool) -> None:
 
 
 @questions_cli.command("export")
+@needs_schema
 @click.argument("slug")
 @click.option(
     "--format",
@@ -214,11 +233,15 @@ def export(slug: str, fmt: str, out: Path | None) -> None:
     if out is None:
         click.echo(data.decode(), nl=False)
         return
-    out.write_bytes(data)
+    try:
+        out.write_bytes(data)
+    except OSError as error:
+        raise click.ClickException(f"cannot write {out}: {error.strerror}") from None
     click.echo(f"Wrote {out}.", err=True)
 
 
 @questions_cli.command("import")
+@needs_schema
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--slug", required=True, help="The new set's slug, e.g. year10-fractions.")
 @click.option("--title", required=True, help="The new set's title.")
@@ -293,6 +316,7 @@ def export_set(qset: QuestionSet) -> dict:
 
 
 @demo_cli.command("seed")
+@needs_schema
 @click.option("--password", help="Password for every demo account (default: a random one).")
 def seed(password: str | None) -> None:
     """Create the demo teacher, class and attempts (once; running again changes nothing)."""
@@ -304,6 +328,7 @@ def seed(password: str | None) -> None:
 
 
 @demo_cli.command("generate")
+@needs_schema
 @click.option("--students", type=click.IntRange(1), default=300, show_default=True)
 @click.option("--classes", type=click.IntRange(1), default=10, show_default=True)
 @click.option(

@@ -5,6 +5,12 @@ import secrets
 from pathlib import Path
 from typing import ClassVar
 
+import click
+
+
+class ConfigError(click.ClickException):
+    """A setting the app cannot run with; commands show it as one line, not a traceback."""
+
 
 class Config:
     SQLALCHEMY_DATABASE_URI: str | None = None  # resolved in database_url()

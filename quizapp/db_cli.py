@@ -3,9 +3,11 @@
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 from flask_migrate.cli import db as db_group
 
 from quizapp.extensions import db
+from quizapp.schema import database_problem
 from quizapp.services import backup as backups
 
 
@@ -32,6 +34,21 @@ def restore_command(path: Path) -> None:
     click.echo(f"Restored from {path}. Run `flask --app quizapp db upgrade` if it is older.")
 
 
+def _checking_database(group_callback):
+    """Before any `db` command: an unreachable database is one line, not a traceback."""
+
+    @with_appcontext
+    def callback(**options):
+        if problem := database_problem(db.engine):
+            raise click.ClickException(problem)
+        return group_callback(**options)
+
+    callback.checks_database = True
+    return callback
+
+
 def register() -> None:
+    if not getattr(db_group.callback, "checks_database", False):  # once, though apps are many
+        db_group.callback = _checking_database(db_group.callback)
     db_group.add_command(backup_command)
     db_group.add_command(restore_command)

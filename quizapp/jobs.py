@@ -18,6 +18,7 @@ from huey import Huey, RedisHuey, SqliteHuey
 from huey.api import TaskWrapper
 
 from quizapp.extensions import db
+from quizapp.schema import schema_problem
 
 
 def init_app(app: Flask) -> None:
@@ -55,6 +56,8 @@ def enqueue(name: str, *args: object) -> None:
 @with_appcontext
 def worker_command(threads: int) -> None:
     """Run the background jobs (the question builder) until stopped."""
+    if problem := schema_problem(db.engine, current_app.extensions["migrate"].directory):
+        raise click.ClickException(problem)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     huey: Huey = current_app.extensions["huey"]
     where = "Redis" if isinstance(huey, RedisHuey) else huey.storage.filename
