@@ -82,9 +82,9 @@ def _account_or_404(user_id: int, role: Role) -> User:
     return user
 
 
-def _change_teacher(user_id: int, change: Callable[[User, User], None], done: str):
+def _change_teacher(teacher_id: int, change: Callable[[User, User], None], done: str):
     """Apply an approval, refusal, disabling or enabling, and say what happened."""
-    teacher = _account_or_404(user_id, Role.TEACHER)
+    teacher = _account_or_404(teacher_id, Role.TEACHER)
     name = teacher.display_name  # a refused account is gone after the commit
     if _confirmed():
         try:
@@ -97,42 +97,42 @@ def _change_teacher(user_id: int, change: Callable[[User, User], None], done: st
     return redirect(url_for("admin.teachers"))
 
 
-@bp.post("/teachers/<id:user_id>/approve")
+@bp.post("/teachers/<id:teacher_id>/approve")
 @admin_required
-def approve_teacher(user_id: int):
+def approve_teacher(teacher_id: int):
     return _change_teacher(
-        user_id, accounts.approve, "{name} is approved and can now create classes."
+        teacher_id, accounts.approve, "{name} is approved and can now create classes."
     )
 
 
-@bp.post("/teachers/<id:user_id>/refuse")
+@bp.post("/teachers/<id:teacher_id>/refuse")
 @admin_required
-def refuse_teacher(user_id: int):
+def refuse_teacher(teacher_id: int):
     return _change_teacher(
-        user_id, accounts.refuse, "The sign-up of {name} is refused and the account removed."
+        teacher_id, accounts.refuse, "The sign-up of {name} is refused and the account removed."
     )
 
 
-@bp.post("/teachers/<id:user_id>/disable")
+@bp.post("/teachers/<id:teacher_id>/disable")
 @admin_required
-def disable_teacher(user_id: int):
+def disable_teacher(teacher_id: int):
     return _change_teacher(
-        user_id,
+        teacher_id,
         accounts.disable,
         "{name} can no longer log in. Their classes and results are kept.",
     )
 
 
-@bp.post("/teachers/<id:user_id>/enable")
+@bp.post("/teachers/<id:teacher_id>/enable")
 @admin_required
-def enable_teacher(user_id: int):
-    return _change_teacher(user_id, accounts.enable, "{name} can log in again.")
+def enable_teacher(teacher_id: int):
+    return _change_teacher(teacher_id, accounts.enable, "{name} can log in again.")
 
 
-@bp.post("/teachers/<id:user_id>/reset-password")
+@bp.post("/teachers/<id:teacher_id>/reset-password")
 @admin_required
-def reset_teacher_password(user_id: int):
-    teacher = _account_or_404(user_id, Role.TEACHER)
+def reset_teacher_password(teacher_id: int):
+    teacher = _account_or_404(teacher_id, Role.TEACHER)
     return _reset_password(teacher, url_for("admin.teachers"))
 
 
@@ -151,10 +151,10 @@ def students():
     )
 
 
-@bp.post("/students/<id:user_id>/reset-password")
+@bp.post("/students/<id:student_id>/reset-password")
 @admin_required
-def reset_student_password(user_id: int):
-    student = _account_or_404(user_id, Role.STUDENT)
+def reset_student_password(student_id: int):
+    student = _account_or_404(student_id, Role.STUDENT)
     return _reset_password(student, url_for("admin.students", q=student.username))
 
 
