@@ -57,6 +57,7 @@ def test_teacher_signup_can_be_switched_off(app, browser, monkeypatch):
     monkeypatch.setitem(app.config, "TEACHER_SIGNUP", TeacherSignup.OFF)
     assert browser.get("/signup").status_code == 404
     assert "I am a teacher" not in browser.page("/")
+    assert "Create a teacher account" not in browser.page("/login")
 
 
 def test_post_without_csrf_token_is_refused(client, make_user):

@@ -140,13 +140,12 @@ def reset_teacher_password(teacher_id: int):
 @admin_required
 def students():
     form = StudentSearchForm(request.args)
-    query = form.q.data or ""
-    found = accounts.find_students(query) if form.validate() else []
+    query = (form.q.data or "").strip() if form.validate() else ""
     return render_template(
         "admin/students.html",
         form=form,
-        query=query.strip(),
-        found=found,
+        query=query,
+        found=accounts.find_students(query),
         limit=accounts.MAX_FOUND,
     )
 

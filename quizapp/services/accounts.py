@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy import orm as so
 
 from quizapp.extensions import db
 from quizapp.models import (
@@ -56,6 +57,7 @@ def open_invitations(now: datetime) -> list[Invitation]:
         db.session.scalars(
             sa.select(Invitation)
             .where(Invitation.open_at(now))
+            .options(so.selectinload(Invitation.created_by))
             .order_by(Invitation.created_at.desc(), Invitation.id.desc())
         )
     )
@@ -65,6 +67,7 @@ def recent_events(limit: int = RECENT_EVENTS) -> list[AccountEvent]:
     return list(
         db.session.scalars(
             sa.select(AccountEvent)
+            .options(so.selectinload(AccountEvent.actor))
             .order_by(AccountEvent.created_at.desc(), AccountEvent.id.desc())
             .limit(limit)
         )
