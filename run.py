@@ -17,6 +17,7 @@ from quizapp import create_app
 from quizapp.config import ConfigError
 from quizapp.extensions import db
 from quizapp.schema import database_problem
+from quizapp.services.accounts import has_admin
 from quizapp.services.demo import seed_demo
 from quizapp.services.question_bank import load_bank
 
@@ -26,7 +27,9 @@ def main() -> int:
     parser.add_argument("--host", default="127.0.0.1", help="address to serve on")
     parser.add_argument("--port", type=int, default=5000, help="port to serve on")
     parser.add_argument(
-        "--demo", action="store_true", help="also create a demo teacher and class with attempts"
+        "--demo",
+        action="store_true",
+        help="also create a demo administrator, teacher and class with attempts",
     )
     parser.add_argument(
         "--demo-password", help="password for the demo accounts (default: a random one)"
@@ -63,6 +66,11 @@ def main() -> int:
         if args.demo:
             print(seed_demo(args.demo_password).summary())
             db.session.commit()
+        if not has_admin():
+            print(
+                "No administrator yet: make one with `flask --app quizapp users create-admin`, "
+                "to invite teachers."
+            )
     worker = None if args.no_worker else start_worker()
     # A terminated server stops its worker too (SIGTERM becomes SystemExit, so finally runs).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

@@ -42,6 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _finish_config(app: Flask) -> None:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config["TEACHER_SIGNUP"] = config_module.teacher_signup(app.config["TEACHER_SIGNUP"])
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config_module.instance_secret_key(app.instance_path)
     url = app.config.get("SQLALCHEMY_DATABASE_URI") or (
@@ -114,6 +115,7 @@ def _tune_sqlite(engine: sa.Engine) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from quizapp.admin import bp as admin_bp
     from quizapp.api import bp as api_bp
     from quizapp.articles import bp as articles_bp
     from quizapp.auth import bp as auth_bp
@@ -127,6 +129,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(teacher_bp, url_prefix="/teach")
     app.register_blueprint(articles_bp, url_prefix="/articles")
     app.register_blueprint(api_bp, url_prefix="/api")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
     csrf.exempt(api_bp)  # token-authenticated and read-only: no cookies, no forms
 
 

@@ -12,7 +12,9 @@ import sqlalchemy as sa
 import yaml
 from flask import current_app
 from flask.cli import AppGroup
+from werkzeug.datastructures import MultiDict
 
+from quizapp.auth.forms import SignupForm
 from quizapp.extensions import db
 from quizapp.models import Question, QuestionSet, Role, User
 from quizapp.schema import schema_problem
@@ -43,16 +45,47 @@ def needs_schema(command: Callable) -> Callable:
 @click.password_option(help="Asked for when not given.")
 def create_teacher(username: str, display_name: str, password: str) -> None:
     """Create a teacher account."""
-    username = username.strip().lower()
-    if db.session.scalar(sa.select(User.id).where(User.username == username)):
-        raise click.ClickException(f"the username {username!r} is taken")
-    if len(password) < 8:
-        raise click.ClickException("the password must have at least 8 characters")
-    user = User(username=username, display_name=display_name.strip(), role=Role.TEACHER)
+    user = _create_account(Role.TEACHER, username, display_name, password)
+    click.echo(f"Teacher {user.username} created.")
+
+
+@users_cli.command("create-admin")
+@click.option("--username", prompt=True)
+@click.option("--name", "display_name", prompt="Display name")
+@click.password_option(help="Asked for when not given.")
+def create_admin(username: str, display_name: str, password: str) -> None:
+    """Create a school administrator, who manages teachers and resets passwords."""
+    user = _create_account(Role.ADMIN, username, display_name, password)
+    click.echo(
+        f"Administrator {user.username} created. Log in as {user.username} to invite teachers."
+    )
+
+
+def _create_account(role: Role, username: str, display_name: str, password: str) -> User:
+    """An account checked by the sign-up form's own rules for usernames and passwords."""
+    form = SignupForm(
+        formdata=MultiDict(
+            {
+                "username": username,
+                "display_name": display_name,
+                "password": password,
+                "confirm": password,
+            }
+        ),
+        meta={"csrf": False},
+    )
+    if not form.validate():
+        raise click.ClickException(
+            " ".join(
+                f"{form[name].label.text}: {' '.join(errors)}"
+                for name, errors in form.errors.items()
+            )
+        )
+    user = User(username=form.username.data, display_name=display_name.strip(), role=role)
     user.set_password(password)
     db.session.add(user)
     db.session.commit()
-    click.echo(f"Teacher {username} created.")
+    return user
 
 
 def bank_dir() -> Path:
@@ -319,7 +352,8 @@ def export_set(qset: QuestionSet) -> dict:
 @needs_schema
 @click.option("--password", help="Password for every demo account (default: a random one).")
 def seed(password: str | None) -> None:
-    """Create the demo teacher, class and attempts (once; running again changes nothing)."""
+    """Create the demo administrator, teacher, class and attempts (once; running again only
+    sets their password)."""
     from quizapp.services.demo import seed_demo
 
     result = seed_demo(password)

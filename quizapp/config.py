@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from enum import StrEnum
 from pathlib import Path
 from typing import ClassVar
 
@@ -12,13 +13,26 @@ class ConfigError(click.ClickException):
     """A setting the app cannot run with; commands show it as one line, not a traceback."""
 
 
+class TeacherSignup(StrEnum):
+    """Who may make a teacher account at /signup (teachers see every answer key)."""
+
+    INVITE = "invite"  # only with an invitation link from the school's administrator
+    APPROVAL = "approval"  # anyone, but the account waits until the administrator approves it
+    OPEN = "open"  # anyone, at once: only where every visitor is a teacher
+    OFF = "off"  # nobody: teachers are made with `flask --app quizapp users create-teacher`
+
+
+# The values before sign-up modes: a false one meant "off".
+TEACHER_SIGNUP_OFF_ALIASES = {"0", "false", "no"}
+
+
 class Config:
     SQLALCHEMY_DATABASE_URI: str | None = None  # resolved in database_url()
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
-    # Students must be able to sign up without a teacher's help; teachers only where allowed.
-    TEACHER_SIGNUP = True
-    # When set, teacher sign-up asks for this code, so students cannot make teacher accounts
-    # (teachers see every answer key).
+    # Students must be able to sign up without a teacher's help; teachers only where allowed:
+    # "invite" (the default), "approval", "open" or "off", as TeacherSignup above describes.
+    TEACHER_SIGNUP: str = TeacherSignup.INVITE
+    # When set, sign-up without an invitation ("approval" or "open") also asks for this code.
     TEACHER_SIGNUP_CODE: str | None = None
     # Longer than the longest time limit a quiz can have (600 minutes), so a page opened at the
     # start of a quiz can still submit it at the end.
@@ -60,7 +74,7 @@ def from_environment() -> dict:
         settings["SQLALCHEMY_DATABASE_URI"] = url
     if key := os.environ.get("SECRET_KEY"):
         settings["SECRET_KEY"] = key
-    if (signup := _env_bool("TEACHER_SIGNUP")) is not None:
+    if signup := os.environ.get("TEACHER_SIGNUP"):
         settings["TEACHER_SIGNUP"] = signup
     if code := os.environ.get("TEACHER_SIGNUP_CODE"):
         settings["TEACHER_SIGNUP_CODE"] = code
@@ -80,6 +94,20 @@ def from_environment() -> dict:
     if proxies := os.environ.get("PROXY_COUNT"):
         settings["PROXY_COUNT"] = int(proxies)
     return settings
+
+
+def teacher_signup(value: object) -> TeacherSignup:
+    """The sign-up mode a setting names; an unknown one stops the app with a one-line message."""
+    if value is False:
+        return TeacherSignup.OFF
+    text = str(value).strip().lower()
+    if text in TEACHER_SIGNUP_OFF_ALIASES:
+        return TeacherSignup.OFF
+    try:
+        return TeacherSignup(text)
+    except ValueError:
+        valid = ", ".join(mode.value for mode in TeacherSignup)
+        raise ConfigError(f"TEACHER_SIGNUP is {value!r}: use one of {valid}.") from None
 
 
 def normalise_database_url(url: str) -> str:

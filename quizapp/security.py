@@ -18,11 +18,14 @@ def load_user(user_id: str) -> User | None:
     if not ident.isdigit():
         return None
     user = db.session.get(User, int(ident))
-    return user if user is not None and user.session_token == token else None
+    if user is None or not user.is_active:  # a disabled account's sessions end at once
+        return None
+    return user if user.session_token == token else None
 
 
 def role_required(role: str) -> Callable:
-    """Log-in plus role; a student with a one-time password must change it first."""
+    """Log-in plus role; a one-time password must be changed first, and a teacher waiting for
+    approval sees only the page that says so."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
@@ -30,6 +33,8 @@ def role_required(role: str) -> Callable:
         def wrapped(*args, **kwargs):
             if current_user.must_change_password:
                 return redirect(url_for("auth.change_password", next=request.full_path.rstrip("?")))
+            if current_user.is_waiting:
+                return redirect(url_for("auth.waiting"))
             if current_user.role != role:
                 abort(403)
             return view(*args, **kwargs)
@@ -41,6 +46,7 @@ def role_required(role: str) -> Callable:
 
 teacher_required = role_required("teacher")
 student_required = role_required("student")
+admin_required = role_required("admin")
 
 
 def own_classroom_or_404(classroom_id: int) -> Classroom:

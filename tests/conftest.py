@@ -15,6 +15,7 @@ from quizapp import create_app
 from quizapp.extensions import db, limiter
 from quizapp.models import (
     Accommodation,
+    AccountEvent,
     ApiToken,
     Article,
     Assignment,
@@ -24,6 +25,7 @@ from quizapp.models import (
     Classroom,
     Draft,
     Enrollment,
+    Invitation,
     Question,
     QuestionSet,
     QuestionVersion,
@@ -43,6 +45,8 @@ USER_TABLES = (
     Attempt,
     Assignment,
     ApiToken,
+    AccountEvent,
+    Invitation,
     Enrollment,
     Classroom,
     User,

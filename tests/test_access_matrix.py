@@ -8,17 +8,26 @@ import pytest
 import sqlalchemy as sa
 
 from quizapp.extensions import db
-from quizapp.models import QuestionSet, utcnow
-from quizapp.services import drafts
+from quizapp.models import AccountStatus, QuestionSet, Role, User, utcnow
+from quizapp.services import accounts, drafts
 from tests.conftest import BANK
 from tests.quiz_helpers import latest_attempt_id
 
 ARTICLE = BANK / "articles" / "nyt-2019-cuban-doctors-votes.md"
 
-ROLES = ("anonymous", "other_student", "other_teacher", "student", "teacher")
+ROLES = (
+    "anonymous",
+    "other_student",
+    "other_teacher",
+    "waiting_teacher",
+    "student",
+    "teacher",
+    "admin",
+)
 # Outcomes: OK is anything a permitted user may get (a page, a redirect, a form error);
-# LOGIN a redirect to the log-in page; DENIED 403; MISSING 404; TOKEN 401 (API needs a token).
-OK, LOGIN, DENIED, MISSING, TOKEN = "ok", "login", "denied", "missing", "token"
+# LOGIN a redirect to the log-in page; DENIED 403; MISSING 404; TOKEN 401 (API needs a token);
+# WAITING a redirect to the page that says a teacher's sign-up waits for approval.
+OK, LOGIN, DENIED, MISSING, TOKEN, WAITING = "ok", "login", "denied", "missing", "token", "waiting"
 
 PUBLIC = dict.fromkeys(ROLES, OK)
 LOGGED_IN = {**PUBLIC, "anonymous": LOGIN}
@@ -28,6 +37,8 @@ ANY_STUDENT = {
     "student": OK,
     "teacher": DENIED,
     "other_teacher": DENIED,
+    "waiting_teacher": WAITING,
+    "admin": DENIED,
 }
 OWN_STUDENT = {**ANY_STUDENT, "other_student": MISSING}
 ANY_TEACHER = {
@@ -36,26 +47,46 @@ ANY_TEACHER = {
     "student": DENIED,
     "teacher": OK,
     "other_teacher": OK,
+    "waiting_teacher": WAITING,
+    "admin": DENIED,
 }
 OWN_TEACHER = {**ANY_TEACHER, "other_teacher": MISSING}
+ADMIN = {
+    **dict.fromkeys(ROLES, DENIED),
+    "anonymous": LOGIN,
+    "waiting_teacher": WAITING,
+    "admin": OK,
+}
 API = dict.fromkeys(ROLES, TOKEN)  # a browser session never opens the API
-# Pages for people who are not logged in: a logged-in user is sent on to their home page.
-LOGGED_OUT = PUBLIC
+# Pages for people who are not logged in: a logged-in user is sent on to their home page,
+# which for a teacher waiting for approval is the page that says so.
+LOGGED_OUT = {**PUBLIC, "waiting_teacher": WAITING}
 
 EXPECTED = {
-    ("GET", "/"): PUBLIC,
+    ("GET", "/"): LOGGED_OUT,
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/static/<path:filename>"): PUBLIC,
     ("GET", "/login"): LOGGED_OUT,
     ("POST", "/login"): LOGGED_OUT,
-    ("GET", "/signup"): LOGGED_OUT,
-    ("POST", "/signup"): LOGGED_OUT,
-    ("GET", "/join"): LOGGED_OUT,
-    ("POST", "/join"): LOGGED_OUT,
+    ("GET", "/signup"): PUBLIC,
+    ("POST", "/signup"): PUBLIC,
+    ("GET", "/join"): PUBLIC,
+    ("POST", "/join"): PUBLIC,
     # Logging out ends on the log-in page, whoever asks.
     ("POST", "/logout"): dict.fromkeys(ROLES, LOGIN),
     ("GET", "/account/password"): LOGGED_IN,
     ("POST", "/account/password"): LOGGED_IN,
+    # Anyone else logged in is sent on to their home page.
+    ("GET", "/account/waiting"): LOGGED_IN,
+    ("GET", "/admin/"): ADMIN,
+    ("GET", "/admin/students"): ADMIN,
+    ("POST", "/admin/invitations"): ADMIN,
+    ("POST", "/admin/invitations/<id:invitation_id>/revoke"): ADMIN,
+    **{
+        ("POST", f"/admin/teachers/<id:teacher_id>/{action}"): ADMIN
+        for action in ("approve", "refuse", "disable", "enable", "reset-password")
+    },
+    ("POST", "/admin/students/<id:student_id>/reset-password"): ADMIN,
     ("GET", "/articles/"): LOGGED_IN,
     ("GET", "/articles/<slug>"): LOGGED_IN,
     ("GET", "/home"): ANY_STUDENT,
@@ -156,9 +187,10 @@ def test_every_route_is_in_the_table(app):
 
 
 @pytest.fixture
-def world(app, browser, new_browser, make_class, make_assignment):
+def world(app, browser, new_browser, make_class, make_assignment, make_user):
     """Two teachers with a class each; Sam in the first class with an attempt, Ola in the
-    other; a set and an API token of the first teacher's own."""
+    other; a set and an API token of the first teacher's own; the administrator, a teacher
+    waiting for approval, and an open invitation."""
     mine = make_class(teacher="teacher", students=("sam",))
     make_class(teacher="other", students=("ola",), name="Other class")
     assignment_id = make_assignment(
@@ -215,8 +247,18 @@ def world(app, browser, new_browser, make_class, make_assignment):
             "article_id": article.id,
             "key": draft.questions[0]["id"],
         }
+    make_user("head", Role.ADMIN)
+    waiting_id = make_user("waiting", Role.TEACHER)
+    with app.app_context():
+        db.session.get(User, waiting_id).status = AccountStatus.PENDING
+        admin = db.session.scalar(sa.select(User).where(User.username == "head"))
+        invitation, _ = accounts.invite(admin, "Ms Rivera", 7, utcnow())
+        db.session.commit()
+        invitation_id = invitation.id
     return {
         **draft_ids,
+        "invitation_id": invitation_id,
+        "teacher_id": waiting_id,
         "classroom_id": mine["id"],
         "class_id": mine["id"],
         "assignment_id": assignment_id,
@@ -248,6 +290,8 @@ def outcome(response) -> str:
     assert status < 500, f"server error {status}"
     if status == 302 and "/login" in response.headers.get("Location", ""):
         return LOGIN
+    if status == 302 and response.headers["Location"] == "/account/waiting":
+        return WAITING
     return {401: TOKEN, 403: DENIED, 404: MISSING}.get(status, OK)
 
 
@@ -258,8 +302,10 @@ def test_route_is_allowed_only_to_whom_it_should_be(app, new_browser, world, met
         "anonymous": None,
         "other_student": "ola",
         "other_teacher": "other",
+        "waiting_teacher": "waiting",
         "student": "sam",
         "teacher": "teacher",
+        "admin": "head",
     }
     results = {}
     for role in ROLES:  # the class's own people last: their requests may change things

@@ -3,6 +3,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from quizapp.config import TeacherSignup
 from quizapp.extensions import db
 from quizapp.models import Enrollment, Role, User
 from tests.conftest import PASSWORD
@@ -13,7 +14,8 @@ def user_named(app, username):
         return db.session.scalar(sa.select(User).where(User.username == username))
 
 
-def test_teacher_signs_up_and_lands_on_dashboard(app, browser):
+def test_teacher_signs_up_and_lands_on_dashboard(app, browser, monkeypatch):
+    monkeypatch.setitem(app.config, "TEACHER_SIGNUP", TeacherSignup.OPEN)
     browser.get("/signup")
     response = browser.post(
         "/signup",
@@ -32,7 +34,10 @@ def test_teacher_signs_up_and_lands_on_dashboard(app, browser):
     assert user.password_hash.startswith("scrypt:")
 
 
-def test_signup_errors_are_shown_next_to_fields_and_create_nothing(app, browser, make_user):
+def test_signup_errors_are_shown_next_to_fields_and_create_nothing(
+    app, browser, make_user, monkeypatch
+):
+    monkeypatch.setitem(app.config, "TEACHER_SIGNUP", TeacherSignup.OPEN)
     make_user("taken", Role.TEACHER)
     browser.get("/signup")
     response = browser.post(
@@ -48,13 +53,11 @@ def test_signup_errors_are_shown_next_to_fields_and_create_nothing(app, browser,
         assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
 
 
-def test_teacher_signup_can_be_switched_off(app, browser):
-    app.config["TEACHER_SIGNUP"] = False
-    try:
-        assert browser.get("/signup").status_code == 404
-        assert "I am a teacher" not in browser.page("/")
-    finally:
-        app.config["TEACHER_SIGNUP"] = True
+def test_teacher_signup_can_be_switched_off(app, browser, monkeypatch):
+    monkeypatch.setitem(app.config, "TEACHER_SIGNUP", TeacherSignup.OFF)
+    assert browser.get("/signup").status_code == 404
+    assert "I am a teacher" not in browser.page("/")
+    assert "Create a teacher account" not in browser.page("/login")
 
 
 def test_post_without_csrf_token_is_refused(client, make_user):

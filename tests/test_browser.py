@@ -15,7 +15,8 @@ import sqlalchemy as sa
 from werkzeug.serving import make_server
 
 from quizapp.extensions import db
-from quizapp.models import Attempt
+from quizapp.models import Attempt, Role, User, utcnow
+from quizapp.services import accounts
 from tests.conftest import PASSWORD
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -121,12 +122,19 @@ def answer_current_question(page) -> None:
     playwright_api.expect(page.locator("[data-save-status]")).to_have_text("Answer saved.")
 
 
-def test_teacher_and_student_main_flow(server, chromium, shoot):
+def test_teacher_and_student_main_flow(app, server, chromium, shoot, make_user):
     expect = playwright_api.expect
+    admin_id = make_user("head", Role.ADMIN, "Mr Head")
+    with app.app_context():
+        _, secret = accounts.invite(db.session.get(User, admin_id), "Ms Rivera", 7, utcnow())
+        db.session.commit()
     teacher = new_page(chromium)
     teacher.goto(server)
     shoot(teacher, "desktop-01-start")
     teacher.get_by_role("button", name="I am a teacher").click()
+    invitation_only = teacher.get_by_role("heading", name="Teacher accounts are made by invitation")
+    expect(invitation_only).to_be_visible()
+    teacher.goto(f"{server}/signup?invite={secret}")  # the link from the administrator
     teacher.get_by_label("Your name").fill("Ms Rivera")
     teacher.get_by_label("Username").fill("rivera")
     teacher.get_by_label("New password", exact=True).fill("a long secret")

@@ -1,10 +1,11 @@
 """Accessibility in a real browser: the whole flow with the keyboard only, checked by axe-core.
 
-A teacher signs up, creates a class and assigns the check-in; a student joins and takes it with
-Tab, Shift+Tab, Space, Enter and the arrow keys, closes the page midway, resumes, submits and
-follows an evidence link; the teacher opens the reports. Every main page is checked by axe-core
-(tests/vendor/axe-core) for serious and critical violations, every control the keyboard reaches
-must show where the focus is, and saved answers and messages must be in live regions.
+The administrator invites a teacher, who signs up, creates a class and assigns the check-in; a
+student joins and takes it with Tab, Shift+Tab, Space, Enter and the arrow keys, closes the page
+midway, resumes, submits and follows an evidence link; the teacher opens the reports. Every main
+page is checked by axe-core (tests/vendor/axe-core) for serious and critical violations, every
+control the keyboard reaches must show where the focus is, and saved answers and messages must be
+in live regions.
 """
 
 import os
@@ -13,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_browser import CHROMIUM, DESKTOP, chromium, is_autosave, server
+from quizapp.models import Role
+from tests.conftest import PASSWORD
+from tests.test_browser import CHROMIUM, DESKTOP, chromium, is_autosave, log_in, server
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
@@ -239,8 +242,9 @@ def wait_saved(page) -> None:
 
 
 @pytest.mark.parametrize("viewport", [SMALL_PHONE, DESKTOP], ids=["phone", "desktop"])
-def test_keyboard_only_quiz_and_reports_pass_axe(server, chromium, viewport):
+def test_keyboard_only_quiz_and_reports_pass_axe(server, chromium, viewport, make_user):
     name = "phone" if viewport is SMALL_PHONE else "desktop"
+    make_user("head", Role.ADMIN, "Mr Head")
     check = Checker(name)
 
     # The teacher sets up the class (the mouse is fine here: the keyboard is the student's).
@@ -248,7 +252,17 @@ def test_keyboard_only_quiz_and_reports_pass_axe(server, chromium, viewport):
     teacher.goto(f"{server}/login")
     check.axe(teacher, "log in")
     check.tab_through(teacher, 12)
-    teacher.goto(f"{server}/signup")
+    # The school's administrator invites the teacher; the link is the way in.
+    admin = new_page(chromium, viewport)
+    log_in(admin, server, "head", PASSWORD)
+    expect(admin.get_by_role("heading", name="Teachers", exact=True)).to_be_visible()
+    check.axe(admin, "administrator's teachers")
+    admin.get_by_label("Who is it for?").fill("Ms Okafor")
+    admin.get_by_role("button", name="Make an invitation link").click()
+    link = admin.locator("#invitation-link")
+    expect(admin.get_by_role("button", name="Copy link")).to_be_visible()
+    check.axe(admin, "invitation link")
+    teacher.goto(link.input_value())
     check.axe(teacher, "teacher sign-up")
     teacher.get_by_label("Your name").fill("Ms Okafor")
     teacher.get_by_label("Username").fill(f"okafor-{name}")

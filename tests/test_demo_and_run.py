@@ -23,6 +23,7 @@ def test_demo_seed_creates_a_varied_class_once(app):
     first = runner.invoke(args=["demo", "seed", "--password", "demo pass 1"])
     assert first.exit_code == 0, first.output
     assert "demo.student25" in first.output and "demo pass 1" in first.output
+    assert "The demo school's administrator is demo.admin" in first.output
     second = runner.invoke(args=["demo", "seed", "--password", "demo pass 2"])
     assert "already there" in second.output
     with app.app_context():
@@ -36,6 +37,20 @@ def test_demo_seed_creates_a_varied_class_once(app):
         assert len(submitted) >= 20 and any(a.submitted_at is None for a in attempts)
         assert len({a.percent for a in submitted}) >= 5  # varied scores
         assert students[0].check_password("demo pass 2")
+        admin = db.session.scalar(sa.select(User).where(User.username == "demo.admin"))
+        assert admin.is_admin and admin.check_password("demo pass 2")
+
+
+def test_the_demo_teacher_and_administrator_log_in_and_work(app, browser, new_browser):
+    app.test_cli_runner().invoke(args=["demo", "seed", "--password", "demo pass 1"])
+    html = browser.login("demo.teacher", "demo pass 1").get_data(as_text=True)
+    assert "Demo: Year 10 media literacy" in html
+    classroom_id = re.search(r'href="/teach/classes/(\d+)"', html).group(1)
+    html = browser.page(f"/teach/classes/{classroom_id}")
+    assert html.count("/reset-password") == 25  # the demo teacher made the accounts
+    admin = new_browser()
+    html = admin.login("demo.admin", "demo pass 1").get_data(as_text=True)
+    assert "<h1>Teachers</h1>" in html and "demo.teacher" in html
 
 
 def free_port() -> int:
@@ -44,9 +59,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def run_app(env: dict, port: int) -> tuple[subprocess.Popen, str]:
+def run_app(env: dict, port: int, *, demo: bool = True) -> tuple[subprocess.Popen, str]:
+    command = [sys.executable, "run.py", "--port", str(port)]
+    if demo:
+        command += ["--demo", "--demo-password", "demo pass"]
     process = subprocess.Popen(
-        [sys.executable, "run.py", "--port", str(port), "--demo", "--demo-password", "demo pass"],
+        command,
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -88,13 +106,46 @@ def test_run_py_migrates_loads_the_bank_seeds_and_serves(tmp_path):
         process.communicate(timeout=20)  # waits, and closes the pipe
         assert re.search(r"Question bank: \d+ sets, \d+ questions, 5 articles\.", output)
         assert "demo.teacher" in output and "demo pass" in output
+        assert "demo.admin" in output and "No administrator yet" not in output
         if attempt:
             assert "already there" in output
     engine = sa.create_engine(database)
     with engine.connect() as connection:
         count = connection.scalar(sa.text("select count(*) from users"))
     engine.dispose()
-    assert count == 26
+    assert count == 27
+
+
+def test_run_py_on_a_database_without_an_administrator_says_how_to_make_one(tmp_path):
+    database = f"sqlite:///{tmp_path / 'run.sqlite3'}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database,
+        "SECRET_KEY": "run-test",
+        "QUEUE_URL": str(tmp_path / "jobs.sqlite3"),
+    }
+    process, output = run_app(env, free_port(), demo=False)
+    process.terminate()
+    process.communicate(timeout=20)
+    hints = [line for line in output.splitlines() if "administrator yet" in line]
+    assert hints == [
+        "No administrator yet: make one with `flask --app quizapp users create-admin`, "
+        "to invite teachers."
+    ]
+    made = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "quizapp", "users", "create-admin"],
+        cwd=ROOT,
+        env=env,
+        input="head\nMr Head\na long secret\na long secret\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert made.returncode == 0, made.stderr
+    process, output = run_app(env, free_port(), demo=False)
+    process.terminate()
+    process.communicate(timeout=20)
+    assert "No administrator yet" not in output
 
 
 def test_run_py_starts_a_worker_for_builder_jobs_that_stops_with_the_server(tmp_path):

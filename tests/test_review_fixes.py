@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from quizapp.config import TeacherSignup
 from quizapp.extensions import db
 from quizapp.models import Assignment, Attempt, AttemptItem, utcnow
 from tests.quiz_helpers import form_answer, latest_attempt_id
@@ -138,20 +139,18 @@ def test_local_times_that_do_not_exist_are_refused(app, browser, make_class):
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Assignment)) == 0
 
 
-def test_teacher_signup_code_when_configured(app, browser):
-    app.config["TEACHER_SIGNUP_CODE"] = "staff-only"
-    try:
-        browser.get("/signup")
-        data = {
-            "display_name": "Mx Student",
-            "username": "sneaky",
-            "password": "a long secret",
-            "confirm": "a long secret",
-            "signup_code": "guess",
-        }
-        html = browser.post("/signup", data).get_data(as_text=True)
-        assert "That is not the teacher sign-up code." in html
-        html = browser.post("/signup", {**data, "signup_code": "staff-only"}).get_data(as_text=True)
-        assert "My classes" in html
-    finally:
-        app.config["TEACHER_SIGNUP_CODE"] = None
+def test_teacher_signup_code_when_configured(app, browser, monkeypatch):
+    monkeypatch.setitem(app.config, "TEACHER_SIGNUP", TeacherSignup.OPEN)
+    monkeypatch.setitem(app.config, "TEACHER_SIGNUP_CODE", "staff-only")
+    browser.get("/signup")
+    data = {
+        "display_name": "Mx Student",
+        "username": "sneaky",
+        "password": "a long secret",
+        "confirm": "a long secret",
+        "signup_code": "guess",
+    }
+    html = browser.post("/signup", data).get_data(as_text=True)
+    assert "That is not the teacher sign-up code." in html
+    html = browser.post("/signup", {**data, "signup_code": "staff-only"}).get_data(as_text=True)
+    assert "My classes" in html

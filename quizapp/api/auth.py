@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import g, jsonify, request
 
 from quizapp.extensions import db
-from quizapp.models import ApiToken, Role, User, utcnow
+from quizapp.models import AccountStatus, ApiToken, Role, User, utcnow
 from quizapp.models.api_token import hash_token
 
 # Recording every use would write on every read; once a minute says enough.
@@ -35,6 +35,7 @@ def authenticate():
             ApiToken.token_hash == hash_token(secret.strip()),
             ApiToken.revoked_at.is_(None),
             User.role == Role.TEACHER,
+            User.status == AccountStatus.ACTIVE,  # a disabled teacher's tokens stop working
         )
     ).first()
     if row is None:

@@ -13,13 +13,19 @@ from quizapp.auth.forms import (
     StudentSignupForm,
     TeacherSignupForm,
 )
+from quizapp.config import TeacherSignup
 from quizapp.extensions import db
 from quizapp.login_limits import limit_login, remember_login
-from quizapp.models import Classroom, Role, User
+from quizapp.models import AccountStatus, Classroom, Role, User, utcnow
+from quizapp.services import accounts
 from quizapp.services.classrooms import classroom_by_code, enrol
 
 
 def home_for(user: User) -> str:
+    if user.is_waiting:
+        return url_for("auth.waiting")
+    if user.is_admin:
+        return url_for("admin.teachers")
     return url_for("teacher.dashboard" if user.is_teacher else "student.home")
 
 
@@ -50,6 +56,10 @@ def login():
         if user is None or not user.check_password(form.password.data):
             form.password.errors.append(
                 "That username and password do not match. Check both and try again."
+            )
+        elif not user.is_active:
+            form.password.errors.append(
+                "This account is disabled. Your school's administrator can enable it again."
             )
         else:
             session.clear()  # nothing from before the log-in carries over into the new session
@@ -90,24 +100,55 @@ def _save_new_user(form, user: User, classroom: Classroom | None = None) -> bool
 
 @bp.route("/signup", methods=["GET", "POST"])
 def signup_teacher():
-    if not current_app.config["TEACHER_SIGNUP"]:
+    mode = current_app.config["TEACHER_SIGNUP"]
+    if mode == TeacherSignup.OFF:
         abort(404)
+    refused = 400 if request.method == "POST" else 200
+    now = utcnow()
+    invitation = None
+    if secret := request.args.get("invite", ""):
+        invitation = accounts.invitation_for(secret)
+        problem = invitation.problem(now) if invitation else "is not complete or not valid"
+        if problem:
+            return render_template("auth/signup_closed.html", mode=mode, problem=problem), refused
+    elif mode == TeacherSignup.INVITE:
+        return render_template("auth/signup_closed.html", mode=mode), refused
+    # Without an invitation, sign-up waits for the administrator unless it is open to all.
+    waiting = invitation is None and mode == TeacherSignup.APPROVAL
     form = TeacherSignupForm()
-    if not current_app.config["TEACHER_SIGNUP_CODE"]:
+    if invitation is not None or not current_app.config["TEACHER_SIGNUP_CODE"]:
         del form.signup_code
     if form.validate_on_submit():
         user = User(
             username=form.username.data,
             display_name=form.display_name.data.strip(),
             role=Role.TEACHER,
+            status=AccountStatus.PENDING if waiting else AccountStatus.ACTIVE,
         )
         user.set_password(form.password.data)
+        if invitation is not None and not accounts.claim(invitation, user, now):
+            db.session.rollback()
+            problem = invitation.problem(now) or "has stopped working"
+            return render_template("auth/signup_closed.html", mode=mode, problem=problem), 400
         if not _save_new_user(form, user):
-            return render_template("auth/signup.html", form=form)
+            return render_template(
+                "auth/signup.html", form=form, invitation=invitation, waiting=waiting
+            )
         login_user(user)
+        if waiting:
+            return redirect(url_for("auth.waiting"))
         flash("Your teacher account is ready. Start by creating a class.", "success")
         return redirect(url_for("teacher.dashboard"))
-    return render_template("auth/signup.html", form=form)
+    return render_template("auth/signup.html", form=form, invitation=invitation, waiting=waiting)
+
+
+@bp.get("/account/waiting")
+@login_required
+def waiting():
+    """All that a teacher whose sign-up is not approved yet may see."""
+    if not current_user.is_waiting:
+        return redirect(home_for(current_user))
+    return render_template("auth/waiting.html")
 
 
 @bp.route("/join", methods=["GET", "POST"])

@@ -1,6 +1,7 @@
 """The database models; import them from here."""
 
 from quizapp.database import utcnow
+from quizapp.models.account import AccountEvent, Invitation
 from quizapp.models.api_token import ApiToken
 from quizapp.models.attempt import (
     Accommodation,
@@ -13,10 +14,12 @@ from quizapp.models.attempt import (
 from quizapp.models.classroom import Classroom, Enrollment
 from quizapp.models.draft import Draft, DraftStatus
 from quizapp.models.question import Article, Question, QuestionSet, QuestionVersion
-from quizapp.models.user import Role, User
+from quizapp.models.user import AccountStatus, Role, User
 
 __all__ = [
     "Accommodation",
+    "AccountEvent",
+    "AccountStatus",
     "ApiToken",
     "Article",
     "Assignment",
@@ -27,6 +30,7 @@ __all__ = [
     "Draft",
     "DraftStatus",
     "Enrollment",
+    "Invitation",
     "Question",
     "QuestionSet",
     "QuestionVersion",

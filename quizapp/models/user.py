@@ -14,6 +14,14 @@ from quizapp.extensions import db
 class Role(StrEnum):
     TEACHER = "teacher"
     STUDENT = "student"
+    # The school's administrator: manages teachers and resets passwords, and teaches no class.
+    ADMIN = "admin"
+
+
+class AccountStatus(StrEnum):
+    ACTIVE = "active"
+    PENDING = "pending"  # a teacher who signed up, waiting for the administrator's approval
+    DISABLED = "disabled"  # cannot log in; their classes and results are kept
 
 
 class User(UserMixin, db.Model):
@@ -25,6 +33,11 @@ class User(UserMixin, db.Model):
     role: so.Mapped[str] = so.mapped_column(sa.String(16))
     password_hash: so.Mapped[str] = so.mapped_column(sa.String(256))
     must_change_password: so.Mapped[bool] = so.mapped_column(default=False)
+    status: so.Mapped[str] = so.mapped_column(
+        sa.String(16), default=AccountStatus.ACTIVE, server_default=AccountStatus.ACTIVE
+    )
+    # The teacher who made this account for their class (a roster account), if any.
+    created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
     # Part of the login cookie: changing it (log-out, password change) ends every old session.
     session_token: so.Mapped[str] = so.mapped_column(
         sa.String(32), default=lambda: secrets.token_hex(16)
@@ -41,6 +54,20 @@ class User(UserMixin, db.Model):
     @property
     def is_student(self) -> bool:
         return self.role == Role.STUDENT
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_active(self) -> bool:
+        """Flask-Login logs in only active users: a disabled account cannot log in."""
+        return self.status != AccountStatus.DISABLED
+
+    @property
+    def is_waiting(self) -> bool:
+        """A teacher whose sign-up the administrator has not approved yet."""
+        return self.status == AccountStatus.PENDING
 
     def set_password(self, password: str, *, temporary: bool = False) -> None:
         self.password_hash = generate_password_hash(password)  # scrypt

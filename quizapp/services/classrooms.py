@@ -122,7 +122,12 @@ def create_roster(classroom: Classroom, names: list[str]) -> list[NewAccount]:
     for name in names:
         username = unique_username(username_base(name), taken)
         password = one_time_password()
-        student = User(username=username, display_name=name, role=Role.STUDENT)
+        student = User(
+            username=username,
+            display_name=name,
+            role=Role.STUDENT,
+            created_by_id=classroom.teacher_id,
+        )
         student.set_password(password, temporary=True)
         db.session.add(student)
         db.session.flush()
@@ -136,7 +141,25 @@ def parse_roster(text: str) -> list[str]:
     return [n for n in names if n]
 
 
-def reset_password(student: User) -> str:
-    password = one_time_password()
-    student.set_password(password, temporary=True)
-    return password
+def reset_refused(teacher_id: int, student_ids: list[int]) -> set[int]:
+    """Of these students, those whose password only the administrator may reset.
+
+    An account is one for all of a student's classes, so a teacher may reset it only when the
+    student is in none of another teacher's classes (or was: their past answers are in it), or
+    when the teacher made the account. Otherwise any teacher who got a student to join their
+    class could take over the student's place in other teachers' classes.
+    """
+    elsewhere = (
+        sa.select(Enrollment.student_id)
+        .join(Classroom, Classroom.id == Enrollment.classroom_id)
+        .where(Classroom.teacher_id != teacher_id)
+    )
+    return set(
+        db.session.scalars(
+            sa.select(User.id).where(
+                User.id.in_(student_ids),
+                User.id.in_(elsewhere),
+                User.created_by_id.is_distinct_from(teacher_id),
+            )
+        )
+    )

@@ -1,4 +1,4 @@
-"""A demo teacher and class with varied, realistic attempts, for trying the app."""
+"""A demo school: an administrator, a teacher and a class with varied, realistic attempts."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from quizapp.services import attempts as quiz
 from quizapp.services import classrooms
 
 TEACHER = "demo.teacher"
+ADMIN = "demo.admin"
 CLASS_NAME = "Demo: Year 10 media literacy"
 STUDENT_COUNT = 25
 # Invented first and last names for the demo class.
@@ -86,7 +87,8 @@ class DemoResult:
         return (
             f"{head} Log in as {TEACHER} or demo.student01 … "
             f"demo.student{self.students:02d} with the password: {self.password}\n"
-            f"Students can also join the demo class with the code {self.join_code}."
+            f"Students can also join the demo class with the code {self.join_code}.\n"
+            f"The demo school's administrator is {ADMIN}, with the same password."
         )
 
 
@@ -100,11 +102,16 @@ def seed_demo(password: str | None = None) -> DemoResult:
     else:
         demo_users = db.session.scalars(
             sa.select(User).where(
-                sa.or_(User.username == TEACHER, User.username.like("demo.student%"))
+                sa.or_(User.username.in_((TEACHER, ADMIN)), User.username.like("demo.student%"))
             )
         )
         for user in demo_users:
             user.set_password(password)
+    if not db.session.scalar(sa.select(User.id).where(User.username == ADMIN)):
+        # Also for a demo made before the demo school had an administrator.
+        admin = User(username=ADMIN, display_name="Demo administrator", role=Role.ADMIN)
+        admin.set_password(password)
+        db.session.add(admin)
     classroom = db.session.scalar(
         sa.select(Classroom).where(Classroom.teacher_id == teacher.id, Classroom.name == CLASS_NAME)
     )
@@ -124,6 +131,7 @@ def _create(password: str) -> User:
             username=f"demo.student{n:02d}",
             display_name=f"{FIRST[n - 1]} {LAST[(n * 7) % len(LAST)]}",
             role=Role.STUDENT,
+            created_by_id=teacher.id,
         )
         student.set_password(password)
         db.session.add(student)

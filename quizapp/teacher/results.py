@@ -4,6 +4,7 @@ import re
 
 import sqlalchemy as sa
 from flask import Response, render_template, request, stream_with_context
+from flask_login import current_user
 from sqlalchemy import orm as so
 
 from quizapp.extensions import db
@@ -15,7 +16,15 @@ from quizapp.security import (
     taught_attempt_or_404,
     teacher_required,
 )
-from quizapp.services import accommodations, charts, exports, item_analysis, reports, skills
+from quizapp.services import (
+    accommodations,
+    charts,
+    classrooms,
+    exports,
+    item_analysis,
+    reports,
+    skills,
+)
 from quizapp.services import attempts as quiz
 from quizapp.services.articles import article_titles
 from quizapp.teacher import bp
@@ -45,6 +54,7 @@ def classroom(classroom_id: int):
         "teacher/classroom.html",
         classroom=classroom,
         table=table,
+        reset_refused=classrooms.reset_refused(current_user.id, [s.id for s in table.roster]),
         action=ActionForm(),
         roster_form=RosterForm(),
     )

@@ -12,7 +12,7 @@ from quizapp.security import (
     own_classroom_or_404,
     teacher_required,
 )
-from quizapp.services import classrooms, reports, worksheets
+from quizapp.services import accounts, classrooms, reports, worksheets
 from quizapp.services.articles import article_titles
 from quizapp.teacher import bp
 from quizapp.teacher.forms import ActionForm, AssignmentForm, ClassForm, RosterForm
@@ -74,10 +74,12 @@ def add_roster(classroom_id: int):
     classroom = own_classroom_or_404(classroom_id)
     form = RosterForm()
     if not form.validate_on_submit():
+        table = reports.score_table(classroom)
         return render_template(
             "teacher/classroom.html",
             classroom=classroom,
-            table=reports.score_table(classroom),
+            table=table,
+            reset_refused=classrooms.reset_refused(current_user.id, [s.id for s in table.roster]),
             action=ActionForm(),
             roster_form=form,
         ), 400
@@ -110,12 +112,17 @@ def reset_password(classroom_id: int, student_id: int):
     if not ActionForm().validate_on_submit():
         flash("The page had expired. Please try again.", "error")
         return redirect(url_for("teacher.classroom", classroom_id=classroom.id))
-    password = classrooms.reset_password(student)
+    if classrooms.reset_refused(current_user.id, [student.id]):
+        flash(
+            f"{student.display_name} is, or was, also in another teacher's class, so only your "
+            "school's administrator can reset their password.",
+            "error",
+        )
+        return redirect(url_for("teacher.classroom", classroom_id=classroom.id))
+    password = accounts.reset_password(student, current_user)
     db.session.commit()
-    accounts = [classrooms.NewAccount(student.display_name, student.username, password)]
-    return render_template(
-        "teacher/accounts.html", classroom=classroom, accounts=accounts, reset=True
-    )
+    slips = [classrooms.NewAccount(student.display_name, student.username, password)]
+    return render_template("teacher/accounts.html", classroom=classroom, accounts=slips, reset=True)
 
 
 @bp.route("/classes/<id:classroom_id>/assign", methods=["GET", "POST"])

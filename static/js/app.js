@@ -7,6 +7,22 @@ document.addEventListener("click", (event) => {
   if (event.target.closest("[data-print]")) {
     window.print();
   }
+  const copyButton = event.target.closest("[data-copy]");
+  if (copyButton) {
+    const field = document.getElementById(copyButton.dataset.copy);
+    field.select();
+    const copied = () => { copyButton.textContent = "Copied"; };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(field.value).then(copied, () => {});
+    } else if (document.execCommand("copy")) {
+      copied();
+    }
+  }
+});
+
+// Copy buttons need this script: without it the field is still there to select and copy.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-copy]").forEach((button) => { button.hidden = false; });
 });
 
 document.addEventListener("DOMContentLoaded", () => {

@@ -1,0 +1,206 @@
+"""The school administrator's work: teacher invitations, approvals, and password resets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy import orm as so
+
+from quizapp.extensions import db
+from quizapp.models import (
+    AccountEvent,
+    AccountStatus,
+    Classroom,
+    Enrollment,
+    Invitation,
+    Role,
+    User,
+)
+from quizapp.models.api_token import hash_token
+from quizapp.services.classrooms import one_time_password
+
+MAX_INVITATION_DAYS = 30
+RECENT_EVENTS = 30
+MAX_FOUND = 50
+
+
+class AccountError(Exception):
+    """A change that cannot be made, with the reason to show."""
+
+
+@dataclass
+class TeacherRow:
+    teacher: User
+    classes: int
+
+
+def teachers() -> list[TeacherRow]:
+    """Every teacher account, waiting ones first, each with their number of classes."""
+    classes = (
+        sa.select(Classroom.teacher_id, sa.func.count().label("n"))
+        .group_by(Classroom.teacher_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(User, sa.func.coalesce(classes.c.n, 0))
+        .outerjoin(classes, classes.c.teacher_id == User.id)
+        .where(User.role == Role.TEACHER)
+        .order_by(User.status != AccountStatus.PENDING, User.display_name, User.username)
+    ).all()
+    return [TeacherRow(user, count) for user, count in rows]
+
+
+def open_invitations(now: datetime) -> list[Invitation]:
+    return list(
+        db.session.scalars(
+            sa.select(Invitation)
+            .where(Invitation.open_at(now))
+            .options(so.selectinload(Invitation.created_by))
+            .order_by(Invitation.created_at.desc(), Invitation.id.desc())
+        )
+    )
+
+
+def recent_events(limit: int = RECENT_EVENTS) -> list[AccountEvent]:
+    return list(
+        db.session.scalars(
+            sa.select(AccountEvent)
+            .options(so.selectinload(AccountEvent.actor))
+            .order_by(AccountEvent.created_at.desc(), AccountEvent.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def invite(admin: User, name: str, days: int, now: datetime) -> tuple[Invitation, str]:
+    """A new invitation link's record and its secret, which is shown once."""
+    invitation, secret = Invitation.issue(admin, name.strip(), timedelta(days=days), now)
+    db.session.add(invitation)
+    db.session.flush()
+    _record(admin, None, "invited", f"Invitation made for {invitation.name}, valid {days} days.")
+    return invitation, secret
+
+
+def invitation_for(secret: str) -> Invitation | None:
+    """The invitation a link carries, whatever its state; None if there is no such link."""
+    return db.session.scalar(
+        sa.select(Invitation).where(Invitation.token_hash == hash_token(secret.strip()))
+    )
+
+
+def claim(invitation: Invitation, teacher: User, now: datetime) -> bool:
+    """Use the invitation for the new teacher; False if it stopped working a moment ago.
+
+    One conditional update, so that two sign-ups sent at once cannot both use it.
+    """
+    claimed = db.session.execute(
+        sa.update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.open_at(now))
+        .values(used_at=now)
+    ).rowcount
+    if claimed != 1:
+        return False
+    invitation.used_by = teacher
+    return True
+
+
+def revoke(invitation: Invitation, admin: User, now: datetime) -> None:
+    if (problem := invitation.problem(now)) is not None:
+        raise AccountError(f"The invitation for {invitation.name} {problem}.")
+    invitation.revoked_at = now
+    _record(admin, None, "invitation_revoked", f"Invitation for {invitation.name} withdrawn.")
+
+
+def approve(teacher: User, admin: User) -> None:
+    _expect(teacher, AccountStatus.PENDING, "is not waiting for approval")
+    teacher.status = AccountStatus.ACTIVE
+    _record(admin, teacher, "approved", f"Teacher account of {_named(teacher)} approved.")
+
+
+def refuse(teacher: User, admin: User) -> None:
+    """Remove a sign-up that waits for approval: it has no classes or anything else yet."""
+    _expect(teacher, AccountStatus.PENDING, "is not waiting for approval")
+    _record(admin, None, "refused", f"Sign-up of {_named(teacher)} refused and removed.")
+    db.session.execute(
+        sa.update(AccountEvent).where(AccountEvent.user_id == teacher.id).values(user_id=None)
+    )
+    db.session.delete(teacher)
+    db.session.flush()
+
+
+def disable(teacher: User, admin: User) -> None:
+    """Stop a teacher from logging in, ending their sessions; their classes stay as they are."""
+    _expect(teacher, AccountStatus.ACTIVE, "is not active")
+    teacher.status = AccountStatus.DISABLED
+    teacher.rotate_session()
+    _record(admin, teacher, "disabled", f"Teacher account of {_named(teacher)} disabled.")
+
+
+def enable(teacher: User, admin: User) -> None:
+    _expect(teacher, AccountStatus.DISABLED, "is not disabled")
+    teacher.status = AccountStatus.ACTIVE
+    _record(admin, teacher, "enabled", f"Teacher account of {_named(teacher)} enabled again.")
+
+
+def reset_password(user: User, actor: User) -> str:
+    """Give the account a one-time password, to be changed at the next log-in, and return it."""
+    password = one_time_password()
+    user.set_password(password, temporary=True)
+    _record(actor, user, "password_reset", f"Password of {_named(user)} reset.")
+    return password
+
+
+@dataclass
+class StudentRow:
+    student: User
+    classes: list[tuple[str, str]]  # (class name, teacher's name)
+
+
+def find_students(query: str) -> list[StudentRow]:
+    """Students whose username or name contains the query, each with the classes they are in."""
+    text = query.strip().lower()
+    if not text:
+        return []
+    students = db.session.scalars(
+        sa.select(User)
+        .where(
+            User.role == Role.STUDENT,
+            sa.or_(
+                User.username.contains(text, autoescape=True),
+                sa.func.lower(User.display_name).contains(text, autoescape=True),
+            ),
+        )
+        .order_by(User.display_name, User.username)
+        .limit(MAX_FOUND)
+    ).all()
+    classes: dict[int, list[tuple[str, str]]] = {s.id: [] for s in students}
+    rows = db.session.execute(
+        sa.select(Enrollment.student_id, Classroom.name, User.display_name)
+        .join(Classroom, Classroom.id == Enrollment.classroom_id)
+        .join(User, User.id == Classroom.teacher_id)
+        .where(Enrollment.student_id.in_(classes), Enrollment.removed_at.is_(None))
+        .order_by(Classroom.name)
+    )
+    for student_id, class_name, teacher_name in rows:
+        classes[student_id].append((class_name, teacher_name))
+    return [StudentRow(s, classes[s.id]) for s in students]
+
+
+def has_admin() -> bool:
+    return db.session.scalar(sa.select(sa.exists().where(User.role == Role.ADMIN)))
+
+
+def _named(user: User) -> str:
+    return f"{user.display_name} ({user.username})"
+
+
+def _expect(teacher: User, status: AccountStatus, otherwise: str) -> None:
+    if teacher.status != status:
+        raise AccountError(f"{_named(teacher)} {otherwise}.")
+
+
+def _record(actor: User, user: User | None, action: str, detail: str) -> None:
+    db.session.add(AccountEvent(actor_id=actor.id, user=user, action=action, detail=detail))
+    db.session.flush()
