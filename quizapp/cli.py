@@ -50,6 +50,7 @@ def create_teacher(username: str, display_name: str, password: str) -> None:
 
 
 @users_cli.command("create-admin")
+@needs_schema
 @click.option("--username", prompt=True)
 @click.option("--name", "display_name", prompt="Display name")
 @click.password_option(help="Asked for when not given.")

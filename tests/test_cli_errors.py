@@ -17,6 +17,8 @@ NEEDS_SCHEMA = [
     ["questions", "export", "who-said-what"],
     ["users", "create-teacher", "--username", "ms.rivera", "--name", "Ms Rivera",
      "--password", "a long teacher password"],
+    ["users", "create-admin", "--username", "head.office", "--name", "Head Office",
+     "--password", "a long admin password"],
     ["demo", "seed"],
     ["worker"],
 ]  # fmt: skip
