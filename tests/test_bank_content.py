@@ -86,29 +86,23 @@ def test_each_practice_set_has_enough_questions_of_its_kind(slug, kind_and_minim
     assert SETS[slug].role == "practice"
 
 
-def test_check_in_and_check_out_are_parallel_forms():
-    check_in, check_out = SETS["check-in"], SETS["check-out"]
-    assert (check_in.role, check_out.role) == ("check-in", "check-out")
-    assert 8 <= len(check_in.questions) == len(check_out.questions) <= 10
-    assert {q.kind for q in check_in.questions} == {
-        "attribution",
-        "figures",
-        "corroboration",
-        "sources",
-    }
-    for a, b in zip(check_in.questions, check_out.questions, strict=True):
-        assert (a.kind, a.type, a.content["difficulty"]) == (
-            b.kind,
-            b.type,
-            b.content["difficulty"],
-        ), (a.key, b.key)
-        assert a.content["prompt"] != b.content["prompt"]
+# Taken out of their sets in the second edition (questions/CHANGELOG.md says why). The database
+# keeps them for the attempts that used them, so an id is never given to a new question.
+RETIRED = {
+    "wsw-002",
+    "wsw-029",
+    "fig-006",
+    "cor-002",
+    *(f"cin-{n:03d}" for n in range(2, 10)),
+    *(f"cout-{n:03d}" for n in range(1, 10)),
+}
 
 
-def test_ids_of_the_first_bank_are_kept():
+def test_ids_of_the_first_bank_are_kept_and_retired_ids_are_not_reused():
     keys = {q.key for q in QUESTIONS}
-    for prefix in ("wsw", "fig", "src"):
-        assert {f"{prefix}-{n:03d}" for n in range(1, 10)} <= keys
+    first = {f"{prefix}-{n:03d}" for prefix in ("wsw", "fig", "src") for n in range(1, 10)}
+    assert first - RETIRED <= keys
+    assert keys & RETIRED == set()
 
 
 def test_every_question_has_skills_difficulty_and_an_explanation():
@@ -174,14 +168,12 @@ def figures_in(text: str) -> list[str]:
     return [f for f in figures if not YEAR.match(f) and f.strip("$%")]
 
 
-FIGURE_QUESTIONS = [q for q in QUESTIONS if q.kind == "figures"]
-
-
-@pytest.mark.parametrize("question", FIGURE_QUESTIONS, ids=[q.key for q in FIGURE_QUESTIONS])
-def test_every_figure_in_a_prompt_or_choice_appears_in_an_article_as_written(question):
+@pytest.mark.parametrize("question", QUESTIONS, ids=[q.key for q in QUESTIONS])
+def test_every_figure_a_question_shows_appears_in_an_article_as_written(question):
     corpus = "\n".join(ARTICLES.values())
     content = question.content
-    texts = [content["prompt"]] + [c["text"] for c in content["choices"]]
+    texts = [content["prompt"], content["explanation"]]
+    texts += [c["text"] for c in content.get("choices", [])]
     texts += [i["text"] for i in content.get("items", [])]
     for text in texts:
         for figure in figures_in(text):
@@ -189,3 +181,21 @@ def test_every_figure_in_a_prompt_or_choice_appears_in_an_article_as_written(que
                 question.key,
                 figure,
             )
+
+
+# A choice named by its letter: students see no letters, and printed choices are reordered.
+LETTER = re.compile(
+    r"(?<![\w’'‘“])[b-fB-F](?![\w’'”])|\b(?:option|choice|answer)s?\s+\(?[aA]\)?(?![\w’'])",
+    re.IGNORECASE,
+)
+
+
+@pytest.mark.parametrize("question", QUESTIONS, ids=[q.key for q in QUESTIONS])
+def test_explanations_name_a_choice_by_its_words_not_its_letter(question):
+    assert LETTER.findall(question.content["explanation"]) == [], question.key
+
+
+@pytest.mark.parametrize("slug", SETS)
+def test_true_and_false_keys_are_balanced_within_each_set(slug):
+    keys = Counter(q.content["answer"] for q in SETS[slug].questions if q.type == "true_false")
+    assert abs(keys["true"] - keys["false"]) <= 1, (slug, dict(keys))
