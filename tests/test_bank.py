@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from quizapp.builder.safe_yaml import dump_yaml
 from quizapp.extensions import db
@@ -325,6 +327,7 @@ def test_load_refuses_alias_bombs_and_loads_the_other_files(app, tmp_path):
             "the front matter is nested more than 20 levels deep (line 2)",
         ),
         ("notes: " + "x" * 10_000 + "\n", "the front matter is longer than 10,000 characters"),
+        ("", "missing field: title"),  # "---" twice: an empty block, read as one
     ],
 )
 def test_unreadable_front_matter_is_one_problem_for_that_file(tmp_path, head, message):
@@ -346,3 +349,40 @@ def test_files_that_are_not_utf8_or_too_large_are_problems_read_no_further(tmp_p
         "huge.yaml: larger than 2000 KB",
         "latin.md: not UTF-8 text (byte 15)",
     ]
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"evidence": True}, "evidence must be a list of items with an article and a quote"),
+        (
+            {
+                "type": "matching",
+                "pairs": [{"left": "a", "right": "b"}, {"left": "c", "right": "d"}],
+                "distractors": 5,
+            },
+            "distractors must be a list",
+        ),
+    ],
+)
+def test_fields_of_the_wrong_shape_are_problems_not_crashes(tmp_path, changes, message):
+    assert f"test-set.yaml: question t-001: {message}" in problems_for(tmp_path, **changes)
+
+
+odd_value = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-2, 3), st.text(max_size=4)),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner),
+    max_leaves=8,
+)
+QUESTION_FIELDS = [*QUESTION, "pairs", "distractors", "passage", "ground", "quote"]
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(changes=st.dictionaries(st.sampled_from(QUESTION_FIELDS), odd_value, max_size=4))
+def test_any_value_in_any_question_field_is_a_problem_or_accepted(tmp_path, changes):
+    """What `questions check` and `load` read: never an exception, whatever a field holds,
+    and each problem names the file and the question."""
+    problems = problems_for(tmp_path, **changes)
+    assert all(p.startswith("test-set.yaml: ") for p in problems), problems

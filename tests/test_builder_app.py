@@ -333,6 +333,24 @@ def test_uploaded_front_matter_that_cannot_be_read_is_refused_with_a_message(
     assert _article_count(app, draft_id) == 0
 
 
+def test_an_empty_front_matter_block_is_read_as_an_article_with_nothing_stated(
+    app, browser, make_user
+):
+    make_user("teacher", Role.TEACHER)
+    browser.login("teacher")
+    draft_id = _new_draft(browser)
+    browser.page(f"/teach/drafts/{draft_id}")
+    body = ARTICLES["nyt-2019-cuban-doctors-votes"].body
+    response = browser.post(
+        f"/teach/drafts/{draft_id}/articles",
+        {"title": "Flood report", "outlet": "", "published": "", "text": f"---\n---\n{body}"},
+    )
+    assert "Added “Flood report”." in unescape(response.get_data(as_text=True))
+    with app.app_context():
+        article = db.session.scalar(sa.select(Article).where(Article.draft_id == draft_id))
+        assert article.body == body
+
+
 def test_pasted_html_is_shown_as_text_never_as_markup(app, browser, make_user):
     make_user("teacher", Role.TEACHER)
     browser.login("teacher")

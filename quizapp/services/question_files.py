@@ -349,8 +349,12 @@ def _read_question(
 
 
 def _read_evidence(raw: dict, articles: dict[str, ArticleFile], problem) -> list[dict]:
-    evidence = []
-    for item in raw.get("evidence") or []:
+    evidence: list[dict] = []
+    items = raw.get("evidence") or []
+    if not isinstance(items, list):
+        problem("evidence must be a list of items with an article and a quote")
+        return evidence
+    for item in items:
         if not isinstance(item, dict) or not item.get("article") or not item.get("quote"):
             problem("each evidence item needs an article and a quote")
             continue
@@ -441,7 +445,11 @@ def _read_pairs(raw: dict, content: dict, problem) -> None:
     if any(not isinstance(p, dict) or not p.get("left") or not p.get("right") for p in pairs):
         problem("each pair needs a left and a right")
         return
-    distractors = [str(d) for d in raw.get("distractors") or []]
+    distractors = raw.get("distractors") or []
+    if not isinstance(distractors, list):
+        problem("distractors must be a list")
+        return
+    distractors = [str(d) for d in distractors]
     lefts = [str(p["left"]) for p in pairs]
     rights = [str(p["right"]) for p in pairs] + distractors
     if len(set(lefts)) != len(lefts) or len(set(rights)) != len(rights):
