@@ -369,8 +369,9 @@ def test_fields_of_the_wrong_shape_are_problems_not_crashes(tmp_path, changes, m
     assert f"test-set.yaml: question t-001: {message}" in problems_for(tmp_path, **changes)
 
 
-odd_value = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(-2, 3), st.text(max_size=4)),
+odd_scalar = st.one_of(st.none(), st.booleans(), st.integers(-2, 3), st.text(max_size=4))
+odd_value = odd_scalar | st.recursive(
+    odd_scalar,
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner),
     max_leaves=8,
 )

@@ -230,6 +230,29 @@ def test_a_row_number_in_other_digits_is_ignored_like_any_unknown_field(app, bro
     ]
 
 
+def test_an_evidence_row_numbered_in_other_digits_is_ignored(app, browser, found_draft):
+    with app.app_context():
+        slug = db.session.get(Draft, found_draft).articles[0].slug
+    page = f"/teach/drafts/{found_draft}/questions/new"
+    browser.page(page)
+    fields = {
+        "kind": "sources",
+        "type": "true_false",
+        "difficulty": "easy",
+        "prompt": "True or false: a doctor knew it was wrong.",
+        "answer": "true",
+        "explanation": "The first sentence says so.",
+        "evidence-0-article": slug,
+        "evidence-0-quote": "Yansnier Arias knew it was wrong.",
+        "evidence-²-quote": "Not a row.",
+    }
+    response = browser.post(page, fields)
+    assert "Question added." in response.get_data(as_text=True)
+    with app.app_context():
+        [question] = db.session.get(Draft, found_draft).questions
+    assert question["evidence"] == [{"article": slug, "quote": "Yansnier Arias knew it was wrong."}]
+
+
 row_number = st.one_of(
     st.integers(min_value=0, max_value=80).map(str),
     st.sampled_from(["-1", "²", "١", "99999999999999999999", "x", "", " 1", "0x1"]),
