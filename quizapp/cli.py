@@ -9,7 +9,6 @@ from pathlib import Path
 
 import click
 import sqlalchemy as sa
-import yaml
 from flask import current_app
 from flask.cli import AppGroup
 from werkzeug.datastructures import MultiDict
@@ -146,13 +145,19 @@ def load(directory: Path | None) -> None:
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def extract_command(directory: Path, as_json: bool) -> None:
-    """Find quotes, figures, shared claims and conflicting figures in a folder of articles."""
+    """Find quotes, figures, shared claims and conflicting figures in a folder of articles;
+    files that cannot be read are named on stderr and skipped, and the exit status is 1."""
     from quizapp.builder import extract
 
     found = extract(directory)
     if as_json:
         click.echo(json.dumps(found, ensure_ascii=False, indent=2))
-        return
+    else:
+        _print_extraction(found)
+    _exit_if_skipped(found["skipped"])
+
+
+def _print_extraction(found: dict) -> None:
     for article in found["articles"]:
         title = article["title"] or "(no title)"
         click.echo(f"== {article['file']}: {title}")
@@ -166,6 +171,15 @@ def extract_command(directory: Path, as_json: bool) -> None:
     for conflict in found["conflicts"]:
         figures = "; ".join(f"{f['text']} ({f['article']})" for f in conflict["figures"])
         click.echo(f"{conflict['kind']}: {conflict['about']}: {figures}")
+
+
+def _exit_if_skipped(skipped: list[dict]) -> None:
+    """One line on stderr for each file that was not read, then exit 1 if there was any."""
+    for item in skipped:
+        click.echo(f"skipped {item['file']}: {item['reason']}", err=True)
+    if skipped:
+        click.echo(f"{len(skipped)} file(s) skipped; the others were read.", err=True)
+        sys.exit(1)
 
 
 @questions_cli.command("build")
@@ -182,21 +196,31 @@ def extract_command(directory: Path, as_json: bool) -> None:
     help="Where to write the articles in bank format (default: articles/ beside the sets folder).",
 )
 def build_command(directory: Path, out: Path, articles_dir: Path | None) -> None:
-    """Draft a question set from a folder of articles, and write the articles it cites."""
-    from quizapp.builder import build, read_folder, write_bank_article
+    """Draft a question set from a folder of articles, and write the articles it cites;
+    files that cannot be read are named on stderr and skipped, and the exit status is 1."""
+    from quizapp.builder import (
+        ArticleError,
+        draft_set,
+        extract_articles,
+        read_folder,
+        write_bank_article,
+    )
+    from quizapp.builder.safe_yaml import dump_yaml
 
     target = articles_dir or _articles_dir_for(out)
-    slug = out.stem
-    draft = build(directory, slug=slug)
-    written = [write_bank_article(a, target) for a in read_folder(directory)]
+    articles, skipped = read_folder(directory)
+    draft = draft_set(articles, extract_articles(articles), out.stem)
+    try:
+        written = [write_bank_article(a, target) for a in articles]
+    except (ArticleError, FileExistsError) as exc:
+        raise click.ClickException(str(exc)) from None
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(
-        yaml.safe_dump(draft, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8"
-    )
+    out.write_text(dump_yaml(draft), encoding="utf-8")
     click.echo(
         f"Wrote {out} with {len(draft['questions'])} draft questions; "
         f"{sum(written)} article(s) written to {target}."
     )
+    _exit_if_skipped([{"file": s.file, "reason": s.reason} for s in skipped])
 
 
 def _articles_dir_for(out: Path) -> Path:

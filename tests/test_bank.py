@@ -5,11 +5,15 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from quizapp.builder.safe_yaml import dump_yaml
 from quizapp.extensions import db
 from quizapp.models import Attempt, Question, QuestionSet
 from quizapp.services.question_files import read_bank
 from tests.conftest import BANK
+from tests.odd_input import ALIAS_BOMB, with_front_matter
 from tests.quiz_helpers import form_answer, latest_attempt_id
 
 ARTICLE = """---
@@ -37,8 +41,6 @@ QUESTION = {
 
 
 def write_bank(root: Path, questions: list[dict], slug: str = "test-set") -> Path:
-    import yaml
-
     (root / "articles").mkdir(parents=True, exist_ok=True)
     (root / "sets").mkdir(exist_ok=True)
     (root / "articles" / "test-article.md").write_text(ARTICLE, encoding="utf-8")
@@ -50,9 +52,7 @@ def write_bank(root: Path, questions: list[dict], slug: str = "test-set") -> Pat
         "minutes": 5,
         "questions": questions,
     }
-    (root / "sets" / f"{slug}.yaml").write_text(
-        yaml.safe_dump(data, allow_unicode=True), encoding="utf-8"
-    )
+    (root / "sets" / f"{slug}.yaml").write_text(dump_yaml(data), encoding="utf-8")
     return root
 
 
@@ -262,3 +262,128 @@ def test_article_front_matter_is_checked(tmp_path):
     problems = [str(p) for p in read_bank(tmp_path).problems]
     assert "bad.md: missing front matter between '---' lines" in problems
     assert "odd.md: unknown fields: colour" in problems
+
+
+def _laughing_bank(root: Path) -> Path:
+    """A good set beside an article and a set file that each hide an alias bomb."""
+    write_bank(root, [QUESTION])
+    (root / "articles" / "laughs.md").write_text(with_front_matter(ALIAS_BOMB), encoding="utf-8")
+    (root / "sets" / "laughs.yaml").write_text(
+        ALIAS_BOMB
+        + "slug: laughs\ndescription: x\nobjective: y\nminutes: 5\n"
+        + dump_yaml({"questions": [{**QUESTION, "id": "l-001"}]}),
+        encoding="utf-8",
+    )
+    return root
+
+
+LAUGHS = (
+    "laughs.md: the front matter uses the alias *a; aliases are not accepted, write the value "
+    "out in full (line 3)",
+    "laughs.yaml: the set file uses the alias *a; aliases are not accepted, write the value out "
+    "in full (line 2)",
+)
+
+
+def test_check_refuses_alias_bombs_with_a_message_naming_each_file(app, tmp_path):
+    result = app.test_cli_runner().invoke(
+        args=["questions", "check", "--dir", str(_laughing_bank(tmp_path))]
+    )
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [f"error: {line}" for line in LAUGHS]
+    assert "test-set.yaml: 1 questions" in result.stdout
+
+
+def test_load_refuses_alias_bombs_and_loads_the_other_files(app, tmp_path):
+    runner = app.test_cli_runner()
+    try:
+        result = runner.invoke(args=["questions", "load", "--dir", str(_laughing_bank(tmp_path))])
+        assert result.exit_code == 1
+        assert [f"error: {line}" for line in LAUGHS] == result.stderr.splitlines()[:2]
+        with app.app_context():
+            slugs = set(db.session.scalars(sa.select(QuestionSet.slug)))
+            assert "test-set" in slugs and "laughs" not in slugs
+    finally:
+        runner.invoke(args=["questions", "load"])
+
+
+@pytest.mark.parametrize(
+    ("head", "message"),
+    [
+        (
+            "title: Update: Flooding closes schools\n",
+            "the front matter is not valid YAML at line 2, column 14: mapping values are not "
+            "allowed here; put a value that contains ': ' in quotes",
+        ),
+        (
+            'title: "Floods"\npublished: 2019-02-30\n',
+            "the front matter has a value that cannot be read (day is out of range for month)",
+        ),
+        ('title: "Floods"\n1: one\n', "unknown fields: 1"),
+        ("title: " + "9" * 5000 + "\n", "the front matter has a value that cannot be read"),
+        ('title: "Floods\x07"\n', "the front matter has a character YAML does not accept: U+0007"),
+        (
+            "title: " + "[" * 25 + "x" + "]" * 25 + "\n",
+            "the front matter is nested more than 20 levels deep (line 2)",
+        ),
+        ("notes: " + "x" * 10_000 + "\n", "the front matter is longer than 10,000 characters"),
+        ("", "missing field: title"),  # "---" twice: an empty block, read as one
+    ],
+)
+def test_unreadable_front_matter_is_one_problem_for_that_file(tmp_path, head, message):
+    write_bank(tmp_path, [QUESTION])
+    (tmp_path / "articles" / "odd.md").write_text(with_front_matter(head), encoding="utf-8")
+    bank = read_bank(tmp_path)
+    [problem] = bank.problems
+    assert str(problem).startswith(f"odd.md: {message}")
+    assert [s.slug for s in bank.sets] == ["test-set"]
+
+
+def test_files_that_are_not_utf8_or_too_large_are_problems_read_no_further(tmp_path):
+    write_bank(tmp_path, [QUESTION])
+    (tmp_path / "articles" / "latin.md").write_bytes(
+        with_front_matter('title: "Caf\xe9"\n', "Ducks.\n").encode("latin-1")
+    )
+    (tmp_path / "sets" / "huge.yaml").write_text("x" * 2_000_001, encoding="utf-8")
+    assert sorted(str(p) for p in read_bank(tmp_path).problems) == [
+        "huge.yaml: larger than 2000 KB",
+        "latin.md: not UTF-8 text (byte 15)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"evidence": True}, "evidence must be a list of items with an article and a quote"),
+        (
+            {
+                "type": "matching",
+                "pairs": [{"left": "a", "right": "b"}, {"left": "c", "right": "d"}],
+                "distractors": 5,
+            },
+            "distractors must be a list",
+        ),
+    ],
+)
+def test_fields_of_the_wrong_shape_are_problems_not_crashes(tmp_path, changes, message):
+    assert f"test-set.yaml: question t-001: {message}" in problems_for(tmp_path, **changes)
+
+
+odd_scalar = st.one_of(st.none(), st.booleans(), st.integers(-2, 3), st.text(max_size=4))
+odd_value = odd_scalar | st.recursive(
+    odd_scalar,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner),
+    max_leaves=8,
+)
+QUESTION_FIELDS = [*QUESTION, "pairs", "distractors", "passage", "ground", "quote"]
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(changes=st.dictionaries(st.sampled_from(QUESTION_FIELDS), odd_value, max_size=4))
+def test_any_value_in_any_question_field_is_a_problem_or_accepted(tmp_path, changes):
+    """What `questions check` and `load` read: never an exception, whatever a field holds,
+    and each problem names the file and the question."""
+    problems = problems_for(tmp_path, **changes)
+    assert all(p.startswith("test-set.yaml: ") for p in problems), problems

@@ -12,6 +12,7 @@ from quizapp.builder.articles import read_article
 from quizapp.extensions import db
 from quizapp.models import Article, Draft, DraftStatus, QuestionSet, Role
 from tests.conftest import BANK
+from tests.odd_input import ALIAS_BOMB, with_front_matter
 from tests.quiz_helpers import form_answer, latest_attempt_id, question_count
 
 ARTICLES = {
@@ -265,6 +266,89 @@ def test_bad_files_get_a_message_and_add_nothing(app, browser, make_user, name, 
     with app.app_context():
         added = sa.select(sa.func.count(Article.id)).where(Article.draft_id == draft_id)
         assert db.session.scalar(added) == 0
+
+
+UNREADABLE_FRONT_MATTER = [
+    pytest.param(
+        ALIAS_BOMB,
+        "the front matter uses the alias *a; aliases are not accepted, write the value out in "
+        "full (line 3).",
+        id="alias-bomb",
+    ),
+    pytest.param(
+        "title: Update: Flooding closes schools\n",
+        "the front matter is not valid YAML at line 2, column 14: mapping values are not "
+        "allowed here; put a value that contains ': ' in quotes.",
+        id="unquoted-colon",
+    ),
+    pytest.param(
+        "published: 2019-02-30\n",
+        "the front matter has a value that cannot be read (day is out of range for month).",
+        id="no-such-date",
+    ),
+]
+
+
+def _article_count(app, draft_id: int) -> int:
+    with app.app_context():
+        added = sa.select(sa.func.count(Article.id)).where(Article.draft_id == draft_id)
+        return db.session.scalar(added)
+
+
+@pytest.mark.parametrize(("head", "message"), UNREADABLE_FRONT_MATTER)
+def test_pasted_front_matter_that_cannot_be_read_is_refused_with_a_message(
+    app, browser, make_user, head, message
+):
+    make_user("teacher", Role.TEACHER)
+    browser.login("teacher")
+    draft_id = _new_draft(browser)
+    browser.page(f"/teach/drafts/{draft_id}")
+    text = with_front_matter(head, ARTICLES["nyt-2019-cuban-doctors-votes"].body)
+    response = browser.post(
+        f"/teach/drafts/{draft_id}/articles",
+        {"title": "Flood report", "outlet": "", "published": "", "text": text},
+    )
+    assert response.status_code == 400
+    assert f"Flood report: {message}" in unescape(response.get_data(as_text=True))
+    assert _article_count(app, draft_id) == 0
+
+
+@pytest.mark.parametrize(("head", "message"), UNREADABLE_FRONT_MATTER)
+def test_uploaded_front_matter_that_cannot_be_read_is_refused_with_a_message(
+    app, browser, make_user, head, message
+):
+    make_user("teacher", Role.TEACHER)
+    browser.login("teacher")
+    draft_id = _new_draft(browser)
+    browser.page(f"/teach/drafts/{draft_id}")
+    good = ARTICLES["nyt-2019-cuban-doctors-votes"].body.encode()
+    bad = with_front_matter(head, ARTICLES["nyt-2019-cuban-doctors-votes"].body).encode()
+    response = browser.post(
+        f"/teach/drafts/{draft_id}/files",
+        {"files": [(io.BytesIO(good), "good.txt"), (io.BytesIO(bad), "flood.md")]},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    assert f"flood.md: {message} No file was added." in unescape(response.get_data(as_text=True))
+    assert _article_count(app, draft_id) == 0
+
+
+def test_an_empty_front_matter_block_is_read_as_an_article_with_nothing_stated(
+    app, browser, make_user
+):
+    make_user("teacher", Role.TEACHER)
+    browser.login("teacher")
+    draft_id = _new_draft(browser)
+    browser.page(f"/teach/drafts/{draft_id}")
+    body = ARTICLES["nyt-2019-cuban-doctors-votes"].body
+    response = browser.post(
+        f"/teach/drafts/{draft_id}/articles",
+        {"title": "Flood report", "outlet": "", "published": "", "text": f"---\n---\n{body}"},
+    )
+    assert "Added “Flood report”." in unescape(response.get_data(as_text=True))
+    with app.app_context():
+        article = db.session.scalar(sa.select(Article).where(Article.draft_id == draft_id))
+        assert article.body == body
 
 
 def test_pasted_html_is_shown_as_text_never_as_markup(app, browser, make_user):

@@ -79,7 +79,8 @@ def test_equal_numbers_that_count_different_things_are_a_different_measure(tmp_p
 def test_plain_text_metadata_only_where_the_text_says_it(tmp_path):
     text = "Harbour pier closed\n\nBy Jane Doe\n\nMay 3, 2021\n\n" + WIRE
     (tmp_path / "story.txt").write_text(text, encoding="utf-8")
-    [article] = read_folder(tmp_path)
+    [article], skipped = read_folder(tmp_path)
+    assert skipped == []
     assert (article.title, article.author, article.published, article.outlet) == (
         "Harbour pier closed",
         "Jane Doe",

@@ -1,13 +1,17 @@
 """`questions extract` and `questions build` from the command line."""
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from quizapp.services.question_bank import load_bank
 from quizapp.services.question_files import read_bank
+from tests.odd_input import ALIAS_BOMB, with_front_matter
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE_KEYS = {"file", "title", "outlet", "published"}
@@ -31,7 +35,8 @@ def test_extract_json_has_the_documented_shape_and_offsets(app, seeds):
     result = app.test_cli_runner().invoke(args=["questions", "extract", str(seeds), "--json"])
     assert result.exit_code == 0, result.output
     found = json.loads(result.output)
-    assert set(found) == {"articles", "quotes", "figures", "claims", "conflicts"}
+    assert set(found) == {"articles", "quotes", "figures", "claims", "conflicts", "skipped"}
+    assert found["skipped"] == []
     assert all(set(a) == ARTICLE_KEYS for a in found["articles"])
     bodies = {p.name: body_of(p) for p in seeds.glob("*.md")}
     for quote in found["quotes"]:
@@ -87,3 +92,86 @@ def test_build_from_plain_text_writes_bank_articles(app, tmp_path):
     assert result.exit_code == 0, result.output
     assert (tmp_path / "bank" / "articles" / "a.md").exists()
     assert read_bank(tmp_path / "bank").problems == []
+
+
+def _bad_files(folder: Path) -> None:
+    """Two articles the builder cannot read, beside the good ones."""
+    (folder / "flood.md").write_text(
+        with_front_matter("title: Update: Flooding closes schools\n"), encoding="utf-8"
+    )
+    (folder / "laughs.md").write_text(with_front_matter(ALIAS_BOMB), encoding="utf-8")
+
+
+SKIPPED_LINES = (
+    "skipped flood.md: the front matter is not valid YAML at line 2, column 14: mapping values "
+    "are not allowed here; put a value that contains ': ' in quotes",
+    "skipped laughs.md: the front matter uses the alias *a; aliases are not accepted, write the "
+    "value out in full (line 3)",
+)
+
+
+def test_extract_names_each_unreadable_file_and_reads_the_others(app, seeds):
+    _bad_files(seeds)
+    result = app.test_cli_runner().invoke(args=["questions", "extract", str(seeds), "--json"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        *SKIPPED_LINES,
+        "2 file(s) skipped; the others were read.",
+    ]
+    found = json.loads(result.stdout)
+    assert sorted(a["file"] for a in found["articles"]) == sorted(
+        p.name for p in (ROOT / "questions" / "articles").glob("*.md")
+    )
+    assert found["quotes"] and found["claims"]
+    assert [s["file"] for s in found["skipped"]] == ["flood.md", "laughs.md"]
+
+
+def test_build_drafts_from_the_readable_files_and_exits_1(app, seeds, tmp_path):
+    _bad_files(seeds)
+    out = tmp_path / "bank" / "sets" / "draft-seeds.yaml"
+    result = app.test_cli_runner().invoke(
+        args=["questions", "build", str(seeds), "--out", str(out)]
+    )
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[:2] == list(SKIPPED_LINES)
+    assert "Traceback" not in result.output
+    bank = read_bank(tmp_path / "bank")
+    assert bank.problems == [] and len(bank.sets) == 1
+    assert not (tmp_path / "bank" / "articles" / "flood.md").exists()
+
+
+def test_build_into_a_folder_with_a_different_article_of_that_name_says_so(app, seeds, tmp_path):
+    articles = tmp_path / "bank" / "articles"
+    articles.mkdir(parents=True)
+    (articles / "nyt-2019-cuban-doctors-votes.md").write_text(
+        with_front_matter('title: "Another story"\n'), encoding="utf-8"
+    )
+    out = tmp_path / "bank" / "sets" / "draft-seeds.yaml"
+    result = app.test_cli_runner().invoke(
+        args=["questions", "build", str(seeds), "--out", str(out)]
+    )
+    assert result.exit_code == 1
+    assert "nyt-2019-cuban-doctors-votes.md exists with a different body" in result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert not out.exists()
+
+
+def test_the_alias_bomb_is_refused_at_once_by_the_command_a_user_runs(seeds, tmp_path):
+    """The real command in its own process: it ends with the one-line message, well before
+    the generous timeout (expanding the aliases would build 9**9 strings)."""
+    (seeds / "laughs.md").write_text(with_front_matter(ALIAS_BOMB), encoding="utf-8")
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}"}
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "quizapp", "questions", "extract", str(seeds)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        SKIPPED_LINES[1],
+        "1 file(s) skipped; the others were read.",
+    ]
+    assert "quote  Yansnier Arias: “There was oxygen" in done.stdout

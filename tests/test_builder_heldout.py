@@ -45,7 +45,9 @@ def result(extraction):
 
 def test_gold_spans_are_exact_spans_of_the_bodies_as_read():
     gold = json.loads(GOLD.read_text("utf-8"))
-    bodies = {a.file: a.body for a in read_folder(ARTICLES)}
+    articles, skipped = read_folder(ARTICLES)
+    assert skipped == []
+    bodies = {a.file: a.body for a in articles}
     assert set(bodies) == {q["article"] for q in gold["quotes"]}
     for item in gold["quotes"] + gold["figures"]:
         assert bodies[item["article"]][item["start"] : item["end"]] == item["text"]

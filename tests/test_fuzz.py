@@ -1,5 +1,6 @@
 """Odd input in every form field and parameter: never a server error, never a lost answer."""
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -8,8 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from quizapp.extensions import db
-from quizapp.models import AttemptItem, Classroom, utcnow
+from quizapp.models import Article, AttemptItem, Classroom, Draft, Role, utcnow
 from tests.quiz_helpers import form_answer, latest_attempt_id
+from tests.test_builder_app import _new_draft, _paste_three
 
 # Text a form may receive: ordinary, very long, NUL bytes, control and astral characters.
 nasty = st.one_of(
@@ -165,3 +167,196 @@ def test_nul_characters_in_an_address_are_refused(browser, make_class):
     browser.login("teacher")
     for path in ("/teach/sets/%00", "/articles/a%00b"):
         assert browser.get(path).status_code == 400
+
+
+@pytest.fixture
+def found_draft(app, browser, make_user):
+    """A teacher's draft with three articles pasted and what the builder found in them."""
+    make_user("teacher", Role.TEACHER)
+    browser.login("teacher")
+    draft_id = _new_draft(browser)
+    _paste_three(browser, draft_id)
+    browser.post(f"/teach/drafts/{draft_id}/extract", {})
+    return draft_id
+
+
+def _extraction(app, draft_id: int) -> dict:
+    with app.app_context():
+        return db.session.get(Draft, draft_id).extraction
+
+
+def _correction_rows(found: list[dict], field: str) -> dict:
+    """The rows as the review page sends them back, unchanged."""
+    rows = {f"rows-{i}-{field}": item[field] or "" for i, item in enumerate(found)}
+    return rows | {f"rows-{i}-keep": "y" for i in range(len(found))}
+
+
+@pytest.mark.parametrize(("part", "field"), [("quotes", "speaker"), ("figures", "measures")])
+@pytest.mark.parametrize(
+    ("change", "offset"),
+    [("add", 0), ("add", 40), ("drop", -1)],
+    ids=["one-extra-row", "a-row-far-beyond", "one-row-missing"],
+)
+def test_correction_rows_that_are_not_the_ones_found_change_nothing(
+    app, browser, found_draft, part, field, change, offset
+):
+    before = _extraction(app, found_draft)
+    browser.page(f"/teach/drafts/{found_draft}/review")
+    rows = _correction_rows(before[part], field) | {f"rows-0-{field}": "A changed name"}
+    row = f"rows-{len(before[part]) + offset}-"
+    if change == "add":
+        rows[f"{row}{field}"] = "Someone"
+    else:
+        rows = {name: value for name, value in rows.items() if not name.startswith(row)}
+    response = browser.post(f"/teach/drafts/{found_draft}/review/{part}", rows)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400, html[-300:]
+    assert f"The list of {part} changed since the page was opened; nothing was saved." in html
+    assert _extraction(app, found_draft) == before
+
+
+def test_a_row_number_in_other_digits_is_ignored_like_any_unknown_field(app, browser, found_draft):
+    before = _extraction(app, found_draft)["quotes"]
+    browser.page(f"/teach/drafts/{found_draft}/review")
+    rows = _correction_rows(before, "speaker") | {
+        "rows-²-speaker": "Someone",
+        "rows-0-speaker": "B",
+    }
+    response = browser.post(f"/teach/drafts/{found_draft}/review/quotes", rows)
+    assert "Saved: 1 quote corrected." in response.get_data(as_text=True)
+    assert [q["speaker"] for q in _extraction(app, found_draft)["quotes"]] == [
+        "B",
+        *(q["speaker"] for q in before[1:]),
+    ]
+
+
+def test_an_evidence_row_numbered_in_other_digits_is_ignored(app, browser, found_draft):
+    with app.app_context():
+        slug = db.session.get(Draft, found_draft).articles[0].slug
+    page = f"/teach/drafts/{found_draft}/questions/new"
+    browser.page(page)
+    fields = {
+        "kind": "sources",
+        "type": "true_false",
+        "difficulty": "easy",
+        "prompt": "True or false: a doctor knew it was wrong.",
+        "answer": "true",
+        "explanation": "The first sentence says so.",
+        "evidence-0-article": slug,
+        "evidence-0-quote": "Yansnier Arias knew it was wrong.",
+        "evidence-²-quote": "Not a row.",
+    }
+    response = browser.post(page, fields)
+    assert "Question added." in response.get_data(as_text=True)
+    with app.app_context():
+        [question] = db.session.get(Draft, found_draft).questions
+    assert question["evidence"] == [{"article": slug, "quote": "Yansnier Arias knew it was wrong."}]
+
+
+row_number = st.one_of(
+    st.integers(min_value=0, max_value=80).map(str),
+    st.sampled_from(["-1", "²", "١", "99999999999999999999", "x", "", " 1", "0x1"]),
+)
+
+
+@FUZZ
+@given(
+    part=st.sampled_from([("quotes", "speaker"), ("figures", "measures")]),
+    same_rows=st.booleans(),
+    odd=st.dictionaries(
+        st.tuples(row_number, st.sampled_from(["speaker", "measures", "keep", "x"])).map(
+            lambda t: f"rows-{t[0]}-{t[1]}"
+        ),
+        nasty,
+        max_size=6,
+    ),
+)
+def test_correction_tables(app, browser, found_draft, part, same_rows, odd):
+    (name, field), saved = part, _extraction(app, found_draft)
+    browser.page(f"/teach/drafts/{found_draft}/review")
+    rows = _correction_rows(saved[name], field) if same_rows else {}
+    response = browser.post(f"/teach/drafts/{found_draft}/review/{name}", rows | odd)
+    assert_no_server_error(response)
+    if response.status_code == 400:
+        assert _extraction(app, found_draft) == saved
+    with app.app_context():  # the next example starts from what was found
+        db.session.get(Draft, found_draft).extraction = saved
+        db.session.commit()
+
+
+@FUZZ
+@given(
+    fields=st.dictionaries(
+        st.sampled_from(
+            [
+                "kind",
+                "type",
+                "difficulty",
+                "prompt",
+                "quote",
+                "choice_a",
+                "choice_b",
+                "answer",
+                "explanation",
+                "key",
+                "evidence-0-article",
+                "evidence-0-quote",
+                "evidence-2-quote",
+                "evidence-5-article",
+                "evidence-²-article",
+                "evidence-99999999999999999999-quote",
+            ]
+        ),
+        nasty,
+    ),
+    key=st.sampled_from(["new", "no-such-question"]),
+)
+def test_draft_question_form(app, browser, found_draft, fields, key):
+    with app.app_context():
+        before = db.session.get(Draft, found_draft).questions
+    page = f"/teach/drafts/{found_draft}/questions/{key}"
+    browser.get(page)
+    response = browser.post(page, fields, form_page=f"/teach/drafts/{found_draft}/questions/new")
+    assert_no_server_error(response)
+    if response.status_code in (400, 404):
+        with app.app_context():
+            assert db.session.get(Draft, found_draft).questions == before
+
+
+front_matter = st.one_of(
+    nasty,
+    st.lists(
+        st.sampled_from(
+            ["title: ", "Update: ", "&a ", "*a", "[", "{", "2019-02-30", "9" * 5000, "\x07", "\n"]
+        ),
+        max_size=30,
+    ).map("".join),
+)
+
+
+def _articles_in(app, draft_id: int) -> int:
+    with app.app_context():
+        added = sa.select(sa.func.count(Article.id)).where(Article.draft_id == draft_id)
+        return db.session.scalar(added)
+
+
+@FUZZ
+@given(head=front_matter, name=nasty, title=nasty, published=nasty)
+def test_pasted_and_uploaded_articles(app, browser, found_draft, head, name, title, published):
+    draft_id = _new_draft(browser, "Odd articles")
+    text = f"---\n{head}\n---\n" + "The council met on Tuesday and voted. " * 5
+    browser.page(f"/teach/drafts/{draft_id}")
+    response = browser.post(
+        f"/teach/drafts/{draft_id}/articles",
+        {"title": title, "outlet": "", "published": published, "text": text},
+    )
+    assert_no_server_error(response)
+    before = _articles_in(app, draft_id)
+    assert before == (0 if response.status_code == 400 else 1)
+    browser.page(f"/teach/drafts/{draft_id}")
+    upload = (io.BytesIO(text.encode("utf-8", "surrogatepass")), f"{name[:100]}.md")
+    response = browser.post(
+        f"/teach/drafts/{draft_id}/files", {"files": [upload]}, content_type="multipart/form-data"
+    )
+    assert_no_server_error(response)
+    assert _articles_in(app, draft_id) == before + (0 if response.status_code == 400 else 1)

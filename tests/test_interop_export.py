@@ -4,6 +4,7 @@ import io
 import re
 import xml.etree.ElementTree as ET
 import zipfile
+from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
@@ -72,11 +73,38 @@ def test_gift_export_is_read_by_pygiftparser(documents, slug):
             assert unescaped == ours.pairs
 
 
+def _follow_our_rule(weights: list[Decimal]) -> bool:
+    """Right choices add up to exactly 100, each within rounding of 100/n; wrong ones −100/n."""
+    right = [w for w in weights if w > 0]
+    share = Decimal(100) / len(right)
+    return (
+        sum(right) == 100
+        and all(abs(w - share) < Decimal("0.0001") for w in right)
+        and all(abs(w + share) < Decimal("0.0001") for w in weights if w <= 0)
+    )
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_gift_weights_of_every_multiple_answer_question_add_up_to_exactly_100(documents, slug):
+    """Read back by pygiftparserrgmf: every question it finds with several right answers has
+    weights whose right ones add up to exactly 100 (six times 16.66667 would make 100.00002)."""
+    parser = pytest.importorskip("pygiftparser.parser")
+    parsed = parser.parse(export_gift(documents[slug]).data.decode())
+    multiple = [q for q in parsed.questions if type(q.answer).__name__ == "MultipleChoiceCheckbox"]
+    assert len(multiple) == sum(1 for i in _items(documents[slug]) if i.type == "multiple")
+    for question in multiple:
+        weights = [
+            Decimal(re.match(r"~%(-?[\d.]+)%", option.raw_text).group(1))
+            for option in question.answer.options
+        ]
+        assert _follow_our_rule(weights), (question.name, weights)
+
+
 def test_gift_partial_credit_follows_our_multiple_answer_rule(documents):
     text = export_gift(documents["who-said-what"]).data.decode()
     block = text.split("::wsw-003::")[1].split("\n}")[0]
     weights = re.findall(r"~%(-?[\d.]+)%", block)
-    assert weights and {w for w in weights} <= {"33.33333", "-33.33333"}
+    assert weights == ["33.33333", "33.33333", "33.33334", "-33.33333", "-33.33333", "-33.33333"]
 
 
 def test_gift_reports_what_it_cannot_write(documents):
@@ -103,8 +131,8 @@ def test_moodle_xml_export_has_every_question_with_credit_that_adds_up(documents
             .split("\n\n")
         )
         if element.get("type") == "multichoice" and element.find("single").text == "false":
-            fractions = [float(a.get("fraction")) for a in element.findall("answer")]
-            assert sum(f for f in fractions if f > 0) == pytest.approx(100, abs=0.01)
+            fractions = [Decimal(a.get("fraction")) for a in element.findall("answer")]
+            assert _follow_our_rule(fractions), (item.id, fractions)
         if element.get("type") == "matching":
             assert len(element.findall("subquestion")) == len(item.pairs) + len(item.distractors)
 
@@ -148,8 +176,9 @@ def test_qti_package_links_manifest_test_and_items(documents):
     refs = [r.get("href") for r in test.iterfind(".//q:qti-assessment-item-ref", qti)]
     assert refs == sorted(refs, key=list(files).index) and len(refs) == len(files) - 2
     item = ET.fromstring(files["items/wsw-003.xml"])
-    values = [float(e.get("mapped-value")) for e in item.iterfind(".//q:qti-map-entry", qti)]
-    assert sorted(values) == pytest.approx([-1 / 3] * (len(values) - 3) + [1 / 3] * 3)
+    values = [Decimal(e.get("mapped-value")) for e in item.iterfind(".//q:qti-map-entry", qti)]
+    assert sorted(map(float, values)) == pytest.approx([-1 / 3] * (len(values) - 3) + [1 / 3] * 3)
+    assert sum(v for v in values if v > 0) == 1
     feedback = item.find("q:qti-modal-feedback", qti)
     assert feedback is not None and "Evidence" in "".join(feedback.itertext())
 

@@ -423,3 +423,54 @@ def test_wrong_binary_and_oversized_files_are_refused_with_a_message(
     with app.app_context():
         owned = sa.select(sa.func.count(QuestionSet.id)).where(QuestionSet.owner_id.is_not(None))
         assert db.session.scalar(owned) == 0
+
+
+def _entity_expansion(levels: int = 4) -> bytes:
+    """A small Moodle XML file whose entities expand to a prompt of 10 ** (levels + 2) letters,
+    with a comment long enough to push its DOCTYPE past the first 4 KB."""
+    entities = ['<!ENTITY e0 "' + "a" * 100 + '">']
+    entities += [f'<!ENTITY e{n} "{f"&e{n - 1};" * 10}">' for n in range(1, levels + 1)]
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f"<!-- {'padding ' * 700} -->\n"
+        f"<!DOCTYPE quiz [\n{chr(10).join(entities)}\n]>\n"
+        '<quiz><question type="truefalse"><name><text>Big</text></name>'
+        f'<questiontext format="plain_text"><text>&e{levels};</text></questiontext>'
+        '<answer fraction="100"><text>true</text></answer>'
+        '<answer fraction="0"><text>false</text></answer></question></quiz>\n'
+    ).encode()
+
+
+REFUSED_DOCTYPE = (
+    "the file declares a DOCTYPE (&lt;!DOCTYPE quiz&gt;), which Moodle XML files do not have: "
+    "its entities were not read"
+)
+
+
+def test_a_doctype_after_a_long_comment_is_refused_and_no_entity_is_expanded(
+    app, browser, make_user
+):
+    make_user("teacher", Role.TEACHER)
+    browser.login("teacher")
+    data = _entity_expansion()
+    assert len(data) < 16_000 and data.index(b"<!DOCTYPE") > 4096
+    with app.app_context():
+        before = db.session.scalar(sa.select(sa.func.count(Question.id)))
+    response = _upload(browser, data, "big.xml")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert f"big.xml: {REFUSED_DOCTYPE}. Nothing was imported." in html
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Question.id))) == before
+
+
+def test_cli_import_refuses_a_doctype_and_stores_nothing(app, make_user, tmp_path):
+    make_user("teacher", Role.TEACHER)
+    source = tmp_path / "big.xml"
+    source.write_bytes(_entity_expansion())
+    args = ["questions", "import", str(source), "--slug", "big", "--title", "Big"]
+    result = app.test_cli_runner().invoke(args=[*args, "--teacher", "teacher"])
+    assert result.exit_code == 1
+    assert f"big.xml: {unescape(REFUSED_DOCTYPE)}" in result.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(QuestionSet).where(QuestionSet.slug == "big")) is None

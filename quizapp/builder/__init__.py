@@ -9,7 +9,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from quizapp.builder.articles import Article, parse_article, read_folder, write_bank_article
+from quizapp.builder.articles import (
+    Article,
+    ArticleError,
+    Skipped,
+    parse_article,
+    read_folder,
+    write_bank_article,
+)
 from quizapp.builder.claims import find_claims
 from quizapp.builder.conflicts import find_conflicts
 from quizapp.builder.drafts import draft_set
@@ -19,6 +26,8 @@ from quizapp.builder.speakers import attribute
 
 __all__ = [
     "Article",
+    "ArticleError",
+    "Skipped",
     "build",
     "draft_set",
     "extract",
@@ -30,8 +39,12 @@ __all__ = [
 
 
 def extract(folder: Path | str) -> dict[str, Any]:
-    """Quotes, figures, shared claims and conflicts of every article in folder."""
-    return extract_articles(read_folder(Path(folder)))
+    """Quotes, figures, shared claims and conflicts of every article in folder, and the files
+    that could not be read ("skipped", each with its reason)."""
+    articles, skipped = read_folder(Path(folder))
+    found = extract_articles(articles)
+    found["skipped"] = [{"file": s.file, "reason": s.reason} for s in skipped]
+    return found
 
 
 def extract_articles(
@@ -98,6 +111,7 @@ def extract_articles(
 
 
 def build(folder: Path | str, slug: str = "draft") -> dict[str, Any]:
-    """A draft question set in the bank's format, from the articles in folder."""
-    articles = read_folder(Path(folder))
+    """A draft question set in the bank's format, from the articles in folder that can be read
+    (read_folder says which cannot)."""
+    articles, _skipped = read_folder(Path(folder))
     return draft_set(articles, extract_articles(articles), slug)

@@ -7,11 +7,17 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from quizapp.builder.safe_yaml import (
+    MAX_FRONT_MATTER_CHARS,
+    YamlRefused,
+    dump_yaml,
+    load_yaml,
+    split_front_matter,
+)
 from quizapp.builder.text import paragraph_spans
 
 SUFFIXES = (".md", ".txt")
+MAX_FILE_BYTES = 400_000  # as the app takes an upload: 100,000 characters of up to 4 bytes
 MONTHS = [
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
@@ -47,24 +53,71 @@ class Article:
     bank_format: bool = False
 
 
-def read_folder(folder: Path) -> list[Article]:
-    """Every .md and .txt article in the folder, sorted by file name."""
+class ArticleError(ValueError):
+    """An article that cannot be read; the message says why."""
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file of a folder that was not read, and why."""
+
+    file: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.reason}"
+
+
+def read_folder(folder: Path) -> tuple[list[Article], list[Skipped]]:
+    """Every .md and .txt article in the folder, sorted by file name, and the files that could
+    not be read, each with its reason; one bad file never stops the others."""
     paths = sorted(p for p in Path(folder).iterdir() if p.suffix.lower() in SUFFIXES)
-    return [read_article(p) for p in paths if p.is_file()]
+    articles, skipped = [], []
+    for path in paths:
+        if not path.is_file():
+            continue
+        try:
+            articles.append(read_article(path))
+        except ArticleError as exc:
+            skipped.append(Skipped(path.name, str(exc)))
+    return articles, skipped
 
 
 def read_article(path: Path) -> Article:
     """One article; front matter is used when present, otherwise the text is read as plain."""
-    return parse_article(path.name, path.read_text(encoding="utf-8-sig"))
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise ArticleError(f"larger than {MAX_FILE_BYTES // 1000} KB")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ArticleError(f"cannot be read ({exc.strerror or exc})") from None
+    if b"\x00" in data:
+        raise ArticleError("not a text file (it has NUL bytes)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ArticleError(f"not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+    return parse_article(path.name, text)
 
 
 def parse_article(file: str, text: str) -> Article:
-    """An article from its text: the bank's format when it has front matter, else plain text."""
+    """An article from its text: the bank's format when it has front matter, else plain text.
+
+    Raises ArticleError when the front matter cannot be read."""
     path = Path(file)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if text.startswith("---\n") and "\n---\n" in text[3:]:
-        head, body = text[4:].split("\n---\n", 1)
-        meta = yaml.safe_load(head) or {}
+    parts = split_front_matter(text)
+    if parts:
+        head, body = parts
+        try:
+            meta = (
+                load_yaml(
+                    head, what="the front matter", max_chars=MAX_FRONT_MATTER_CHARS, first_line=2
+                )
+                or {}
+            )
+        except YamlRefused as exc:
+            raise ArticleError(str(exc)) from None
         if isinstance(meta, dict):
             value = {k: "" if v is None else str(v).strip() for k, v in meta.items()}
             return Article(
@@ -163,7 +216,7 @@ def bank_text(article: Article) -> str:
     if article.based_on:
         meta["based_on"] = article.based_on
     meta["notes"] = article.notes or f"Written by the question builder from {article.file}."
-    head = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
+    head = dump_yaml(meta, width=1000)
     return f"---\n{head}---\n{article.body}\n"
 
 

@@ -171,7 +171,7 @@ def _stem(word: str) -> str:
             if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
                 word = word[:-1]
             return word
-    if (word.endswith("es") and word[-3] in "sxz") or word.endswith(("ches", "shes")):
+    if word.endswith(("ses", "xes", "zes", "ches", "shes")):
         return word[:-2]
     if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
         return word[:-1]

@@ -5,8 +5,11 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from html.parser import HTMLParser
 from typing import Any
+
+WEIGHT_PLACES = Decimal("0.00001")  # Moodle writes grades in percent to five decimals
 
 
 @dataclass
@@ -114,17 +117,35 @@ def feedback_text(content: dict[str, Any], titles: dict[str, str]) -> str:
     return "\n\n".join(p for p in parts if p)
 
 
-def credit(correct: int, wrong: bool) -> float:
-    """Our multiple-answer rule as per-choice weights: +1/n for a right tick, −1/n for a
-    wrong one, the total never below 0, which is how Moodle and QTI mappings add up."""
-    share = 1 / correct if correct else 0
-    return -share if wrong else share
+def weights(rights: list[bool]) -> list[Decimal]:
+    """Our multiple-answer rule as per-choice weights in percent: +100/n for a right choice and
+    −100/n for a wrong one (the total never below 0), to the five decimals Moodle writes. The
+    last right choice takes what rounding leaves, so the right ones add up to exactly 100,
+    as Moodle checks and strict GIFT readers require (six rights: 16.66667 five times, then
+    16.66665)."""
+    count = sum(rights)
+    if not count:
+        return [Decimal(0)] * len(rights)
+    share = (Decimal(100) / count).quantize(WEIGHT_PLACES)
+    last = max(i for i, right in enumerate(rights) if right)
+    rest = Decimal(100) - share * (count - 1)
+    return [rest if i == last else share if right else -share for i, right in enumerate(rights)]
 
 
-def percent(fraction: float) -> str:
-    """A weight in percent as Moodle writes its grades: 33.33333, 50, -100."""
-    text = f"{fraction * 100:.5f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+def decimal_text(value: Decimal) -> str:
+    """A decimal as the formats write numbers, without trailing zeros: 33.33333, 50, -100."""
+    text = f"{value:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def matches_weights(found: list[float], rights: list[bool]) -> bool:
+    """Whether a file's weights in percent are our rule's, to a thousandth of a percent."""
+    return all(
+        abs(Decimal(str(value)) - expected) < Decimal("0.001")
+        for value, expected in zip(found, weights(rights), strict=True)
+    )
 
 
 def text_to_html(text: str) -> str:

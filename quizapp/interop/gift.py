@@ -9,9 +9,10 @@ from quizapp.interop.common import (
     Export,
     ImportFormatError,
     ImportResult,
-    credit,
+    decimal_text,
     items,
-    percent,
+    matches_weights,
+    weights,
 )
 
 SPECIAL = "~=#{}:"
@@ -54,10 +55,10 @@ def export_gift(document: dict[str, Any]) -> Export:
         elif item.type == "single":
             lines = [f"\t{'=' if right else '~'}{escape(text)}" for text, right in item.choices]
         else:
-            correct = sum(1 for _, right in item.choices if right)
+            shares = weights([right for _, right in item.choices])
             lines = [
-                f"\t~%{percent(credit(correct, wrong=not right))}%{escape(text)}"
-                for text, right in item.choices
+                f"\t~%{decimal_text(share)}%{escape(text)}"
+                for (text, _), share in zip(item.choices, shares, strict=True)
             ]
         blocks.append(head + "\n" + "\n".join(lines) + feedback + "\n}")
     return Export(("\n\n".join(blocks) + "\n").encode(), warnings)
@@ -237,10 +238,8 @@ def _read_answers(
     if not weighted:
         raise ImportFormatError(f"{label}: no answer is marked right ('=' or a positive '%n%')")
     question["type"], question["answer"] = "multiple", weighted
-    expected = [
-        round(100 * credit(len(weighted), wrong=c["id"] not in weighted), 3) for c in choices
-    ]
-    if [round(w or 0, 3) for _, _, w in options] != expected:
+    rights = [c["id"] in weighted for c in choices]
+    if not matches_weights([w or 0 for _, _, w in options], rights):
         result.notes.append(
             f"{name}: scored by quizapp's rule (+1/n per right tick, −1/n per wrong one), "
             "not the file's weights"

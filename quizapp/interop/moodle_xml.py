@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
+from decimal import Decimal
 from typing import Any
+
+from defusedxml import DTDForbidden
+from defusedxml.ElementTree import fromstring as parse_untrusted
 
 from quizapp.interop.common import (
     Export,
     ImportFormatError,
     ImportResult,
     Item,
-    credit,
+    decimal_text,
     html_to_text,
     items,
-    percent,
+    matches_weights,
     text_to_html,
+    weights,
 )
 
 SUPPORTED = ("multichoice", "truefalse", "matching")
@@ -70,14 +74,11 @@ def _question(item: Item) -> ET.Element:
         ET.SubElement(question, "single").text = "true" if item.type == "single" else "false"
         ET.SubElement(question, "shuffleanswers").text = "false"
         ET.SubElement(question, "answernumbering").text = "abc"
-        correct = sum(1 for _, right in item.choices if right)
-        for text, right in item.choices:
-            if item.type == "single":
-                fraction = "100" if right else "0"
-            else:
-                fraction = percent(credit(correct, wrong=not right))
+        rights = [right for _, right in item.choices]
+        shares = weights(rights) if item.type == "multiple" else [Decimal(100 * r) for r in rights]
+        for (text, _), share in zip(item.choices, shares, strict=True):
             answer = _text(question, "answer", text_to_html(text), "html")
-            answer.set("fraction", fraction)
+            answer.set("fraction", decimal_text(share))
             _text(answer, "feedback", "", "html")
     return question
 
@@ -85,10 +86,15 @@ def _question(item: Item) -> ET.Element:
 def parse_moodle_xml(data: bytes) -> ImportResult:
     """Multiple choice, multiple answer, true/false and matching questions of a Moodle XML
     file; other types are listed in `skipped`. Raises ImportFormatError naming the element."""
-    if re.search(rb"<!DOCTYPE", data[:4096], re.IGNORECASE):
-        raise ImportFormatError("the file declares a DOCTYPE, which Moodle XML files do not have")
+    # Moodle XML never has a DOCTYPE, so the parser refuses one wherever it stands in the file,
+    # and with it every entity it could declare (entities expand a small file into a huge one).
     try:
-        root = ET.fromstring(data)
+        root = parse_untrusted(data, forbid_dtd=True)
+    except DTDForbidden as exc:
+        raise ImportFormatError(
+            f"the file declares a DOCTYPE (<!DOCTYPE {exc.name[:40]}>), which Moodle XML files do "
+            "not have: its entities were not read"
+        ) from None
     except ET.ParseError as exc:
         line, column = exc.position
         raise ImportFormatError(
@@ -175,11 +181,8 @@ def _read_multichoice(
     if not right:
         raise ImportFormatError(f"{where}: no <answer> has a positive fraction")
     question["type"], question["answer"] = "multiple", right
-    expected = [
-        round(100 * credit(len(right), wrong=f"c{i}" not in right), 3)
-        for i in range(1, len(answers) + 1)
-    ]
-    if [round(f, 3) for f, _ in answers] != expected:
+    rights = [f"c{i}" in right for i in range(1, len(answers) + 1)]
+    if not matches_weights([f for f, _ in answers], rights):
         result.notes.append(
             f"{name}: scored by quizapp's rule (+1/n per right tick, −1/n per wrong one), "
             "not the file's fractions"

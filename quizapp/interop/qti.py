@@ -6,9 +6,10 @@ import io
 import re
 import xml.etree.ElementTree as ET
 import zipfile
+from decimal import Decimal
 from typing import Any
 
-from quizapp.interop.common import Export, Item, credit, items
+from quizapp.interop.common import Export, Item, decimal_text, items, weights
 
 NS = "http://www.imsglobal.org/xsd/imsqtiasi_v3p0"
 CP_NS = "http://www.imsglobal.org/xsd/qti/qtiv3p0/imscp_v1p1"
@@ -85,7 +86,7 @@ def _item(item: Item, ident: str) -> ET.Element:
         _el(correct, "qti-value", value)
     table = _el(declaration, "qti-mapping", default_value="0", lower_bound="0", upper_bound="1")
     for key, value in mapping["map"]:
-        _el(table, "qti-map-entry", map_key=key, mapped_value=_number(value))
+        _el(table, "qti-map-entry", map_key=key, mapped_value=decimal_text(value))
     for name, base, default in (("SCORE", "float", "0"), ("MAXSCORE", "float", "1")):
         outcome = _el(
             root, "qti-outcome-declaration", identifier=name, cardinality="single", base_type=base
@@ -141,18 +142,19 @@ def _interaction(item: Item):
                         match_max="1",
                     )
 
-        share = 1 / len(correct)
+        shares = weights([True] * len(correct))
         return body, {
             "decl": {"cardinality": "multiple", "base_type": "directedPair"},
             "correct": correct,
-            "map": [(pair, share) for pair in correct],
+            "map": [(pair, share / 100) for pair, share in zip(correct, shares, strict=True)],
         }
     if item.type == "true_false":
         choices = [("TRUE", "True", item.true), ("FALSE", "False", not item.true)]
     else:
         choices = [(f"C{i}", text, right) for i, (text, right) in enumerate(item.choices, 1)]
     single = item.type != "multiple"
-    count = sum(1 for *_, right in choices if right)
+    rights = [right for *_, right in choices]
+    shares = [Decimal(100 * right) for right in rights] if single else weights(rights)
 
     def body(parent: ET.Element) -> None:
         interaction = _el(
@@ -169,15 +171,8 @@ def _interaction(item: Item):
     return body, {
         "decl": {"cardinality": "single" if single else "multiple", "base_type": "identifier"},
         "correct": [ident for ident, _, right in choices if right],
-        "map": [
-            (ident, (1.0 if right else 0.0) if single else credit(count, wrong=not right))
-            for ident, _, right in choices
-        ],
+        "map": [(ident, share / 100) for (ident, *_), share in zip(choices, shares, strict=True)],
     }
-
-
-def _number(value: float) -> str:
-    return f"{value:.6f}".rstrip("0").rstrip(".") or "0"
 
 
 def _processing(root: ET.Element, feedback: bool) -> None:

@@ -81,7 +81,10 @@ def add_article(
         raise DraftError(f"A draft holds at most {MAX_ARTICLES} articles.")
     if "\x00" in text:
         raise DraftError(f"{file_name} is not a text file.")
-    parsed = builder.parse_article(file_name, text)
+    try:
+        parsed = builder.parse_article(file_name, text)
+    except builder.ArticleError as exc:
+        raise DraftError(f"{file_name}: {exc}.") from None
     body = _paragraphed(parsed.body)
     if len(body) > MAX_ARTICLE_CHARS:
         raise DraftError(

@@ -12,8 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from quizapp.builder.articles import MAX_FILE_BYTES as MAX_ARTICLE_BYTES
+from quizapp.builder.safe_yaml import (
+    MAX_FRONT_MATTER_CHARS,
+    YamlRefused,
+    load_yaml,
+    split_front_matter,
+)
 from quizapp.services.sentences import paragraphs_of, passage_sentences, sentences_touching
 
 KINDS = ("attribution", "figures", "corroboration", "sources")
@@ -28,6 +33,7 @@ MAX_PASSAGE_PARAGRAPHS = 12
 ARTICLE_FIELDS = ("title", "outlet", "author", "published", "url", "based_on", "notes")
 SET_FIELDS = ("slug", "title", "description", "objective", "minutes", "questions")
 CAPTION_PREFIX = "[Caption] "
+MAX_SET_BYTES = 2_000_000  # the largest set in the bank is under 60 KB
 
 
 @dataclass(frozen=True)
@@ -154,16 +160,36 @@ def _files(folder: Path, pattern: str) -> list[Path]:
     return sorted(folder.glob(pattern)) if folder.is_dir() else []
 
 
+def _read_text(path: Path, max_bytes: int, problems: list[Problem]) -> str | None:
+    """The file's UTF-8 text, its size checked before it is read; None with a problem if not."""
+    try:
+        if path.stat().st_size > max_bytes:
+            problems.append(Problem(path.name, f"larger than {max_bytes // 1000} KB"))
+            return None
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(path.name, f"not UTF-8 text (byte {exc.start})"))
+    except OSError as exc:
+        problems.append(Problem(path.name, f"cannot be read ({exc.strerror or exc})"))
+    return None
+
+
 def _read_article(path: Path, problems: list[Problem]) -> ArticleFile | None:
-    text = path.read_text(encoding="utf-8").replace("\r\n", "\n")
-    if not text.startswith("---\n") or "\n---\n" not in text[3:]:
+    text = _read_text(path, MAX_ARTICLE_BYTES, problems)
+    if text is None:
+        return None
+    parts = split_front_matter(text.replace("\r\n", "\n"))
+    if parts is None:
         problems.append(Problem(path.name, "missing front matter between '---' lines"))
         return None
-    head, body = text[4:].split("\n---\n", 1)
+    head, body = parts
     try:
-        meta = yaml.safe_load(head) or {}
-    except yaml.YAMLError as exc:
-        problems.append(Problem(path.name, f"front matter is not valid YAML: {exc}"))
+        meta = (
+            load_yaml(head, what="the front matter", max_chars=MAX_FRONT_MATTER_CHARS, first_line=2)
+            or {}
+        )
+    except YamlRefused as exc:
+        problems.append(Problem(path.name, str(exc)))
         return None
     if not isinstance(meta, dict):
         problems.append(Problem(path.name, "front matter must be a mapping"))
@@ -174,7 +200,8 @@ def _read_article(path: Path, problems: list[Problem]) -> ArticleFile | None:
         ok = False
     unknown = set(meta) - set(ARTICLE_FIELDS)
     if unknown:
-        problems.append(Problem(path.name, f"unknown fields: {', '.join(sorted(unknown))}"))
+        names = ", ".join(sorted(map(str, unknown)))
+        problems.append(Problem(path.name, f"unknown fields: {names}"))
         ok = False
     if not body.strip():
         problems.append(Problem(path.name, "the article has no body"))
@@ -188,13 +215,15 @@ def _read_article(path: Path, problems: list[Problem]) -> ArticleFile | None:
 def _read_set(
     path: Path, articles: dict[str, ArticleFile], problems: list[Problem]
 ) -> SetFile | None:
-    name = path.name
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        problems.append(Problem(name, f"not valid YAML: {exc}"))
+    text = _read_text(path, MAX_SET_BYTES, problems)
+    if text is None:
         return None
-    return read_set_data(data, name, articles, problems)
+    try:
+        data = load_yaml(text, what="the set file", max_chars=MAX_SET_BYTES)
+    except YamlRefused as exc:
+        problems.append(Problem(path.name, str(exc)))
+        return None
+    return read_set_data(data, path.name, articles, problems)
 
 
 def read_set_data(
@@ -320,8 +349,12 @@ def _read_question(
 
 
 def _read_evidence(raw: dict, articles: dict[str, ArticleFile], problem) -> list[dict]:
-    evidence = []
-    for item in raw.get("evidence") or []:
+    evidence: list[dict] = []
+    items = raw.get("evidence") or []
+    if not isinstance(items, list):
+        problem("evidence must be a list of items with an article and a quote")
+        return evidence
+    for item in items:
         if not isinstance(item, dict) or not item.get("article") or not item.get("quote"):
             problem("each evidence item needs an article and a quote")
             continue
@@ -412,7 +445,11 @@ def _read_pairs(raw: dict, content: dict, problem) -> None:
     if any(not isinstance(p, dict) or not p.get("left") or not p.get("right") for p in pairs):
         problem("each pair needs a left and a right")
         return
-    distractors = [str(d) for d in raw.get("distractors") or []]
+    distractors = raw.get("distractors") or []
+    if not isinstance(distractors, list):
+        problem("distractors must be a list")
+        return
+    distractors = [str(d) for d in distractors]
     lefts = [str(p["left"]) for p in pairs]
     rights = [str(p["right"]) for p in pairs] + distractors
     if len(set(lefts)) != len(lefts) or len(set(rights)) != len(rights):

@@ -71,6 +71,19 @@ class UploadForm(FlaskForm):
     submit = SubmitField("Upload")
 
 
+class RowList(FieldList):
+    """A FieldList that reads only row numbers written in ASCII digits: WTForms takes any
+    Unicode digit ("rows-²-speaker") and then fails to turn it into a number."""
+
+    def _extract_indices(self, prefix, formdata):
+        offset = len(prefix) + 1
+        for key in formdata:
+            if key.startswith(prefix):
+                number = key[offset:].split(self._field_separator, 1)[0]
+                if number.isascii() and number.isdigit():
+                    yield int(number)
+
+
 class QuoteRow(Form):
     speaker = StringField("Speaker", validators=[Length(max=200)])
     keep = BooleanField("A quote", default=True)
@@ -81,13 +94,19 @@ class FigureRow(Form):
     keep = BooleanField("A figure", default=True)
 
 
-class QuoteCorrectionsForm(FlaskForm):
-    rows = FieldList(FormField(QuoteRow))
+class CorrectionsForm(FlaskForm):
+    def rows_match(self, count: int) -> bool:
+        """The form sent one row for each of the count things found, no more and no fewer."""
+        return len(self.rows) == count
+
+
+class QuoteCorrectionsForm(CorrectionsForm):
+    rows = RowList(FormField(QuoteRow))
     submit = SubmitField("Save the speakers")
 
 
-class FigureCorrectionsForm(FlaskForm):
-    rows = FieldList(FormField(FigureRow))
+class FigureCorrectionsForm(CorrectionsForm):
+    rows = RowList(FormField(FigureRow))
     submit = SubmitField("Save the figures")
 
 
@@ -128,7 +147,7 @@ class QuestionForm(FlaskForm):
     explanation = TextAreaField(
         "Explanation shown after answering", validators=[DataRequired(), Length(max=3000)]
     )
-    evidence = FieldList(FormField(EvidenceRow), min_entries=3, max_entries=3)
+    evidence = RowList(FormField(EvidenceRow), min_entries=3, max_entries=3)
     key = HiddenField()
     submit = SubmitField("Save the question")
 

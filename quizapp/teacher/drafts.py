@@ -231,9 +231,12 @@ def correct(draft_id: int, part: str):
         return redirect_away
     form_class, text, apply, noun = CORRECTIONS[part]
     form = form_class()
-    if not form.validate_on_submit() or len(form.rows) != len(draft.extraction[part]):
-        if not form.errors:
-            flash(CHANGED.format(part), "error")
+    valid = form.validate_on_submit()
+    if not form.rows_match(len(draft.extraction[part])):
+        # Rows that are not the ones found cannot be shown beside them: show the saved ones.
+        flash(CHANGED.format(part), "error")
+        return _review_page(draft, status=400)
+    if not valid:
         return _review_page(draft, **{f"{part}_form": form}, status=400)
     changed = apply(draft, [(row[text].data, row.keep.data) for row in form.rows])
     db.session.commit()
