@@ -13,6 +13,7 @@ from flask.cli import AppGroup
 
 from quizapp.extensions import db
 from quizapp.models import Question, QuestionSet, Role, User
+from quizapp.services.passwords import password_problem
 from quizapp.services.question_bank import load_bank
 from quizapp.services.question_files import read_bank
 
@@ -30,8 +31,8 @@ def create_teacher(username: str, display_name: str, password: str) -> None:
     username = username.strip().lower()
     if db.session.scalar(sa.select(User.id).where(User.username == username)):
         raise click.ClickException(f"the username {username!r} is taken")
-    if len(password) < 8:
-        raise click.ClickException("the password must have at least 8 characters")
+    if problem := password_problem(password, username=username):
+        raise click.ClickException(problem)
     user = User(username=username, display_name=display_name.strip(), role=Role.TEACHER)
     user.set_password(password)
     db.session.add(user)
