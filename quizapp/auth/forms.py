@@ -1,5 +1,6 @@
 import hmac
 import re
+from typing import ClassVar
 
 import sqlalchemy as sa
 from flask import current_app
@@ -11,7 +12,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 from quizapp.extensions import db
 from quizapp.join_limits import classroom_for_code
 from quizapp.models import User
-from quizapp.services.passwords import password_problem
+from quizapp.services.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
 
 USERNAME_RULE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,39}$")
 USERNAME_TAKEN = "That username is taken. Please choose another."
@@ -29,17 +30,22 @@ class LoginForm(FlaskForm):
     submit = SubmitField("Log in")
 
 
-def hard_to_guess(form, field) -> None:
+class HardToGuess:
     """The rules for a new password (services/passwords.py), with the username it is for."""
-    username = form.username.data if "username" in form else current_user.username
-    if problem := password_problem(field.data, username=username or ""):
-        raise ValidationError(problem)
+
+    # Rendered as the input's minlength and maxlength, as the Length validator would be.
+    field_flags: ClassVar[dict] = {"minlength": MIN_LENGTH, "maxlength": MAX_LENGTH}
+
+    def __call__(self, form, field) -> None:
+        username = form.username.data if "username" in form else current_user.username
+        if problem := password_problem(field.data, username=username or ""):
+            raise ValidationError(problem)
 
 
 class NewPasswordMixin:
     password = PasswordField(
         "New password",
-        validators=[DataRequired(), hard_to_guess],
+        validators=[DataRequired(), HardToGuess()],
         render_kw={"autocomplete": "new-password"},
         description="At least 8 characters, and not a common password. A short sentence is "
         "easy to remember.",
