@@ -47,9 +47,12 @@ class Config:
     # How many reverse proxies stand in front of the app and set X-Forwarded-For/-Proto, so
     # that the client's address (for log-in limits) and https are seen; 0 when served directly.
     PROXY_COUNT = 0
-    # Log-ins from one network address: far above a class logging in at once. A district whose
-    # schools reach the app through one address, or a load test, may need more.
-    LOGIN_LIMIT_PER_ADDRESS = "300 per minute"
+    # Failed log-ins from one network address on devices new to the account (see login_limits),
+    # wrong class codes and sign-ups from one address (see join_limits): far above what a
+    # school makes. A district whose schools reach the app through one address may need more.
+    LOGIN_LIMIT_PER_ADDRESS = "100 per minute; 1000 per hour"
+    JOIN_CODE_LIMIT_PER_ADDRESS = "40 per minute; 100 per hour; 300 per day"
+    SIGNUP_LIMIT_PER_ADDRESS = "100 per minute; 500 per hour"
     # The school's time zone: times are stored in UTC and shown and entered in this zone.
     TIMEZONE = "UTC"
     QUESTIONS_DIR = str(Path(__file__).resolve().parent.parent / "questions")
@@ -58,6 +61,13 @@ class Config:
     QUEUE_URL: str | None = None
     # Run jobs at once in the request that queues them, with no worker (tests only).
     QUEUE_IMMEDIATE = False
+
+
+PER_ADDRESS_LIMITS = (
+    "LOGIN_LIMIT_PER_ADDRESS",
+    "JOIN_CODE_LIMIT_PER_ADDRESS",
+    "SIGNUP_LIMIT_PER_ADDRESS",
+)
 
 
 def _env_bool(name: str) -> bool | None:
@@ -87,8 +97,9 @@ def from_environment() -> dict:
         settings["QUESTIONS_DIR"] = questions_dir
     if limits_storage := os.environ.get("RATELIMIT_STORAGE_URI"):
         settings["RATELIMIT_STORAGE_URI"] = limits_storage
-    if per_address := os.environ.get("LOGIN_LIMIT_PER_ADDRESS"):
-        settings["LOGIN_LIMIT_PER_ADDRESS"] = per_address
+    for name in PER_ADDRESS_LIMITS:
+        if per_address := os.environ.get(name):
+            settings[name] = per_address
     if queue := os.environ.get("QUEUE_URL"):
         settings["QUEUE_URL"] = queue
     if proxies := os.environ.get("PROXY_COUNT"):

@@ -5,9 +5,11 @@ DATABASE_URL chooses the database (PostgreSQL in CI); without it, a SQLite file 
 
 import os
 import re
+import secrets
 from pathlib import Path
 
 import pytest
+import redis
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
@@ -37,6 +39,7 @@ from quizapp.services.classrooms import create_classroom, enrol
 from quizapp.services.question_bank import load_bank
 
 PASSWORD = "correct horse battery"
+REDIS = "redis://127.0.0.1:6379/0"
 BANK = Path(__file__).resolve().parent.parent / "questions"
 USER_TABLES = (
     AuditEvent,
@@ -186,8 +189,38 @@ def browser(client):
 
 @pytest.fixture
 def new_browser(app):
-    """More browsers, e.g. a second student or a second tab with its own cookies."""
-    return lambda: Browser(app.test_client())
+    """More browsers, e.g. a second student or a second tab with its own cookies.
+
+    All of them connect from one network address, as a school behind one router does, unless
+    given another one.
+    """
+
+    def make(address: str = "127.0.0.1") -> Browser:
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = address
+        return Browser(client)
+
+    return make
+
+
+@pytest.fixture(params=["memory", "redis"])
+def limits_storage(request, app):
+    """Rate limits counted in memory (one server process), then in Redis (shared by several)."""
+    if request.param == "memory":
+        yield request.param
+        return
+    try:
+        redis.Redis.from_url(REDIS, socket_timeout=1).ping()
+    except redis.ConnectionError:
+        pytest.skip("no Redis server at 127.0.0.1:6379")
+    # Keys of their own, so that clearing them leaves anyone else's counts in that Redis alone.
+    options = {"key_prefix": f"quizapp-test-{secrets.token_hex(6)}"}
+    app.config.update(RATELIMIT_STORAGE_URI=REDIS, RATELIMIT_STORAGE_OPTIONS=options)
+    limiter.init_app(app)
+    yield request.param
+    limiter.reset()
+    app.config.update(RATELIMIT_STORAGE_URI="memory://", RATELIMIT_STORAGE_OPTIONS={})
+    limiter.init_app(app)
 
 
 def add_user(username: str, role: str = Role.STUDENT, name: str | None = None) -> User:

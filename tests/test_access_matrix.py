@@ -121,6 +121,7 @@ EXPECTED = {
     ("POST", "/teach/classes/<id:classroom_id>/roster"): OWN_TEACHER,
     ("GET", "/teach/classes/<id:classroom_id>/students/<id:student_id>"): OWN_TEACHER,
     ("POST", "/teach/classes/<id:classroom_id>/students/<id:student_id>/remove"): OWN_TEACHER,
+    ("POST", "/teach/classes/<id:classroom_id>/students/<id:student_id>/add-back"): OWN_TEACHER,
     (
         "POST",
         "/teach/classes/<id:classroom_id>/students/<id:student_id>/reset-password",

@@ -224,6 +224,64 @@ def test_resetting_an_attempt_in_progress_closes_it_with_its_saved_answers(
         assert new.id != attempt_id and new.number == 2 and new.submitted_at is None
 
 
+def reset_by_teacher(new_browser, s: dict, attempt_id: int) -> None:
+    teacher = new_browser()
+    teacher.login("teacher")
+    teacher.page(s["page"])
+    teacher.post(f"{s['page']}/reset", {"reset_attempt": str(attempt_id), "reset_reason": "Ill"})
+
+
+def result_sections(html: str) -> list[str]:
+    """The result page's questions, one piece of the page each."""
+    return html.split('<article class="result')[1:]
+
+
+def explanations(app, attempt_id: int) -> list[str]:
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        return [str(escape(i.question_version.content["explanation"])) for i in attempt.items]
+
+
+def test_an_attempt_reset_before_it_was_submitted_shows_no_answers(
+    app, browser, new_browser, setup
+):
+    s = setup(show_answers="after_submit")
+    browser.login("sam")
+    start(browser, s["assignment"])
+    attempt_id = latest_attempt_id(app, s["sam"])
+    browser.post(f"/attempts/{attempt_id}/q/0", form_answer(app, attempt_id, 0))
+    reset_by_teacher(new_browser, s, attempt_id)
+
+    html = browser.page(f"/attempts/{attempt_id}")
+    assert "Your teacher reset this attempt" in html
+    assert "Correct answer" not in html and "The evidence" not in html
+    assert not any(explanation in html for explanation in explanations(app, attempt_id))
+    assert "Correct ·" not in html  # right or wrong is itself an answer
+    with app.app_context():
+        max_score = db.session.get(Attempt, attempt_id).max_score
+    assert f"of {max_score:g} points" not in html  # nor is the score
+    assert "Question 1 of" in start(browser, s["assignment"])  # and a fresh attempt is there
+
+
+def test_a_reset_attempt_shows_only_the_answers_checked_before_the_reset(
+    app, browser, new_browser, setup
+):
+    s = setup(show_answers="after_each")
+    browser.login("sam")
+    start(browser, s["assignment"])
+    attempt_id = latest_attempt_id(app, s["sam"])
+    browser.post(f"/attempts/{attempt_id}/q/0", {**form_answer(app, attempt_id, 0), "go": "check"})
+    browser.post(f"/attempts/{attempt_id}/q/1", {**form_answer(app, attempt_id, 1), "go": "next"})
+    reset_by_teacher(new_browser, s, attempt_id)
+
+    sections = result_sections(browser.page(f"/attempts/{attempt_id}"))
+    text = explanations(app, attempt_id)
+    assert "Correct answer" in sections[0] and text[0] in sections[0]
+    for n, section in enumerate(sections[1:], start=1):  # saved, or not answered, but unchecked
+        assert "Correct answer" not in section and text[n] not in section
+        assert "The evidence" not in section and "Correct ·" not in section
+
+
 def test_corrected_score_is_what_students_and_teachers_see_and_needs_a_reason(
     app, browser, new_browser, setup
 ):

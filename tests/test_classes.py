@@ -59,8 +59,9 @@ def test_removed_student_leaves_the_roster_but_keeps_results(
         f"/teach/classes/{klass['id']}/students/{klass['students']['sam']}/remove"
     ).get_data(as_text=True)
     assert "Their past results are kept" in html
-    roster = html.split("<h2>Roster</h2>")[1]
+    roster, removed = html.split("<h2>Roster</h2>")[1].split("<h3>Removed from the class</h3>")
     assert "Sam" not in roster and "Kim" in roster
+    assert "Sam" in removed and "Kim" not in removed
     with app.app_context():
         assert db.session.get(Attempt, attempt_id) is not None
         enrollment = db.session.scalar(

@@ -2,14 +2,16 @@
 
 import io
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from quizapp.extensions import db
 from quizapp.models import Article, AttemptItem, Classroom, Draft, Role, utcnow
+from tests.conftest import PASSWORD
 from tests.quiz_helpers import form_answer, latest_attempt_id
 from tests.test_builder_app import _new_draft, _paste_three
 
@@ -101,6 +103,51 @@ def test_log_in_and_sign_up_forms(app, new_browser, username, password, name, co
         },
     )
     assert_no_server_error(response)
+
+
+@pytest.fixture
+def sam(make_user):
+    make_user("sam")
+
+
+# Where a log-in is sent on: lines that would split the redirect's header, backslashes that some
+# browsers read as slashes, other sites, and whatever else hypothesis makes up.
+ODD_NEXT = [
+    "/home\n",
+    "/home\r\nSet-Cookie: a=b",
+    "/\\evil.example",
+    "/\t/evil.example",
+    "//evil.example",
+    "https://evil.example/",
+    "javascript:alert(1)",
+    "/a b",
+]
+
+
+@FUZZ
+@example(target="/home\n")
+@given(target=st.one_of(nasty, st.sampled_from(ODD_NEXT)))
+def test_log_in_with_an_odd_next_address_lands_on_a_page_of_this_site(
+    app, new_browser, sam, target
+):
+    visitor = new_browser()
+    visitor.get("/login")
+    response = visitor.post(
+        "/login",
+        {"username": "sam", "password": PASSWORD},
+        query_string={"next": target},
+        follow=False,
+    )
+    assert_no_server_error(response)
+    if "\x00" in target:  # refused, as everywhere, before the log-in is looked at
+        assert response.status_code == 400
+        return
+    location = response.headers["Location"]
+    parts = urlsplit(location)
+    assert location.startswith("/") and not parts.scheme and not parts.netloc
+    assert location.isprintable() and " " not in location and "\\" not in location
+    if target in ODD_NEXT:
+        assert location == "/home"  # the student's home page instead
 
 
 @FUZZ

@@ -1,6 +1,10 @@
 """Password guessing is slowed down, and guessing a classmate's password never locks them out."""
 
-from quizapp.login_limits import DEVICE_COOKIE, MESSAGE
+import cProfile
+import pstats
+
+from quizapp.login_limits import ADDRESS_MESSAGE, DEVICE_COOKIE, MESSAGE
+from quizapp.models import Role
 from tests.conftest import PASSWORD
 
 
@@ -62,3 +66,125 @@ def test_the_device_cookie_is_signed_and_http_only(browser, make_user):
     browser.client.set_cookie(DEVICE_COOKIE, cookie.value[:-3] + "xyz")  # tampered
     browser.logout()
     assert attempt(browser, "sam", PASSWORD).status_code == 200
+
+
+def flood(new_browser, count: int, address: str = "127.0.0.1") -> None:
+    """Failed log-ins with made-up usernames, each from a fresh browser, as a script sends them."""
+    for n in range(count):
+        attempt(new_browser(address), f"nobody{n}", "wrong guess")
+
+
+def logged_in(response) -> bool:
+    return response.status_code == 200 and "Log out" in response.get_data(as_text=True)
+
+
+def test_a_flood_from_the_schools_address_does_not_lock_out_trusted_devices(
+    app, browser, new_browser, make_user, limits_storage, monkeypatch
+):
+    monkeypatch.setitem(app.config, "LOGIN_LIMIT_PER_ADDRESS", "10 per minute")
+    make_user("sam")
+    make_user("kim")
+    make_user("teacher", Role.TEACHER)
+    teacher = new_browser()
+    for device, username in ((browser, "sam"), (teacher, "teacher")):
+        assert logged_in(attempt(device, username, PASSWORD))
+        device.logout()
+    flood(new_browser, 12)
+    # Everyone on a device they logged in on before gets in as usual...
+    assert logged_in(attempt(browser, "sam", PASSWORD))
+    assert logged_in(attempt(teacher, "teacher", PASSWORD))
+    # ...while the flood is stopped: from this address a new browser cannot try any more.
+    response = attempt(new_browser(), "kim", PASSWORD)
+    assert response.status_code == 429
+    assert ADDRESS_MESSAGE in response.get_data(as_text=True)
+
+
+def test_successful_log_ins_do_not_count_towards_the_address_limit(
+    app, new_browser, make_user, limits_storage, monkeypatch
+):
+    monkeypatch.setitem(app.config, "LOGIN_LIMIT_PER_ADDRESS", "5 per minute")
+    for n in range(10):  # a class logging in on computers new to them, three with a typo first
+        make_user(f"student{n}")
+        computer = new_browser()
+        if n < 3:
+            attempt(computer, f"student{n}", "wrong guess")
+        assert logged_in(attempt(computer, f"student{n}", PASSWORD))
+
+
+def test_a_student_who_signs_up_trusts_that_device(
+    app, browser, new_browser, make_class, limits_storage, monkeypatch
+):
+    klass = make_class(students=())
+    browser.get("/join")
+    browser.post(
+        "/join",
+        {
+            "join_code": klass["code"],
+            "display_name": "Ana Diaz",
+            "username": "ana",
+            "password": "my secret pw",
+            "confirm": "my secret pw",
+        },
+    )
+    browser.logout()
+    monkeypatch.setitem(app.config, "LOGIN_LIMIT_PER_ADDRESS", "3 per minute")
+    flood(new_browser, 4)
+    assert attempt(new_browser(), "ana", "my secret pw").status_code == 429
+    assert logged_in(attempt(browser, "ana", "my secret pw"))
+
+
+def test_a_teacher_who_signs_up_trusts_that_device(app, browser, new_browser, monkeypatch):
+    monkeypatch.setitem(app.config, "TEACHER_SIGNUP", TeacherSignup.OPEN)
+    monkeypatch.setitem(app.config, "TEACHER_SIGNUP_CODE", None)
+    browser.get("/signup")
+    browser.post(
+        "/signup",
+        {
+            "display_name": "Ms Rivera",
+            "username": "rivera",
+            "password": "a long secret",
+            "confirm": "a long secret",
+        },
+    )
+    browser.logout()
+    monkeypatch.setitem(app.config, "LOGIN_LIMIT_PER_ADDRESS", "3 per minute")
+    flood(new_browser, 4)
+    assert attempt(new_browser(), "rivera", "a long secret").status_code == 429
+    assert logged_in(attempt(browser, "rivera", "a long secret"))
+
+
+def test_an_ipv6_network_counts_as_one_address(app, new_browser, make_user, monkeypatch):
+    """One site is given a whole /64 network: changing the last part does not start afresh."""
+    monkeypatch.setitem(app.config, "LOGIN_LIMIT_PER_ADDRESS", "3 per minute")
+    make_user("sam")
+    for n in range(1, 5):
+        attempt(new_browser(f"2001:db8:5:6::{n}"), f"nobody{n}", "wrong guess")
+    assert attempt(new_browser("2001:db8:5:6::99"), "sam", PASSWORD).status_code == 429
+    assert logged_in(attempt(new_browser("2001:db8:5:7::1"), "sam", PASSWORD))
+
+
+def password_hashes_computed(browser, username: str) -> int:
+    """How many times one log-in ran the password hash function (scrypt)."""
+    browser.get("/login")
+    profiler = cProfile.Profile()
+    profiler.enable()
+    try:
+        browser.post("/login", {"username": username, "password": "wrong guess"})
+    finally:
+        profiler.disable()
+    return sum(
+        calls
+        for (_file, _line, name), (calls, *_rest) in pstats.Stats(profiler).stats.items()
+        if "scrypt" in name
+    )
+
+
+def test_an_unknown_username_costs_the_same_password_hashing_as_a_known_one(
+    browser, new_browser, make_user
+):
+    make_user("sam")
+    attempt(new_browser(), "warm-up", "wrong guess")  # a server makes its stand-in hash once
+    known = password_hashes_computed(browser, "sam")
+    unknown = password_hashes_computed(new_browser(), "nobody-has-this-name")
+    assert known == 1
+    assert unknown == known

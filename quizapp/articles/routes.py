@@ -11,12 +11,13 @@ from quizapp.services.articles import render_body
 def _readable() -> sa.ColumnElement[bool]:
     """The bank's articles, a teacher's own, and those of the teachers of a student's classes.
 
-    A teacher's articles are the evidence of the sets they assign, so their students read them.
+    A teacher's articles are the evidence of the sets they assign, so their students read them;
+    a student removed from the class no longer does.
     """
     teachers = (
         sa.select(Classroom.teacher_id)
         .join(Enrollment, Enrollment.classroom_id == Classroom.id)
-        .where(Enrollment.student_id == current_user.id)
+        .where(Enrollment.student_id == current_user.id, Enrollment.removed_at.is_(None))
     )
     return sa.or_(
         Article.owner_id.is_(None),

@@ -1,17 +1,21 @@
 import hmac
 import re
+from typing import ClassVar
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from quizapp.extensions import db
+from quizapp.join_limits import classroom_for_code
 from quizapp.models import User
-from quizapp.services.classrooms import classroom_by_code
+from quizapp.services.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
 
 USERNAME_RULE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,39}$")
+USERNAME_TAKEN = "That username is taken. Please choose another."
 
 
 class LoginForm(FlaskForm):
@@ -26,12 +30,25 @@ class LoginForm(FlaskForm):
     submit = SubmitField("Log in")
 
 
+class HardToGuess:
+    """The rules for a new password (services/passwords.py), with the username it is for."""
+
+    # Rendered as the input's minlength and maxlength, as the Length validator would be.
+    field_flags: ClassVar[dict] = {"minlength": MIN_LENGTH, "maxlength": MAX_LENGTH}
+
+    def __call__(self, form, field) -> None:
+        username = form.username.data if "username" in form else current_user.username
+        if problem := password_problem(field.data, username=username or ""):
+            raise ValidationError(problem)
+
+
 class NewPasswordMixin:
     password = PasswordField(
         "New password",
-        validators=[DataRequired(), Length(min=8, max=128, message="Use 8 to 128 characters.")],
+        validators=[DataRequired(), HardToGuess()],
         render_kw={"autocomplete": "new-password"},
-        description="At least 8 characters. A short sentence is easy to remember.",
+        description="At least 8 characters, and not a common password. A short sentence is "
+        "easy to remember.",
     )
     confirm = PasswordField(
         "Type the new password again",
@@ -57,14 +74,22 @@ class SignupForm(NewPasswordMixin, FlaskForm):
     submit = SubmitField("Create account")
 
     def validate_username(self, field) -> None:
-        field.data = field.data.strip().lower()
-        if not USERNAME_RULE.match(field.data):
-            raise ValidationError(
-                "Use 3 to 40 lower-case letters, digits, dots, dashes or "
-                "underscores, starting with a letter or digit."
-            )
-        if db.session.scalar(sa.select(User.id).where(User.username == field.data)):
-            raise ValidationError("That username is taken. Please choose another.")
+        _check_username_rule(field)
+        if _username_taken(field.data):
+            raise ValidationError(USERNAME_TAKEN)
+
+
+def _check_username_rule(field) -> None:
+    field.data = field.data.strip().lower()
+    if not USERNAME_RULE.match(field.data):
+        raise ValidationError(
+            "Use 3 to 40 lower-case letters, digits, dots, dashes or "
+            "underscores, starting with a letter or digit."
+        )
+
+
+def _username_taken(username: str) -> bool:
+    return db.session.scalar(sa.select(User.id).where(User.username == username)) is not None
 
 
 class TeacherSignupForm(SignupForm):
@@ -96,8 +121,21 @@ class StudentSignupForm(SignupForm):
     submit = SubmitField("Join the class")
 
     def validate_join_code(self, field) -> None:
-        if classroom_by_code(field.data) is None:
+        if classroom_for_code(field.data) is None:
             raise ValidationError("No class has that code. Check it with your teacher.")
+
+    def validate_username(self, field) -> None:
+        _check_username_rule(field)  # whether it is taken is told in validate(), after the code
+
+    def validate(self, extra_validators=None) -> bool:
+        """As any sign-up, but only someone with a class's code learns if a username is taken."""
+        valid = super().validate(extra_validators)
+        if self.join_code.errors or self.username.errors:
+            return valid
+        if _username_taken(self.username.data):
+            self.username.errors.append(USERNAME_TAKEN)
+            return False
+        return valid
 
 
 class ChangePasswordForm(NewPasswordMixin, FlaskForm):

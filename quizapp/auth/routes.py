@@ -1,6 +1,5 @@
-from urllib.parse import urlsplit
+import re
 
-import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -15,10 +14,12 @@ from quizapp.auth.forms import (
 )
 from quizapp.config import TeacherSignup
 from quizapp.extensions import db
-from quizapp.login_limits import limit_login, remember_login
+from quizapp.join_limits import limit_code_guesses, limit_signups
+from quizapp.login_limits import limit_login
 from quizapp.models import AccountStatus, Classroom, Role, User, utcnow
 from quizapp.services import accounts
 from quizapp.services.classrooms import classroom_by_code, enrol
+from quizapp.services.passwords import authenticate
 
 
 def home_for(user: User) -> str:
@@ -29,12 +30,15 @@ def home_for(user: User) -> str:
     return url_for("teacher.dashboard" if user.is_teacher else "student.home")
 
 
+# A path on this site: printable ASCII without spaces or backslashes (which some browsers read
+# as slashes), and not "//", which starts another site's address.
+LOCAL_PATH = re.compile(r"/(?![/\\])[!-\[\]-~]*")
+
+
 def _safe_next(default: str) -> str:
+    """The page asked for in ?next= when it is a plain local path, else the default."""
     target = request.args.get("next", "")
-    parts = urlsplit(target)
-    if target.startswith("/") and not target.startswith("//") and not parts.netloc:
-        return target
-    return default
+    return target if LOCAL_PATH.fullmatch(target) else default
 
 
 @bp.route("/")
@@ -51,9 +55,8 @@ def login():
         return redirect(home_for(current_user))
     form = LoginForm()
     if form.validate_on_submit():
-        username = form.username.data.strip().lower()
-        user = db.session.scalar(sa.select(User).where(User.username == username))
-        if user is None or not user.check_password(form.password.data):
+        user = authenticate(form.username.data.strip().lower(), form.password.data)
+        if user is None:
             form.password.errors.append(
                 "That username and password do not match. Check both and try again."
             )
@@ -63,8 +66,7 @@ def login():
             )
         else:
             session.clear()  # nothing from before the log-in carries over into the new session
-            login_user(user)
-            remember_login(user.username)
+            login_user(user)  # which marks this browser as trusted for the user (login_limits)
             if user.must_change_password:
                 flash("Welcome! Please choose your own password to finish setting up.", "info")
                 return redirect(url_for("auth.change_password"))
@@ -152,6 +154,8 @@ def waiting():
 
 
 @bp.route("/join", methods=["GET", "POST"])
+@limit_signups
+@limit_code_guesses
 def signup_student():
     form = StudentSignupForm()
     if request.method == "GET" and request.args.get("code"):

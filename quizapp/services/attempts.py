@@ -251,14 +251,14 @@ RESET_WHILE_OPEN = (
 )
 
 
-def _closed_by_reset(attempt: Attempt) -> bool:
+def closed_by_reset(attempt: Attempt) -> bool:
     """Whether a teacher's reset is what ended this attempt (see accommodations.reset_attempt)."""
     return attempt.reset_at is not None and attempt.submitted_at == attempt.reset_at
 
 
 def submit_attempt(attempt: Attempt, now: datetime) -> None:
     expired = finalise_if_expired(attempt, now)
-    if _closed_by_reset(attempt):
+    if closed_by_reset(attempt):
         raise QuizError(RESET_WHILE_OPEN)
     if expired:
         raise QuizError("Time was up, so your quiz was submitted with the answers you had saved.")
@@ -347,7 +347,7 @@ def check_answer(attempt: Attempt, position: int, values: dict[str, Any], now: d
 
 def _check_open(attempt: Attempt, now: datetime) -> None:
     expired = finalise_if_expired(attempt, now)
-    if _closed_by_reset(attempt):
+    if closed_by_reset(attempt):
         raise QuizError(RESET_WHILE_OPEN)
     if expired:
         raise QuizError(
@@ -425,14 +425,19 @@ def ground_token(item: AttemptItem, sentence_id: str) -> str:
 
 
 def may_see_answers(attempt: Attempt, now: datetime) -> bool:
-    """Whether the correct answers, explanations and evidence may be shown for this attempt."""
+    """Whether the correct answers, explanations and evidence may be shown for this attempt.
+
+    An attempt a teacher's reset closed was not submitted by the student, who may start afresh:
+    "after submitting" shows it nothing, and "after each question" only the answers checked
+    (may_see_item_answer). "After the due time" shows it answers then, as to everyone.
+    """
     mode = attempt.assignment.show_answers
     if mode == ShowAnswers.NEVER or not attempt.submitted:
         return False
     if mode == ShowAnswers.AFTER_DUE:
         shown_from = answers_shown_from(attempt)
         return shown_from is not None and now >= shown_from
-    return True
+    return not closed_by_reset(attempt)
 
 
 def answers_shown_from(attempt: Attempt) -> datetime | None:

@@ -46,8 +46,13 @@ def classroom_by_code(code: str) -> Classroom | None:
     )
 
 
+class JoinRefused(Exception):
+    """A join the rules refuse; the message is shown to the student as it is."""
+
+
 def enrol(student: User, classroom: Classroom) -> Enrollment:
-    """Add a student to a class, or bring back one who was removed."""
+    """Add a student to a class; one the teacher removed stays out until the teacher adds them
+    back (add_back), whatever code they type."""
     enrollment = db.session.scalar(
         sa.select(Enrollment).where(
             Enrollment.classroom_id == classroom.id, Enrollment.student_id == student.id
@@ -56,8 +61,12 @@ def enrol(student: User, classroom: Classroom) -> Enrollment:
     if enrollment is None:
         enrollment = Enrollment(classroom_id=classroom.id, student_id=student.id)
         db.session.add(enrollment)
-    enrollment.removed_at = None
-    db.session.flush()
+        db.session.flush()
+    elif enrollment.removed_at is not None:
+        raise JoinRefused(
+            f"Your teacher removed you from {classroom.name}. To be in the class again, "
+            "ask your teacher to add you back."
+        )
     return enrollment
 
 
@@ -73,6 +82,21 @@ def remove_student(classroom: Classroom, student_id: int) -> bool:
     if enrollment is None:
         return False
     enrollment.removed_at = utcnow()
+    return True
+
+
+def add_back(classroom: Classroom, student_id: int) -> bool:
+    """Put a student the teacher removed back on the roster; False if they were not removed."""
+    enrollment = db.session.scalar(
+        sa.select(Enrollment).where(
+            Enrollment.classroom_id == classroom.id,
+            Enrollment.student_id == student_id,
+            Enrollment.removed_at.is_not(None),
+        )
+    )
+    if enrollment is None:
+        return False
+    enrollment.removed_at = None
     return True
 
 

@@ -58,6 +58,8 @@ class ScoreTable:
     removed: set[int]  # ids of students no longer in the class
     sort: str = "name"
     descending: bool = False
+    # Every student removed from the class, with results or not, whom the teacher may add back.
+    former: list[User] = field(default_factory=list)
 
     @property
     def roster(self) -> list[User]:
@@ -98,7 +100,9 @@ class ScoreTable:
         students = sorted(self.students, key=key)
         if sort == "name" and descending:
             students.reverse()
-        return ScoreTable(students, self.assignments, self.cells, self.removed, sort, descending)
+        return ScoreTable(
+            students, self.assignments, self.cells, self.removed, sort, descending, self.former
+        )
 
 
 def _mean(values: Any) -> float | None:
@@ -167,7 +171,8 @@ def score_table(classroom: Classroom) -> ScoreTable:
             cell.late = due[assignment_id] is not None and submitted_at > due[assignment_id]
     with_results = {student_id for student_id, _ in cells}
     students = [u for u in members if u.id not in removed or u.id in with_results]
-    return ScoreTable(students, assignments, cells, removed)
+    former = [u for u in members if u.id in removed]
+    return ScoreTable(students, assignments, cells, removed, former=former)
 
 
 @dataclass(frozen=True)

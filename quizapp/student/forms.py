@@ -2,7 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, SubmitField
 from wtforms.validators import DataRequired, ValidationError
 
-from quizapp.services.classrooms import classroom_by_code
+from quizapp.join_limits import classroom_for_code
 
 
 class JoinClassForm(FlaskForm):
@@ -14,7 +14,7 @@ class JoinClassForm(FlaskForm):
     submit = SubmitField("Join class")
 
     def validate_join_code(self, field) -> None:
-        if classroom_by_code(field.data) is None:
+        if classroom_for_code(field.data) is None:
             raise ValidationError("No class has that code. Check it with your teacher.")
 
 

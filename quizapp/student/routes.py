@@ -4,13 +4,14 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from quizapp.extensions import db
+from quizapp.join_limits import limit_code_guesses
 from quizapp.models import utcnow
 from quizapp.security import enrolled_assignment_or_404, own_attempt_or_404, student_required
 from quizapp.services import attempts as quiz
 from quizapp.services import grading
 from quizapp.services.articles import article_titles
 from quizapp.services.attempts import QuizError
-from quizapp.services.classrooms import classroom_by_code, enrol
+from quizapp.services.classrooms import JoinRefused, classroom_by_code, enrol
 from quizapp.student import bp
 from quizapp.student.forms import AnswerForm, JoinClassForm, StartForm, SubmitAttemptForm
 
@@ -30,12 +31,17 @@ def home():
 
 
 @bp.post("/classes/join")
+@limit_code_guesses
 @student_required
 def join_class():
     form = JoinClassForm()
     if form.validate_on_submit():
         classroom = classroom_by_code(form.join_code.data)
-        enrol(current_user, classroom)
+        try:
+            enrol(current_user, classroom)
+        except JoinRefused as refusal:
+            flash(str(refusal), "error")
+            return redirect(url_for("student.home"))
         db.session.commit()
         flash(f"You have joined {classroom.name}.", "success")
     else:
@@ -260,12 +266,15 @@ def result(attempt_id: int):
         return redirect(
             url_for("student.question", attempt_id=attempt.id, position=attempt.current_position)
         )
+    reveal = quiz.may_see_answers(attempt, now)
     return render_template(
         "student/result.html",
         attempt=attempt,
-        reveal=quiz.may_see_answers(attempt, now),
+        reveal=reveal,
+        # Its score would tell which of the saved answers were right.
+        unsubmitted_reset=quiz.closed_by_reset(attempt) and not reveal,
         answers_from=quiz.answers_shown_from(attempt),
-        results=quiz.item_results(attempt, now),
+        results=quiz.item_results(attempt, now, reveal=reveal),
     )
 
 

@@ -98,9 +98,25 @@ def remove_student(classroom_id: int, student_id: int):
         classrooms.remove_student(classroom, student.id)
         db.session.commit()
         flash(
-            f"{student.display_name} was removed from the class. Their past results are kept.",
+            f"{student.display_name} was removed from the class. Their past results are kept, "
+            "and the class code no longer lets them in: you can add them back below.",
             "success",
         )
+    return redirect(url_for("teacher.classroom", classroom_id=classroom.id))
+
+
+@bp.post("/classes/<id:classroom_id>/students/<id:student_id>/add-back")
+@teacher_required
+def add_back_student(classroom_id: int, student_id: int):
+    classroom = own_classroom_or_404(classroom_id)
+    student, _ = class_member_or_404(classroom.id, student_id)
+    if not ActionForm().validate_on_submit():
+        flash("The page had expired. Please try again.", "error")
+    elif classrooms.add_back(classroom, student.id):
+        db.session.commit()
+        flash(f"{student.display_name} is back in the class.", "success")
+    else:
+        flash(f"{student.display_name} is already in the class.", "info")
     return redirect(url_for("teacher.classroom", classroom_id=classroom.id))
 
 
