@@ -3,6 +3,7 @@
 import cProfile
 import pstats
 
+from quizapp.config import TeacherSignup
 from quizapp.login_limits import ADDRESS_MESSAGE, DEVICE_COOKIE, MESSAGE
 from quizapp.models import Role
 from tests.conftest import PASSWORD
