@@ -38,6 +38,9 @@ class Config:
     QUEUE_URL: str | None = None
     # Run jobs at once in the request that queues them, with no worker (tests only).
     QUEUE_IMMEDIATE = False
+    # With SQLite, how long a request waits for the write lock before it answers "busy, try
+    # again" (503); every write transaction is short, so the wait is normally milliseconds.
+    SQLITE_LOCK_WAIT_S = 15.0
 
 
 def _env_bool(name: str) -> bool | None:
