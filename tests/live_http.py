@@ -1,0 +1,68 @@
+"""The app served over real HTTP from a thread, and a browser-like client for it (stdlib only),
+for tests where requests must really run at the same time."""
+
+import http.cookiejar
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from werkzeug.serving import make_server
+
+from tests.conftest import PASSWORD, csrf_from
+
+
+@contextmanager
+def served(app) -> Iterator[str]:
+    """The app on a free port of 127.0.0.1, one thread a request, as `flask run` serves it."""
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}"
+    finally:
+        httpd.shutdown()
+        thread.join()
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: dict[str, str]
+    text: str
+
+
+class HttpBrowser:
+    """Keeps its cookies and posts forms with the CSRF token of the last page it saw."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+        self.last_html = ""
+
+    def _open(self, request: urllib.request.Request) -> Reply:
+        try:
+            with self.opener.open(request, timeout=120) as response:
+                reply = Reply(response.status, dict(response.headers), response.read().decode())
+        except urllib.error.HTTPError as error:
+            reply = Reply(error.code, dict(error.headers), error.read().decode())
+        if reply.headers.get("Content-Type", "").startswith("text/html"):
+            self.last_html = reply.text
+        return reply
+
+    def get(self, path: str) -> Reply:
+        return self._open(urllib.request.Request(self.base + path))
+
+    def post(self, path: str, data: dict) -> Reply:
+        fields = {"csrf_token": csrf_from(self.last_html), **data}
+        body = urllib.parse.urlencode(fields, doseq=True).encode()
+        return self._open(urllib.request.Request(self.base + path, data=body, method="POST"))
+
+    def login(self, username: str, password: str = PASSWORD) -> Reply:
+        self.get("/login")
+        return self.post("/login", {"username": username, "password": password})
