@@ -58,11 +58,33 @@ class HttpBrowser:
     def get(self, path: str) -> Reply:
         return self._open(urllib.request.Request(self.base + path))
 
-    def post(self, path: str, data: dict) -> Reply:
+    def post(self, path: str, data: dict, files: dict[str, tuple[str, bytes]] | None = None):
+        """Post the fields (and files: name -> (file name, content)) as the form would."""
         fields = {"csrf_token": csrf_from(self.last_html), **data}
-        body = urllib.parse.urlencode(fields, doseq=True).encode()
-        return self._open(urllib.request.Request(self.base + path, data=body, method="POST"))
+        if files is None:
+            body = urllib.parse.urlencode(fields, doseq=True).encode()
+            headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        else:
+            body, headers = _multipart(fields, files)
+        request = urllib.request.Request(self.base + path, body, headers, method="POST")
+        return self._open(request)
 
     def login(self, username: str, password: str = PASSWORD) -> Reply:
         self.get("/login")
         return self.post("/login", {"username": username, "password": password})
+
+
+def _multipart(fields: dict[str, str], files: dict[str, tuple[str, bytes]]):
+    boundary = "live-http-test-boundary"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+        for k, v in fields.items()
+    ]
+    for name, (file_name, content) in files.items():
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+            f'filename="{file_name}"\r\nContent-Type: application/octet-stream\r\n\r\n'
+        )
+        parts.append(head.encode() + content + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), {"Content-Type": f"multipart/form-data; boundary={boundary}"}
