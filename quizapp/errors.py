@@ -20,7 +20,11 @@ MESSAGES = {
     ),
     404: ("Page not found", "The page does not exist, or it is not yours to see."),
     405: ("That action is not allowed here", "Please use the buttons and links on the page."),
-    413: ("That is too large", "Please send something smaller."),
+    413: (
+        "That is too large",
+        "It was more than this site takes in one go, so nothing was saved. Please send "
+        "something smaller.",
+    ),
     429: ("Too many tries", "Please wait a minute and try again."),
     500: (
         "Something went wrong on our side",
