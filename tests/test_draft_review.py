@@ -88,3 +88,25 @@ def test_a_correction_on_one_articles_page_keeps_every_other_row(app, browser, f
     expected = [dict(q) for i, q in enumerate(before) if i != mine[1]]
     expected[mine[0]]["speaker"] = "A spokesman for the clinic"
     assert after == expected
+
+
+def test_figures_that_differ_are_kept_and_listed_100_an_article(app, browser, make_user):
+    make_user("teacher", Role.TEACHER)
+    browser.login("teacher")
+    draft_id = _new_draft(browser, "Doctors who left")
+    for offset in (0, 1):  # each figure differs from many of the other article's
+        text = "\n\n".join(
+            f"Officials said {3 * n + offset} doctors left the hospital in district {n} last year."
+            for n in range(60)
+        )
+        browser.page(f"/teach/drafts/{draft_id}")
+        browser.post(
+            f"/teach/drafts/{draft_id}/articles",
+            {"title": f"Report {offset}", "outlet": "", "text": text},
+        )
+    html = _found(browser, draft_id)
+    conflicts = _draft(app, draft_id).extraction["conflicts"]
+    assert len(conflicts) == 100  # of thousands of pairs
+    listed = html.split("Its figures that differ from other articles")[1].split("</ul>")[0]
+    assert listed.count("<li>") == 100
+    assert "Only the first 100 are listed." in html

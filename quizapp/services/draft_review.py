@@ -15,9 +15,9 @@ from typing import Any
 
 from quizapp.builder.text import paragraph_spans
 from quizapp.models import Article, Draft
+from quizapp.services.drafts import MAX_CONFLICTS
 
 PALETTE = 8  # speaker colours in the stylesheet: .speaker-0 … .speaker-7
-MAX_CONFLICTS = 100  # listed for one article; the rest are counted
 
 
 @dataclass
@@ -50,8 +50,8 @@ class Review:
     quotes: list[dict[str, Any]]  # all of them: the correction tables post every row
     figures: list[dict[str, Any]]
     claims: list[tuple[int, dict[str, Any]]]  # number and claim, of those the article shares
-    conflicts: list[dict[str, Any]]  # of the article's figures with others', at most a page
-    more_conflicts: int  # how many more there are
+    conflicts: list[dict[str, Any]]  # of the article's figures with others', MAX_CONFLICTS
+    conflicts_cut: bool  # there were more: only the first are kept
     titles: dict[str, str]
 
 
@@ -91,7 +91,7 @@ def review(draft: Draft, slug: str | None = None) -> Review | None:
         figures=figures,
         claims=claims,
         conflicts=conflicts[:MAX_CONFLICTS],
-        more_conflicts=max(0, len(conflicts) - MAX_CONFLICTS),
+        conflicts_cut=len(conflicts) >= MAX_CONFLICTS,
         titles=draft.article_labels,
     )
 

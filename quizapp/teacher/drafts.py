@@ -164,12 +164,13 @@ def start_extraction(draft_id: int):
     draft = _draft_or_404(draft_id)
     if ActionForm().validate_on_submit():
         try:
-            drafts.start_extraction(draft)
+            step = drafts.start_extraction(draft)
         except drafts.DraftError as exc:
             flash(str(exc), "error")
         else:
             db.session.commit()  # the worker must see the queued draft
-            jobs.enqueue("extract_draft", draft_id)
+            if step:  # else it follows the teacher's draft being read
+                jobs.enqueue("extract_step", *step)
     return _to_draft(draft, "progress")
 
 
