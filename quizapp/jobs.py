@@ -37,7 +37,8 @@ def init_app(app: Flask) -> None:
     else:
         huey = SqliteHuey("quizapp", filename=url.removeprefix("sqlite:///"), **options)
 
-    @huey.task(name="extract_step")
+    # A step that fails outside the builder (the database busy for a moment) is tried again.
+    @huey.task(name="extract_step", retries=3, retry_delay=10)
     def extract_step(owner_id: int, draft_id: int, chain: str, found: list) -> None:
         from quizapp.services.drafts import Step, run_step
 
