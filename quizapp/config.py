@@ -20,7 +20,7 @@ class Config:
     MAX_CONTENT_LENGTH = 4 * 1024 * 1024  # a request body; question files are at most 2 MB
     # Fields in one form, url-encoded or multipart; a request with more is refused (413) before
     # it is read. The largest form is a draft's correction table, which posts every quote or
-    # figure: 9,572 fields for 30 articles of 100,000 characters (4,785 figures).
+    # figure: about 9,600 fields for 30 articles of 100,000 characters (bench/draft_review.py).
     MAX_FORM_PARTS = 20_000
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
