@@ -51,7 +51,7 @@ class HttpBrowser:
                 reply = Reply(response.status, dict(response.headers), response.read().decode())
         except urllib.error.HTTPError as error:
             reply = Reply(error.code, dict(error.headers), error.read().decode())
-        if reply.headers.get("Content-Type", "").startswith("text/html"):
+        if reply.status == 200 and reply.headers.get("Content-Type", "").startswith("text/html"):
             self.last_html = reply.text
         return reply
 
