@@ -4,14 +4,14 @@ import time
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import Flask
+from flask import Config, Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from quizapp import config as config_module
+from quizapp.database import READ_ONLY, DatabaseBusy
 from quizapp.extensions import csrf, db, login_manager, migrate
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
-SQLITE_LOCK_WAIT_S = 15  # then a writer gives up with "database is locked"
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -78,14 +78,15 @@ def register_extensions(app: Flask) -> None:
     jobs.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
-            _tune_sqlite(db.engine)
+            _tune_sqlite(db.engine, app.config)
 
 
-def _tune_sqlite(engine: sa.Engine) -> None:
+def _tune_sqlite(engine: sa.Engine, config: Config) -> None:
     """WAL, foreign keys, and write-locking transactions from their start.
 
     BEGIN IMMEDIATE makes concurrent writers queue for the lock instead of failing when a read
-    transaction tries to become a write one.
+    transaction tries to become a write one. A writer that waits longer than
+    SQLITE_LOCK_WAIT_S gives up with DatabaseBusy; a transaction opened READ_ONLY takes no lock.
     """
 
     @sa.event.listens_for(engine, "connect")
@@ -100,17 +101,22 @@ def _tune_sqlite(engine: sa.Engine) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def on_begin(connection):
+        if connection.get_execution_options().get(READ_ONLY):
+            connection.exec_driver_sql("BEGIN")
+            return
         # SQLite's own busy handler sleeps longer and longer between tries (up to 100 ms), so
         # a waiting worker oversleeps the lock and the worker that held it takes it again for
         # its next request. Trying every millisecond hands the lock over as soon as it is free.
-        deadline = time.monotonic() + SQLITE_LOCK_WAIT_S
+        deadline = time.monotonic() + config["SQLITE_LOCK_WAIT_S"]
         while True:
             try:
                 connection.exec_driver_sql("BEGIN IMMEDIATE")
                 return
             except sa.exc.OperationalError as error:
-                if "locked" not in str(error.orig) or time.monotonic() > deadline:
+                if "locked" not in str(error.orig):
                     raise
+                if time.monotonic() > deadline:
+                    raise DatabaseBusy(error.statement, error.params, error.orig) from error
             time.sleep(0.001)
 
 

@@ -313,7 +313,7 @@ def export(slug: str, fmt: str, out: Path | None) -> None:
 def import_command(file: Path, slug: str, title: str, teacher: str, fmt: str | None) -> None:
     """Import a Moodle XML or GIFT file as a new set that only that teacher sees."""
     from quizapp.interop import PARSERS, ImportFormatError
-    from quizapp.services.interop import import_set
+    from quizapp.services.interop import import_set, read_import
 
     owner = db.session.scalar(
         sa.select(User).where(User.username == teacher.strip().lower(), User.role == Role.TEACHER)
@@ -325,17 +325,19 @@ def import_command(file: Path, slug: str, title: str, teacher: str, fmt: str | N
         parsed = PARSERS[fmt](file.read_bytes())
     except ImportFormatError as exc:
         raise click.ClickException(f"{file.name}: {exc}") from None
-    result = import_set(parsed, owner_id=owner.id, slug=slug, title=title, file_name=file.name)
+    result = read_import(parsed, slug=slug, title=title, file_name=file.name)
     for line in result.skipped:
         click.echo(f"not imported: {line}", err=True)
     for line in result.notes:
         click.echo(f"note: {line}", err=True)
-    if result.qset is None:
+    if not result.problems:
+        import_set(result, owner_id=owner.id)
+    if result.problems:
         db.session.rollback()
         raise click.ClickException("; ".join(result.problems))
     db.session.commit()
     click.echo(
-        f"Imported {len(result.qset.current_questions)} questions as {slug!r} "
+        f"Imported {len(result.set_file.questions)} questions as {slug!r} "
         f"for {owner.username}; {len(result.skipped)} not imported."
     )
 

@@ -38,6 +38,10 @@ class Config:
     # start of a quiz can still submit it at the end.
     WTF_CSRF_TIME_LIMIT = 12 * 60 * 60
     MAX_CONTENT_LENGTH = 4 * 1024 * 1024  # a request body; question files are at most 2 MB
+    # Fields in one form, url-encoded or multipart; a request with more is refused (413) before
+    # it is read. The largest form is a draft's correction table, which posts every quote or
+    # figure: about 9,600 fields for 30 articles of 100,000 characters (bench/draft_review.py).
+    MAX_FORM_PARTS = 20_000
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
@@ -61,6 +65,9 @@ class Config:
     QUEUE_URL: str | None = None
     # Run jobs at once in the request that queues them, with no worker (tests only).
     QUEUE_IMMEDIATE = False
+    # With SQLite, how long a request waits for the write lock before it answers "busy, try
+    # again" (503); every write transaction is short, so the wait is normally milliseconds.
+    SQLITE_LOCK_WAIT_S = 15.0
 
 
 PER_ADDRESS_LIMITS = (

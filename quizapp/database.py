@@ -1,4 +1,5 @@
-"""Declarative base with a naming convention so migrations name constraints predictably."""
+"""Declarative base with a naming convention so migrations name constraints predictably, and
+what the SQLite lock hooks share with the rest of the app."""
 
 from datetime import UTC, datetime
 
@@ -21,3 +22,12 @@ class Base(so.DeclarativeBase):
 def utcnow() -> datetime:
     """The current time in UTC, as a naive datetime (stored the same on SQLite and PostgreSQL)."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+# An execution option: a transaction that only reads begins with a plain BEGIN on SQLite, which
+# takes no lock (WAL readers never wait), instead of BEGIN IMMEDIATE.
+READ_ONLY = "quizapp_read_only"
+
+
+class DatabaseBusy(sa.exc.OperationalError):
+    """SQLite's write lock stayed with another request beyond SQLITE_LOCK_WAIT_S."""

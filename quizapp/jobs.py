@@ -3,6 +3,14 @@
 The queue lives in a SQLite file in the instance folder by default, or in Redis when QUEUE_URL
 is a redis:// address. A worker process runs the jobs: `flask --app quizapp worker` (python
 run.py starts one). With QUEUE_IMMEDIATE (the tests), a job runs at once in the caller.
+
+Teachers take turns. A draft's extraction is queued one step at a time (one step an article,
+then one for what the articles share), and each step, when done, queues the next one behind
+whatever is waiting: two teachers' drafts advance step by step in turn, so a teacher's 30 long
+articles hold another teacher's short draft back by one step, not by all 31. A teacher has one
+draft in the queue at a time: their other drafts wait in the database (status "queued") and
+start when it is done (services/drafts.py: start_extraction, run_step). With several worker
+threads or processes, as many steps run at once.
 """
 
 from __future__ import annotations
@@ -30,18 +38,21 @@ def init_app(app: Flask) -> None:
     else:
         huey = SqliteHuey("quizapp", filename=url.removeprefix("sqlite:///"), **options)
 
-    @huey.task(name="extract_draft")
-    def extract_draft(draft_id: int) -> None:
-        from quizapp.services.drafts import run_extraction
+    # A step that fails outside the builder (the database busy for a moment) is tried again.
+    @huey.task(name="extract_step", retries=3, retry_delay=10)
+    def extract_step(owner_id: int, draft_id: int, chain: str, found: list) -> None:
+        from quizapp.services.drafts import Step, run_step
 
         with app.app_context():
             try:
-                run_extraction(draft_id)
+                following = run_step(Step(owner_id, draft_id, chain, found))
             finally:
                 db.session.remove()
+        if following:
+            extract_step(*following)
 
     app.extensions["huey"] = huey
-    app.extensions["jobs"] = {"extract_draft": extract_draft}
+    app.extensions["jobs"] = {"extract_step": extract_step}
     app.cli.add_command(worker_command)
 
 

@@ -1,11 +1,14 @@
 """What every response carries: security headers, a request id, and the health check."""
 
+import io
 import logging
 import secrets
 
+import flask
 import sqlalchemy as sa
 from flask import Flask, g, jsonify, request
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
+from werkzeug.formparser import FormDataParser
 
 from quizapp.extensions import db
 
@@ -33,6 +36,27 @@ HEADERS = {
 }
 
 NUL_MESSAGE = "The text sent contains a NUL character, which is not allowed. Nothing was saved."
+TOO_MANY_FIELDS = (
+    "That form had more than {limit:,} fields, more than any page here sends, so it was not "
+    "read and nothing was saved."
+)
+
+
+class FieldCountingParser(FormDataParser):
+    """Holds url-encoded forms to max_form_parts fields too (Werkzeug counts only multipart
+    ones), before parsing them: a form of 100,000 fields is refused at once."""
+
+    def parse(self, stream, mimetype, content_length, options=None):
+        if mimetype == "application/x-www-form-urlencoded" and self.max_form_parts is not None:
+            body = stream.read()  # at most MAX_CONTENT_LENGTH
+            if body.count(b"&") >= self.max_form_parts:
+                raise RequestEntityTooLarge(TOO_MANY_FIELDS.format(limit=self.max_form_parts))
+            stream = io.BytesIO(body)
+        return super().parse(stream, mimetype, content_length, options)
+
+
+class Request(flask.Request):
+    form_data_parser_class = FieldCountingParser
 
 
 class RequestIdFilter(logging.Filter):
@@ -47,6 +71,7 @@ class RequestIdFilter(logging.Filter):
 
 
 def register(app: Flask) -> None:
+    app.request_class = Request
     handler = logging.StreamHandler()
     handler.setFormatter(
         logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s")

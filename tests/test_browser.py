@@ -18,6 +18,7 @@ from quizapp.extensions import db
 from quizapp.models import Attempt, Role, User, utcnow
 from quizapp.services import accounts
 from tests.conftest import PASSWORD
+from tests.test_database_busy import write_lock_held
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -237,6 +238,34 @@ def test_an_answer_given_before_the_page_script_runs_is_saved_when_it_runs(
     with student.expect_response(is_autosave):
         held[0].continue_()
     expect(student.locator("[data-save-status]")).to_have_text("Answer saved.")
+    with app.app_context():
+        attempt = db.session.scalar(
+            sa.select(Attempt).where(Attempt.student_id == klass["students"]["sam"])
+        )
+        assert attempt.items[0].answer is not None
+
+
+def test_an_autosave_refused_while_the_database_is_busy_is_retried_until_saved(
+    app, server, chromium, make_class, make_assignment, monkeypatch
+):
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("only SQLite has one write lock for the whole database")
+    expect = playwright_api.expect
+    monkeypatch.setitem(app.config, "SQLITE_LOCK_WAIT_S", 0.2)
+    klass = make_class(students=("sam",))
+    make_assignment(klass["id"])
+    student = new_page(chromium, PHONE)
+    log_in(student, server, "sam", PASSWORD)
+    student.get_by_role("button", name="Start").click()
+    expect(student.locator(".quiz-count")).to_contain_text("Question 1 of")
+    student.wait_for_load_state()
+    status = student.locator("[data-save-status]")
+    with write_lock_held(app):
+        with student.expect_response(is_autosave) as refused:
+            student.locator("label.choice").first.click()
+        assert refused.value.status == 503
+        expect(status).to_have_text("Not saved yet: the server is busy. Retrying…")
+    expect(status).to_have_text("Answer saved.")
     with app.app_context():
         attempt = db.session.scalar(
             sa.select(Attempt).where(Attempt.student_id == klass["students"]["sam"])

@@ -160,10 +160,10 @@ def test_run_py_starts_a_worker_for_builder_jobs_that_stops_with_the_server(tmp_
             draft = drafts.create_draft(teacher.id, "Run test")
             text = (BANK / "articles" / "nyt-2019-cuban-doctors-votes.md").read_text("utf-8")
             drafts.add_article(draft, text, file_name="nyt.md")
-            drafts.start_extraction(draft)
+            step = drafts.start_extraction(draft)
             db.session.commit()
             draft_id = draft.id
-            jobs.enqueue("extract_draft", draft_id)
+            jobs.enqueue("extract_step", *step)
             status, deadline = None, time.monotonic() + 60
             while status != DraftStatus.READY and time.monotonic() < deadline:
                 time.sleep(0.3)

@@ -20,7 +20,7 @@ from quizapp.builder.articles import (
 from quizapp.builder.claims import find_claims
 from quizapp.builder.conflicts import find_conflicts
 from quizapp.builder.drafts import draft_set
-from quizapp.builder.figures import find_figures
+from quizapp.builder.figures import Figure, find_figures
 from quizapp.builder.quotes import find_quotes
 from quizapp.builder.speakers import attribute
 
@@ -31,7 +31,9 @@ __all__ = [
     "build",
     "draft_set",
     "extract",
+    "extract_article",
     "extract_articles",
+    "extract_shared",
     "parse_article",
     "read_folder",
     "write_bank_article",
@@ -54,36 +56,55 @@ def extract_articles(
 
     progress(done, total) is called after each article and after the cross-article step.
     """
-    quotes, figures, located = [], [], []
     total = len(articles) + 1
+    found = []
     for done, article in enumerate(articles, start=1):
-        spans = find_quotes(article.body)
-        for span, speaker in zip(spans, attribute(article.body, spans), strict=True):
-            quotes.append(
-                {
-                    "article": article.file,
-                    "speaker": speaker,
-                    "text": span.text,
-                    "start": span.start,
-                    "end": span.end,
-                }
-            )
-        for figure in find_figures(article.body):
-            located.append((article.file, figure))
-            figures.append(
-                {
-                    "article": article.file,
-                    "text": figure.text,
-                    "value": figure.value,
-                    "unit": figure.unit,
-                    "measures": figure.measures,
-                    "sentence": figure.sentence,
-                    "start": figure.start,
-                    "end": figure.end,
-                }
-            )
+        found.append(extract_article(article))
         if progress:
             progress(done, total)
+    extraction = extract_shared(articles, found)
+    if progress:
+        progress(total, total)
+    return extraction
+
+
+def extract_article(article: Article) -> dict[str, list[dict[str, Any]]]:
+    """What one article holds on its own: its quotes with their speakers, and its figures."""
+    spans = find_quotes(article.body)
+    quotes = [
+        {
+            "article": article.file,
+            "speaker": speaker,
+            "text": span.text,
+            "start": span.start,
+            "end": span.end,
+        }
+        for span, speaker in zip(spans, attribute(article.body, spans), strict=True)
+    ]
+    figures = [
+        {
+            "article": article.file,
+            "text": figure.text,
+            "value": figure.value,
+            "unit": figure.unit,
+            "measures": figure.measures,
+            "sentence": figure.sentence,
+            "start": figure.start,
+            "end": figure.end,
+        }
+        for figure in find_figures(article.body)
+    ]
+    return {"quotes": quotes, "figures": figures}
+
+
+def extract_shared(articles: list[Article], found: list[dict[str, Any]]) -> dict[str, Any]:
+    """The whole extraction, from each article's extract_article (in the same order): with the
+    claims the articles share and the figures that differ between them."""
+    quotes = [quote for one in found for quote in one["quotes"]]
+    figures = [figure for one in found for figure in one["figures"]]
+    located = [
+        (f["article"], Figure(**{k: f[k] for k in Figure.__dataclass_fields__})) for f in figures
+    ]
     claims = [
         {
             "claim": c.claim,
@@ -96,8 +117,6 @@ def extract_articles(
     conflicts = [
         {"about": c.about, "figures": c.figures, "kind": c.kind} for c in find_conflicts(located)
     ]
-    if progress:
-        progress(total, total)
     return {
         "articles": [
             {"file": a.file, "title": a.title, "outlet": a.outlet, "published": a.published}

@@ -11,6 +11,11 @@ from quizapp.database import utcnow
 from quizapp.extensions import db
 
 
+def hash_password(password: str) -> str:
+    """The password's scrypt hash: slow on purpose (about a tenth of a second)."""
+    return generate_password_hash(password)
+
+
 class Role(StrEnum):
     TEACHER = "teacher"
     STUDENT = "student"
@@ -70,7 +75,11 @@ class User(UserMixin, db.Model):
         return self.status == AccountStatus.PENDING
 
     def set_password(self, password: str, *, temporary: bool = False) -> None:
-        self.password_hash = generate_password_hash(password)  # scrypt
+        self.set_password_hash(hash_password(password), temporary=temporary)
+
+    def set_password_hash(self, password_hash: str, *, temporary: bool = False) -> None:
+        """Set a password hashed beforehand with hash_password (outside any transaction)."""
+        self.password_hash = password_hash
         self.must_change_password = temporary
         self.rotate_session()
 

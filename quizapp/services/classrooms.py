@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 import secrets
 import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 
 from quizapp.extensions import db
 from quizapp.models import Classroom, Enrollment, Role, User, utcnow
+from quizapp.models.user import hash_password
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: codes are read aloud and copied from a board.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -118,11 +120,19 @@ def username_base(name: str) -> str:
     return ".".join(p for p in parts if p)[:40] or "student"
 
 
+def usernames_starting_with(prefixes: set[str]) -> set[str]:
+    """Every username that starts with one of prefixes, in one query."""
+    by_length: dict[int, set[str]] = defaultdict(set)
+    for prefix in prefixes:
+        by_length[len(prefix)].add(prefix)
+    starts = (sa.func.substr(User.username, 1, n).in_(group) for n, group in by_length.items())
+    return set(db.session.scalars(sa.select(User.username).where(sa.or_(*starts))))
+
+
 def unique_username(base: str, taken: set[str]) -> str:
+    """base, else base2, base3…: the first not in taken, which is added to it."""
     candidate, n = base, 1
-    while candidate in taken or db.session.scalar(
-        sa.select(User.id).where(User.username == candidate)
-    ):
+    while candidate in taken:
         n += 1
         candidate = f"{base}{n}"
     taken.add(candidate)
@@ -140,23 +150,36 @@ class NewAccount:
     password: str
 
 
-def create_roster(classroom: Classroom, names: list[str]) -> list[NewAccount]:
-    """Create one student account per name, with one-time passwords to hand out."""
-    accounts, taken = [], set()
-    for name in names:
-        username = unique_username(username_base(name), taken)
-        password = one_time_password()
+@dataclass
+class NewStudent:
+    name: str
+    password: str
+    password_hash: str
+
+
+def new_students(names: list[str]) -> list[NewStudent]:
+    """A one-time password and its hash for each name: slow (scrypt) and needs no database,
+    so the caller does it before its write transaction begins."""
+    passwords = [one_time_password() for _ in names]
+    return [NewStudent(n, p, hash_password(p)) for n, p in zip(names, passwords, strict=True)]
+
+
+def create_roster(classroom: Classroom, students: list[NewStudent]) -> list[NewAccount]:
+    """Create the students' accounts in the class, with the one-time passwords to hand out."""
+    taken = usernames_starting_with({username_base(s.name) for s in students})
+    accounts = []
+    for new in students:
+        username = unique_username(username_base(new.name), taken)
         student = User(
             username=username,
-            display_name=name,
+            display_name=new.name,
             role=Role.STUDENT,
             created_by_id=classroom.teacher_id,
         )
-        student.set_password(password, temporary=True)
-        db.session.add(student)
-        db.session.flush()
-        enrol(student, classroom)
-        accounts.append(NewAccount(name, username, password))
+        student.set_password_hash(new.password_hash, temporary=True)
+        db.session.add(Enrollment(classroom=classroom, student=student))
+        accounts.append(NewAccount(new.name, username, new.password))
+    db.session.flush()
     return accounts
 
 

@@ -7,8 +7,9 @@ import copy
 import logging
 import re
 import secrets
+from collections import Counter
 from datetime import timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 
@@ -23,6 +24,7 @@ from quizapp.services.question_files import (
     read_question,
     read_set_data,
 )
+from quizapp.transactions import end_reads
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +32,9 @@ MAX_ARTICLES = 30
 MAX_ARTICLE_CHARS = 100_000
 MAX_FILE_BYTES = 4 * MAX_ARTICLE_CHARS  # UTF-8 takes at most four bytes a character
 MIN_ARTICLE_WORDS = 20
-# A job that has not finished after this long was lost (its worker stopped): it may be restarted.
+# A job that has not moved on for this long was lost (its worker stopped): it may be restarted.
 STUCK_AFTER = timedelta(minutes=15)
+MAX_CONFLICTS = 100  # differing figures kept and listed for each article
 SKILLS = {
     "attribution": ["quote-to-speaker"],
     "figures": ["figure-meaning"],
@@ -172,11 +175,25 @@ def can_start(draft: Draft) -> bool:
         return False
     if not draft.working:
         return True
+    return _stuck(draft)
+
+
+def _stuck(draft: Draft) -> bool:
     return draft.updated_at < utcnow() - STUCK_AFTER
 
 
-def start_extraction(draft: Draft) -> None:
-    """Mark the draft as queued; the caller commits, then queues the job."""
+class Step(NamedTuple):
+    """One step of a draft's finding, as queued: the next article, or the last step."""
+
+    owner_id: int
+    draft_id: int
+    chain: str  # when this run of the draft started: a step of an earlier run is dropped
+    found: list[dict[str, Any]]  # what the articles before the next one hold
+
+
+def start_extraction(draft: Draft) -> Step | None:
+    """Mark the draft for finding; the caller commits, then queues the step returned. None when
+    another of the teacher's drafts is being read: this one then follows it."""
     if not draft.articles:
         raise DraftError("Add at least one article first.")
     if not can_start(draft):
@@ -187,35 +204,82 @@ def start_extraction(draft: Draft) -> None:
     draft.error = ""
     draft.started_at = None
     draft.updated_at = utcnow()
+    return _next_turn(draft.owner_id)
 
 
-def run_extraction(draft_id: int) -> None:
-    """The job: find quotes, figures and claims, committing progress after each article."""
-    draft = db.session.get(Draft, draft_id)
-    if draft is None or draft.status != DraftStatus.QUEUED:
-        return  # deleted, or already taken by another worker
-    draft.status = DraftStatus.RUNNING
-    draft.started_at = draft.updated_at = utcnow()
-    articles = builder_articles(draft)
-    db.session.commit()
+def _next_turn(owner_id: int) -> Step | None:
+    """The first step of the teacher's oldest waiting draft, unless one of theirs is running."""
+    theirs = db.session.scalars(
+        sa.select(Draft)
+        .where(Draft.owner_id == owner_id, Draft.status.in_(DraftStatus.WORKING))
+        .order_by(Draft.updated_at, Draft.id)
+    ).all()
+    if any(d.status == DraftStatus.RUNNING and not _stuck(d) for d in theirs):
+        return None
+    waiting = next((d for d in theirs if d.status == DraftStatus.QUEUED), None)
+    if waiting is None:
+        return None
+    waiting.status = DraftStatus.RUNNING
+    waiting.started_at = waiting.updated_at = utcnow()
+    db.session.flush()
+    return Step(owner_id, waiting.id, waiting.started_at.isoformat(), [])
 
-    def progress(done: int, total: int) -> None:
-        draft.steps_done, draft.steps_total = done, total
-        draft.updated_at = utcnow()
+
+def run_step(step: Step) -> Step | None:
+    """The job: read one more article, or at the last step find what the articles share; returns
+    the teacher's next step to queue, None when they have nothing more to find.
+
+    The reading holds no transaction (the last step of a large draft takes minutes): the draft
+    is read, then its progress written, in short ones.
+    """
+    draft = db.session.get(Draft, step.draft_id)
+    if draft is None or not _is_run(draft, step):  # deleted, changed or started again
+        following = _next_turn(step.owner_id)
         db.session.commit()
-
+        return following
+    articles = builder_articles(draft)
+    end_reads()
+    found, extraction, error = step.found, None, None
     try:
-        extraction = builder.extract_articles(articles, progress)
+        if len(found) < len(articles):
+            found = [*found, builder.extract_article(articles[len(found)])]
+        else:
+            extraction = builder.extract_shared(articles, found)
     except Exception as exc:
-        log.exception("question builder failed on draft %s", draft_id)
-        db.session.rollback()
-        draft.status = DraftStatus.FAILED
-        draft.error = f"The builder stopped on an error ({type(exc).__name__})."
-    else:
-        draft.extraction = extraction
-        draft.status = DraftStatus.READY
-    draft.updated_at = utcnow()
+        log.exception("question builder failed on draft %s", step.draft_id)
+        error = f"The builder stopped on an error ({type(exc).__name__})."
+    following = None
+    draft = db.session.get(Draft, step.draft_id)
+    if draft is not None and _is_run(draft, step):
+        draft.updated_at = utcnow()
+        if error:
+            draft.status, draft.error = DraftStatus.FAILED, error
+        elif extraction is None:
+            draft.steps_done = len(found)
+            following = step._replace(found=found)  # to the back of the queue: teachers alternate
+        else:
+            draft.status, draft.extraction = DraftStatus.READY, _bounded(extraction)
+            draft.steps_done = draft.steps_total
+    following = following or _next_turn(step.owner_id)
     db.session.commit()
+    return following
+
+
+def _is_run(draft: Draft, step: Step) -> bool:
+    started = draft.started_at.isoformat() if draft.started_at else ""
+    return draft.status == DraftStatus.RUNNING and started == step.chain
+
+
+def _bounded(extraction: dict[str, Any]) -> dict[str, Any]:
+    """At most MAX_CONFLICTS of the figures that differ, for each article (all the review
+    lists): long articles on one story can differ in hundreds of thousands of pairs."""
+    kept, counts = [], Counter()
+    for conflict in extraction["conflicts"]:
+        articles = {f["article"] for f in conflict["figures"]}
+        if any(counts[a] < MAX_CONFLICTS for a in articles):
+            kept.append(conflict)
+            counts.update(articles)
+    return {**extraction, "conflicts": kept}
 
 
 def builder_articles(draft: Draft) -> list[builder.Article]:

@@ -14,10 +14,12 @@ from quizapp.interop import ImportResult
 from quizapp.models import Question, QuestionSet
 from quizapp.services.articles import article_titles
 from quizapp.services.question_bank import sync_set
-from quizapp.services.question_files import Problem, read_imported_set
+from quizapp.services.question_files import Problem, SetFile, read_imported_set
 
 SLUG_RULE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MAX_SLUG = 40  # question keys are "<slug>-001" and must fit in 64 characters
+# A set students take, not a whole question bank: a file with more is refused, nothing saved.
+MAX_QUESTIONS = 500
 
 
 def set_document(qset: QuestionSet) -> dict[str, Any]:
@@ -42,7 +44,7 @@ def set_document(qset: QuestionSet) -> dict[str, Any]:
 
 @dataclass
 class Imported:
-    qset: QuestionSet | None
+    set_file: SetFile | None  # the questions, checked: what import_set saves
     problems: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -54,27 +56,23 @@ def slug_for(title: str) -> str:
     return f"{words}-{secrets.token_hex(3)}"
 
 
-def import_set(
-    parsed: ImportResult, *, owner_id: int | None, slug: str, title: str, file_name: str
-) -> Imported:
-    """Create a set from parsed questions, owned by owner_id; nothing is written on a problem."""
+def read_import(parsed: ImportResult, *, slug: str, title: str, file_name: str) -> Imported:
+    """Check parsed questions as a new set named slug, without the database (checking
+    hundreds takes a while, so it is done before the write transaction)."""
     outcome = Imported(None, skipped=parsed.skipped, notes=parsed.notes)
     if not SLUG_RULE.match(slug) or len(slug) > MAX_SLUG:
         outcome.problems.append(
             f"the slug must be lower-case words joined by '-', at most {MAX_SLUG} characters"
         )
         return outcome
-    if db.session.scalar(sa.select(QuestionSet.id).where(QuestionSet.slug == slug)):
-        outcome.problems.append(f"the slug {slug!r} is already used by another set")
+    if len(parsed.questions) > MAX_QUESTIONS:
+        outcome.problems.append(
+            f"the file holds {len(parsed.questions):,} questions and a set can have at most "
+            f"{MAX_QUESTIONS}: split it into smaller files"
+        )
         return outcome
     questions = [dict(q, id=f"{slug}-{n:03d}") for n, q in enumerate(parsed.questions, start=1)]
-    taken = db.session.scalars(
-        sa.select(Question.key).where(Question.key.in_([q["id"] for q in questions]))
-    ).all()
-    if taken:
-        outcome.problems.append(f"question ids already in use: {', '.join(taken)}")
-        return outcome
-    set_file, problems = read_imported_set(
+    outcome.set_file, problems = read_imported_set(
         {
             "slug": slug,
             "title": title,
@@ -83,12 +81,24 @@ def import_set(
         },
         file_name,
     )
-    if set_file is None:
-        outcome.problems.extend(_describe(p) for p in problems)
-        return outcome
-    sync_set(set_file, owner_id=owner_id)
-    outcome.qset = db.session.scalar(sa.select(QuestionSet).where(QuestionSet.slug == slug))
+    outcome.problems.extend(_describe(p) for p in problems)
     return outcome
+
+
+def import_set(outcome: Imported, *, owner_id: int | None) -> None:
+    """Save the set read_import checked, owned by owner_id; a slug or question id already taken
+    is added to outcome.problems instead, and nothing is written."""
+    set_file = outcome.set_file
+    assert set_file is not None, "import_set() needs a set read_import() found no problem in"
+    if db.session.scalar(sa.select(QuestionSet.id).where(QuestionSet.slug == set_file.slug)):
+        outcome.problems.append(f"the slug {set_file.slug!r} is already used by another set")
+        return
+    keys = [q.key for q in set_file.questions]
+    taken = db.session.scalars(sa.select(Question.key).where(Question.key.in_(keys))).all()
+    if taken:
+        outcome.problems.append(f"question ids already in use: {', '.join(taken)}")
+        return
+    sync_set(set_file, owner_id=owner_id)
 
 
 def _describe(problem: Problem) -> str:

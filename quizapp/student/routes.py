@@ -1,8 +1,10 @@
+import contextlib
 import re
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from quizapp.errors import when_busy
 from quizapp.extensions import db
 from quizapp.join_limits import limit_code_guesses
 from quizapp.models import utcnow
@@ -117,6 +119,8 @@ def _question_context(attempt, item, now) -> dict:
         ],
         "remaining": (attempt.deadline_at - now) if attempt.deadline_at else None,
         "check_mode": attempt.assignment.show_answers == "after_each",
+        "answer": item.answer,
+        "unsaved": False,
     }
 
 
@@ -168,6 +172,29 @@ def answer(attempt_id: int, position: int):
     return redirect(next_page)
 
 
+@when_busy("student.answer")
+def answer_not_saved(attempt_id: int, position: int):
+    """The question again with the answer just sent still given, to be sent again."""
+    if not (current_user.is_authenticated and current_user.is_student):
+        return None
+    attempt = own_attempt_or_404(attempt_id)
+    if attempt.submitted or not 0 <= position < len(attempt.items):
+        return None
+    item = attempt.items[position]
+    context = _question_context(attempt, item, utcnow())
+    # A choice that was never offered (QuizError) leaves the saved answer shown.
+    with contextlib.suppress(QuizError):
+        if not item.locked:
+            context["answer"] = quiz.parse_answer(item, _form_values())
+    context["unsaved"] = True
+    flash(
+        "Your answer was not saved yet: the server was busy for a moment. It is still given "
+        "below; press the button again to save it.",
+        "error",
+    )
+    return render_template("student/question.html", **context)
+
+
 def _next_page(attempt, position: int, go: str) -> str:
     if go == "review":
         return url_for("student.review", attempt_id=attempt.id)
@@ -196,6 +223,12 @@ def autosave(attempt_id: int, position: int):
         db.session.commit()
         return jsonify(saved=False, message=str(error)), 409
     return jsonify(saved=True)
+
+
+@when_busy("student.autosave")
+def autosave_not_saved(attempt_id: int, position: int):
+    """Nothing was saved; the page's script sends the answer again."""
+    return jsonify(saved=False, retry=True, message="Not saved yet: the server is busy. Retrying…")
 
 
 @bp.get("/attempts/<id:attempt_id>/review")

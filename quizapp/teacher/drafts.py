@@ -1,7 +1,10 @@
 """The question builder's pages: articles in, what was found, corrections, draft questions."""
 
+from dataclasses import dataclass
+from typing import Any
+
 import sqlalchemy as sa
-from flask import abort, flash, jsonify, redirect, render_template, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from quizapp import jobs
@@ -161,12 +164,13 @@ def start_extraction(draft_id: int):
     draft = _draft_or_404(draft_id)
     if ActionForm().validate_on_submit():
         try:
-            drafts.start_extraction(draft)
+            step = drafts.start_extraction(draft)
         except drafts.DraftError as exc:
             flash(str(exc), "error")
         else:
             db.session.commit()  # the worker must see the queued draft
-            jobs.enqueue("extract_draft", draft_id)
+            if step:  # else it follows the teacher's draft being read
+                jobs.enqueue("extract_step", *step)
     return _to_draft(draft, "progress")
 
 
@@ -184,22 +188,41 @@ def draft_progress(draft_id: int):
 
 
 def _review_page(draft: Draft, quotes_form=None, figures_form=None, status: int = 200):
-    found = review(draft)
-    quotes_form = quotes_form or QuoteCorrectionsForm(
-        formdata=None, rows=[{"speaker": q["speaker"] or "", "keep": True} for q in found.quotes]
-    )
-    figures_form = figures_form or FigureCorrectionsForm(
-        formdata=None,
-        rows=[{"measures": f["measures"] or "", "keep": True} for f in found.figures],
-    )
+    """One article's review (?article=slug, else the first), with the correction tables."""
+    found = review(draft, request.args.get("article"))
+    if found is None:
+        abort(404)
     return render_template(
         "teacher/draft_review.html",
         draft=draft,
         found=found,
-        quotes_form=quotes_form,
-        figures_form=figures_form,
+        quotes_form=quotes_form or QuoteCorrectionsForm(formdata=None),
+        figures_form=figures_form or FigureCorrectionsForm(formdata=None),
+        quote_rows=_correction_rows(found.quotes, quotes_form, "speaker"),
+        figure_rows=_correction_rows(found.figures, figures_form, "measures"),
         action=ActionForm(),
     ), status
+
+
+@dataclass
+class CorrectionRow:
+    index: int  # in the extraction, and in the form's field names
+    item: dict[str, Any]
+    value: str
+    keep: bool
+    errors: list[str]
+
+
+def _correction_rows(items: list[dict[str, Any]], posted, text: str) -> list[CorrectionRow]:
+    """Every row of a correction table, as the teacher sent it when it came back with errors,
+    else as found. Only the shown article's rows are visible; the others go as hidden fields,
+    written out by the template without a form object (thousands in a large draft)."""
+    if posted is not None and len(posted.rows) == len(items):
+        return [
+            CorrectionRow(i, item, row[text].data or "", row.keep.data, row[text].errors)
+            for i, (item, row) in enumerate(zip(items, posted.rows, strict=True))
+        ]
+    return [CorrectionRow(i, item, item[text] or "", True, []) for i, item in enumerate(items)]
 
 
 def _ready_or_redirect(draft: Draft):
@@ -241,7 +264,10 @@ def correct(draft_id: int, part: str):
     changed = apply(draft, [(row[text].data, row.keep.data) for row in form.rows])
     db.session.commit()
     flash(f"Saved: {changed} {noun}{'s' if changed != 1 else ''} corrected.", "success")
-    return redirect(url_for("teacher.draft_review", draft_id=draft.id, _anchor=part))
+    back = url_for(
+        "teacher.draft_review", draft_id=draft.id, article=request.args.get("article"), _anchor=part
+    )
+    return redirect(back)
 
 
 @bp.post("/drafts/<id:draft_id>/generate")

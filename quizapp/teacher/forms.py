@@ -62,7 +62,10 @@ class RosterForm(FlaskForm):
         if not names:
             raise ValidationError("Paste at least one name, one name a line.")
         if len(names) > MAX_ROSTER:
-            raise ValidationError(f"At most {MAX_ROSTER} names at a time, please.")
+            raise ValidationError(
+                f"This list has {len(names)} names; at most {MAX_ROSTER} can be added at a "
+                "time. No account was created: add the names in two or more lists."
+            )
         too_long = [n for n in names if len(n) > 120]
         if too_long:
             raise ValidationError(f"This name is too long: {too_long[0][:40]}…")

@@ -10,9 +10,10 @@ from wtforms.validators import DataRequired, Length
 from quizapp.extensions import db
 from quizapp.interop import EXPORTERS, MEDIA, PARSERS, ImportFormatError
 from quizapp.security import teacher_required
-from quizapp.services.interop import import_set, set_document, slug_for
+from quizapp.services.interop import import_set, read_import, set_document, slug_for
 from quizapp.teacher import bp
 from quizapp.teacher.routes import _set_or_404
+from quizapp.transactions import end_reads
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 
@@ -60,36 +61,38 @@ def import_set_page():
     form = ImportForm()
     if not form.validate_on_submit():
         return render_template("teacher/import.html", form=form), 400 if form.errors else 200
+    owner_id = current_user.id
+    # Reading and checking a file of hundreds of questions takes a while: the transaction of
+    # the log-in check ends first, so that on SQLite nobody's saves wait meanwhile; the set is
+    # then written in a short transaction of its own.
+    end_reads()
     upload = form.file.data
     data = upload.read(MAX_IMPORT_BYTES + 1)
     name = upload.filename or "upload"
     fmt = form.format.data
     if fmt == "auto":
         fmt = "moodle-xml" if name.lower().endswith(".xml") else "gift"
-    error = None
     if len(data) > MAX_IMPORT_BYTES:
-        error = "The file is larger than 2 MB."
-    else:
-        try:
-            parsed = PARSERS[fmt](data)
-        except ImportFormatError as exc:
-            error = f"{name}: {exc}. Nothing was imported."
-    if error is None:
-        result = import_set(
-            parsed,
-            owner_id=current_user.id,
-            slug=slug_for(form.title.data),
-            title=form.title.data.strip(),
-            file_name=name,
-        )
-        if result.qset is not None:
-            db.session.commit()
-            flash(f"Imported {len(result.qset.current_questions)} questions.", "success")
-            for line in result.skipped:
-                flash(f"Not imported: {line}", "error")
-            for line in result.notes:
-                flash(f"Note: {line}", "info")
-            return redirect(url_for("teacher.question_set", slug=result.qset.slug))
+        return _refused(form, f"{name} is larger than 2 MB. Nothing was imported.")
+    try:
+        parsed = PARSERS[fmt](data)
+    except ImportFormatError as exc:
+        return _refused(form, f"{name}: {exc}. Nothing was imported.")
+    title = form.title.data.strip()
+    result = read_import(parsed, slug=slug_for(title), title=title, file_name=name)
+    if not result.problems:
+        import_set(result, owner_id=owner_id)
+    if result.problems:
         db.session.rollback()
-        error = f"{name}: " + "; ".join(result.problems) + ". Nothing was imported."
+        return _refused(form, f"{name}: " + "; ".join(result.problems) + ". Nothing was imported.")
+    db.session.commit()
+    flash(f"Imported {len(result.set_file.questions)} questions.", "success")
+    for line in result.skipped:
+        flash(f"Not imported: {line}", "error")
+    for line in result.notes:
+        flash(f"Note: {line}", "info")
+    return redirect(url_for("teacher.question_set", slug=result.set_file.slug))
+
+
+def _refused(form: ImportForm, error: str):
     return render_template("teacher/import.html", form=form, error=error), 400

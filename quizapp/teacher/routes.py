@@ -17,6 +17,7 @@ from quizapp.services.articles import article_titles
 from quizapp.teacher import bp
 from quizapp.teacher.forms import ActionForm, AssignmentForm, ClassForm, RosterForm
 from quizapp.timezone import to_local
+from quizapp.transactions import end_reads
 
 
 @bp.route("/")
@@ -83,10 +84,18 @@ def add_roster(classroom_id: int):
             action=ActionForm(),
             roster_form=form,
         ), 400
-    accounts = classrooms.create_roster(classroom, classrooms.parse_roster(form.names.data))
+    # Hashing a class's passwords takes seconds. The transaction of the checks above ends
+    # first, so that on SQLite students' saves are not held back meanwhile; the accounts are
+    # then written in a short transaction of their own.
+    end_reads()
+    students = classrooms.new_students(classrooms.parse_roster(form.names.data))
+    classroom = own_classroom_or_404(classroom_id)
+    accounts = classrooms.create_roster(classroom, students)
+    # Shown once: the passwords are not stored in clear anywhere. Rendered before the commit,
+    # which would expire the class and the teacher and load them again.
+    page = render_template("teacher/accounts.html", classroom=classroom, accounts=accounts)
     db.session.commit()
-    # Shown once: the passwords are not stored in clear anywhere.
-    return render_template("teacher/accounts.html", classroom=classroom, accounts=accounts)
+    return page
 
 
 @bp.post("/classes/<id:classroom_id>/students/<id:student_id>/remove")
