@@ -364,6 +364,21 @@ def test_pasted_html_is_shown_as_text_never_as_markup(app, browser, make_user):
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
 
 
+def test_an_article_posted_with_only_its_required_fields_is_added(app, browser, make_user):
+    make_user("teacher", Role.TEACHER)
+    browser.login("teacher")
+    draft_id = _new_draft(browser)
+    article = ARTICLES["nyt-2019-cuban-doctors-votes"]
+    browser.page(f"/teach/drafts/{draft_id}")
+    response = browser.post(
+        f"/teach/drafts/{draft_id}/articles", {"title": article.title, "text": article.body}
+    )
+    assert response.status_code == 200
+    with app.app_context():
+        added = db.session.scalar(sa.select(Article).where(Article.draft_id == draft_id))
+        assert (added.title, added.outlet, added.published) == (article.title, "", "")
+
+
 def test_a_question_that_cites_words_not_in_the_article_is_refused(app, browser, make_user):
     make_user("teacher", Role.TEACHER)
     browser.login("teacher")

@@ -47,7 +47,10 @@ class DraftForm(FlaskForm):
 class PasteForm(FlaskForm):
     title = StringField("Headline", validators=[DataRequired(), Length(max=300)])
     outlet = StringField(
-        "Outlet", validators=[Optional(), Length(max=200)], description="e.g. The Guardian"
+        "Outlet",
+        validators=[Optional(), Length(max=200)],
+        default="",  # a post without the field (not a browser's) reads as left blank
+        description="e.g. The Guardian",
     )
     published = DateField("Date published", validators=[Optional()])
     text = TextAreaField(
