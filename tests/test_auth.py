@@ -149,6 +149,8 @@ def test_roster_accounts_get_one_time_passwords_changed_at_first_login(
     assert [u for u, _ in accounts] == ["zoe.obrien", "li.wei", "zoe.obrien2"]
     username, password = accounts[0]
     assert password not in user_named(app, username).password_hash
+    # Random one-time passwords get a cheaper scrypt; the one the student chooses the default.
+    assert user_named(app, username).password_hash.startswith("scrypt:1024:8:1$")
 
     student = new_browser()
     html = student.login(username, password).get_data(as_text=True)
@@ -161,6 +163,7 @@ def test_roster_accounts_get_one_time_passwords_changed_at_first_login(
     ).get_data(as_text=True)
     assert "Your password has been changed" in html and "My quizzes" in html
     assert not user_named(app, username).must_change_password
+    assert user_named(app, username).password_hash.startswith("scrypt:32768:8:1$")
 
 
 def test_teacher_resets_a_students_password(app, browser, new_browser, make_class):

@@ -1,12 +1,13 @@
 """Password guessing is slowed down, and guessing a classmate's password never locks them out."""
 
-import cProfile
-import pstats
+import hashlib
 
 from quizapp.config import TeacherSignup
+from quizapp.extensions import db
 from quizapp.login_limits import ADDRESS_MESSAGE, DEVICE_COOKIE, MESSAGE
 from quizapp.models import Role
-from tests.conftest import PASSWORD
+from quizapp.services.classrooms import one_time_password
+from tests.conftest import PASSWORD, add_user
 
 
 def attempt(browser, username: str, password: str):
@@ -164,28 +165,34 @@ def test_an_ipv6_network_counts_as_one_address(app, new_browser, make_user, monk
     assert logged_in(attempt(new_browser("2001:db8:5:7::1"), "sam", PASSWORD))
 
 
-def password_hashes_computed(browser, username: str) -> int:
-    """How many times one log-in ran the password hash function (scrypt)."""
+def password_hashing_work(browser, username: str, monkeypatch) -> int:
+    """The scrypt work (N x r x p, summed over its calls) that one failed log-in cost."""
+    work = []
+    scrypt = hashlib.scrypt
+
+    def counted(password, *, salt, n, r, p, **options):
+        work.append(n * r * p)
+        return scrypt(password, salt=salt, n=n, r=r, p=p, **options)
+
     browser.get("/login")
-    profiler = cProfile.Profile()
-    profiler.enable()
-    try:
+    with monkeypatch.context() as patch:
+        patch.setattr(hashlib, "scrypt", counted)
         browser.post("/login", {"username": username, "password": "wrong guess"})
-    finally:
-        profiler.disable()
-    return sum(
-        calls
-        for (_file, _line, name), (calls, *_rest) in pstats.Stats(profiler).stats.items()
-        if "scrypt" in name
-    )
+    return sum(work)
 
 
 def test_an_unknown_username_costs_the_same_password_hashing_as_a_known_one(
-    browser, new_browser, make_user
+    app, browser, new_browser, make_user, monkeypatch
 ):
     make_user("sam")
+    with app.app_context():
+        new_student = add_user("new.student")  # a roster account, its one-time password unused
+        new_student.set_password(one_time_password(), temporary=True)
+        db.session.commit()
     attempt(new_browser(), "warm-up", "wrong guess")  # a server makes its stand-in hash once
-    known = password_hashes_computed(browser, "sam")
-    unknown = password_hashes_computed(new_browser(), "nobody-has-this-name")
-    assert known == 1
+    known = password_hashing_work(browser, "sam", monkeypatch)
+    unknown = password_hashing_work(new_browser(), "nobody-has-this-name", monkeypatch)
+    one_time = password_hashing_work(new_browser(), "new.student", monkeypatch)
+    assert known == 2**15 * 8  # Werkzeug's scrypt default
     assert unknown == known
+    assert known <= one_time <= known * 1.05

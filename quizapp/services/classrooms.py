@@ -161,7 +161,10 @@ def new_students(names: list[str]) -> list[NewStudent]:
     """A one-time password and its hash for each name: slow (scrypt) and needs no database,
     so the caller does it before its write transaction begins."""
     passwords = [one_time_password() for _ in names]
-    return [NewStudent(n, p, hash_password(p)) for n, p in zip(names, passwords, strict=True)]
+    return [
+        NewStudent(n, p, hash_password(p, one_time=True))
+        for n, p in zip(names, passwords, strict=True)
+    ]
 
 
 def create_roster(classroom: Classroom, students: list[NewStudent]) -> list[NewAccount]:

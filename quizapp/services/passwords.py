@@ -18,6 +18,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from quizapp.extensions import db
 from quizapp.models import User
+from quizapp.models.user import ONE_TIME_METHOD
 
 MIN_LENGTH, MAX_LENGTH = 8, 128
 COMMON_PASSWORDS = Path(__file__).resolve().parent.parent / "data" / "common_passwords"
@@ -65,8 +66,8 @@ def _stand_in_hash() -> str:
 def authenticate(username: str, password: str) -> User | None:
     """The user with this username and password, or None, after the same hashing work either way."""
     user = db.session.scalar(sa.select(User).where(User.username == username))
-    if user is None:
-        # Without this an unknown username is answered at once, which tells it from a known one.
+    if user is None or user.password_hash.startswith(ONE_TIME_METHOD):
+        # Without this an unknown username (or an unused one-time password's cheaper hash) is
+        # answered sooner, which tells it from an account whose owner chose a password.
         check_password_hash(_stand_in_hash(), password)
-        return None
-    return user if user.check_password(password) else None
+    return user if user is not None and user.check_password(password) else None
