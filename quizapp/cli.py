@@ -14,6 +14,7 @@ from flask.cli import AppGroup
 from werkzeug.datastructures import MultiDict
 
 from quizapp.auth.forms import SignupForm
+from quizapp.database import DatabaseBusy
 from quizapp.extensions import db
 from quizapp.models import Question, QuestionSet, Role, User
 from quizapp.schema import schema_problem
@@ -32,7 +33,13 @@ def needs_schema(command: Callable) -> Callable:
     def checked(*args, **kwargs):
         if problem := schema_problem(db.engine, current_app.extensions["migrate"].directory):
             raise click.ClickException(problem)
-        return command(*args, **kwargs)
+        try:
+            return command(*args, **kwargs)
+        except DatabaseBusy:
+            raise click.ClickException(
+                "the database stayed busy with other writes (is a large import or a backup "
+                "running?): nothing was changed; try again in a moment"
+            ) from None
 
     return checked
 

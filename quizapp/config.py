@@ -84,6 +84,19 @@ def _env_bool(name: str) -> bool | None:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _env_number(name: str, kind: type[int] | type[float]) -> int | float | None:
+    value = os.environ.get(name)
+    if value is None:
+        return None
+    try:
+        number = kind(value)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise ConfigError(f"{name} is {value!r}: give a number of 0 or more.")
+    return number
+
+
 def from_environment() -> dict:
     """Settings given by environment variables, only those that are set."""
     settings: dict = {}
@@ -109,8 +122,10 @@ def from_environment() -> dict:
             settings[name] = per_address
     if queue := os.environ.get("QUEUE_URL"):
         settings["QUEUE_URL"] = queue
-    if proxies := os.environ.get("PROXY_COUNT"):
-        settings["PROXY_COUNT"] = int(proxies)
+    if (proxies := _env_number("PROXY_COUNT", int)) is not None:
+        settings["PROXY_COUNT"] = proxies
+    if (lock_wait := _env_number("SQLITE_LOCK_WAIT_S", float)) is not None:
+        settings["SQLITE_LOCK_WAIT_S"] = lock_wait
     return settings
 
 

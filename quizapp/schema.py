@@ -4,13 +4,16 @@ import sqlalchemy as sa
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+from quizapp.database import READ_ONLY
+
 UPGRADE = "flask --app quizapp db upgrade"
 
 
 def database_problem(engine: sa.Engine) -> str | None:
     """Why the database cannot be opened, in one line, or None."""
     try:
-        with engine.connect():
+        with engine.connect() as connection:
+            connection.execution_options(**{READ_ONLY: True}).exec_driver_sql("SELECT 1")
             return None
     except sa.exc.DBAPIError as error:
         reason = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
@@ -22,6 +25,7 @@ def schema_problem(engine: sa.Engine, migrations_dir: str) -> str | None:
     if problem := database_problem(engine):
         return problem
     with engine.connect() as connection:
+        connection = connection.execution_options(**{READ_ONLY: True})  # waits for no writer
         current = set(MigrationContext.configure(connection).get_current_heads())
     script = ScriptDirectory(migrations_dir)
     if not current:

@@ -2,6 +2,7 @@
 traceback. Each command runs as a user runs it, in its own process."""
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -24,8 +25,10 @@ NEEDS_SCHEMA = [
 ]  # fmt: skip
 
 
-def flask(*args: str, database_url: str, timeout: int = 60) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "cli-test-key"}
+def flask(
+    *args: str, database_url: str, timeout: int = 60, **settings: str
+) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "cli-test-key", **settings}
     return subprocess.run(
         [sys.executable, "-m", "flask", "--app", "quizapp", *args],
         cwd=ROOT,
@@ -93,6 +96,26 @@ def test_a_database_url_the_app_cannot_use_is_named_in_one_line(url):
     assert_one_line_error(
         flask("questions", "list", database_url=url), "DATABASE_URL is not a database"
     )
+
+
+@pytest.mark.parametrize("name", ["PROXY_COUNT", "SQLITE_LOCK_WAIT_S"])
+def test_a_setting_that_is_not_a_number_is_named_in_one_line(name, fresh_sqlite):
+    result = flask("questions", "list", database_url=fresh_sqlite, **{name: "many"})
+    assert_one_line_error(result, f"{name} is 'many': give a number of 0 or more.")
+
+
+def test_a_command_while_another_writer_holds_sqlite_says_so_and_changes_nothing(tmp_path):
+    url = f"sqlite:///{tmp_path / 'busy.sqlite3'}"
+    flask("db", "upgrade", database_url=url)
+    writer = sqlite3.connect(tmp_path / "busy.sqlite3", isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # holds the write lock, as a long import would
+    try:
+        result = flask("questions", "load", database_url=url, SQLITE_LOCK_WAIT_S="0.5")
+    finally:
+        writer.execute("ROLLBACK")
+    assert_one_line_error(result, "the database stayed busy with other writes")
+    assert writer.execute("SELECT count(*) FROM question_sets").fetchone() == (0,)
+    writer.close()
 
 
 def test_run_py_names_an_unreachable_database_in_one_line():
