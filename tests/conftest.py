@@ -26,6 +26,13 @@ from quizapp.models import (
     Draft,
     Enrollment,
     Invitation,
+    LtiContext,
+    LtiDeployment,
+    LtiGrade,
+    LtiLogin,
+    LtiPlatform,
+    LtiResourceLink,
+    LtiUser,
     Question,
     QuestionSet,
     QuestionVersion,
@@ -39,6 +46,13 @@ from quizapp.services.question_bank import load_bank
 PASSWORD = "correct horse battery"
 BANK = Path(__file__).resolve().parent.parent / "questions"
 USER_TABLES = (
+    LtiGrade,
+    LtiResourceLink,
+    LtiContext,
+    LtiUser,
+    LtiLogin,
+    LtiDeployment,
+    LtiPlatform,
     AuditEvent,
     Accommodation,
     AttemptItem,

@@ -67,12 +67,12 @@ def rotate_key() -> None:
     """Add a new signing key; the old ones stay published until retired."""
     key = keys.add_key(current_app.instance_path)
     click.echo(f"New signing key {key.kid}; it signs from now on.")
-    click.echo("Keep the old keys for a day, then: flask --app quizapp lti retire-key KID")
+    click.echo("Keep the old keys for a day, then: flask --app quizapp lti retire-key --kid KID")
     click.echo(f"Keys (oldest first): {', '.join(keys.key_ids(current_app.instance_path))}")
 
 
 @lti_cli.command("retire-key")
-@click.argument("kid")
+@click.option("--kid", required=True, help="The key's id, as rotate-key and /lti/jwks show it.")
 def retire_key(kid: str) -> None:
     """Stop publishing an old signing key."""
     try:

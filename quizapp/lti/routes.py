@@ -92,8 +92,12 @@ def launch():
         return _refused(str(error))
     except platform_api.PlatformError as error:
         return _refused(f"The platform's key set could not be fetched: {error}.")
-    if landing.deep_linking:
-        session_value = {
+    user, target = landing.user, _landing_page(landing)
+    sync_context = (
+        landing.context.id if user.is_teacher and landing.context.memberships_url else None
+    )
+    deep_link = (
+        {
             "classroom_id": landing.classroom.id,
             "client_id": pending.client_id,
             "claims": {
@@ -102,30 +106,38 @@ def launch():
                 messages.DL + "deep_linking_settings": checked.deep_linking,
             },
         }
+        if landing.deep_linking
+        else None
+    )
     db.session.commit()
-    login_user(landing.user)
+    if sync_context is not None:  # queued first: nothing may hold the database while it runs
+        jobs.enqueue("sync_lti_roster", sync_context)
+    login_user(user)
     session[embedding.SESSION_KEY] = embedding.frame_origins(
         pending.issuer, checked.return_url, checked.deep_linking.get("deep_link_return_url")
     )
-    if landing.deep_linking:
-        session[DEEP_LINK_KEY] = session_value
-        target = url_for("lti.deep_link")
-    elif landing.user.role == Role.STUDENT:
-        target = url_for("lti.quiz", assignment_id=landing.link.assignment_id)
-    elif landing.link is not None:
-        target = url_for("teacher.assignment", assignment_id=landing.link.assignment_id)
-    else:
-        flash(
-            "This LMS link is not tied to a quiz: add quizzes to the course with its "
-            "“add content” (deep linking) button.",
-            "info",
-        )
-        target = url_for("teacher.classroom", classroom_id=landing.classroom.id)
-    if landing.user.role == Role.TEACHER and landing.context.memberships_url:
-        jobs.enqueue("sync_lti_roster", landing.context.id)
+    if deep_link:
+        session[DEEP_LINK_KEY] = deep_link
     response = redirect(target)
     response.delete_cookie(embedding.state_cookie_name(state), path="/lti/")
     return response
+
+
+def _landing_page(landing: lti.Landing) -> str:
+    """Deep linking: the quiz picker. A learner: the quiz. An instructor: the quiz's results,
+    or the class when the link has no quiz."""
+    if landing.deep_linking:
+        return url_for("lti.deep_link")
+    if landing.user.role == Role.STUDENT:
+        return url_for("lti.quiz", assignment_id=landing.link.assignment_id)
+    if landing.link is not None:
+        return url_for("teacher.assignment", assignment_id=landing.link.assignment_id)
+    flash(
+        "This LMS link is not tied to a quiz: add quizzes to the course with its "
+        "“add content” (deep linking) button.",
+        "info",
+    )
+    return url_for("teacher.classroom", classroom_id=landing.classroom.id)
 
 
 def _verify(id_token: str, pending: lti.PendingLaunch) -> Launch:
@@ -268,7 +280,9 @@ def sync_roster(classroom_id: int):
     if context is None or not context.memberships_url:
         abort(404)
     if ActionForm().validate_on_submit():
-        jobs.enqueue("sync_lti_roster", context.id)
+        context_id = context.id
+        db.session.commit()  # the job reads the database: this request's read ends first
+        jobs.enqueue("sync_lti_roster", context_id)
         flash("The roster is being synced with the LMS course.", "success")
     return redirect(url_for("teacher.classroom", classroom_id=classroom.id))
 
@@ -281,6 +295,7 @@ def send_grades(classroom_id: int):
         abort(404)
     if ActionForm().validate_on_submit():
         if ids := lti_grades.unsent_ids(classroom):
+            db.session.commit()  # the job reads the database: this request's read ends first
             lti_grades.queue_send(ids)
             flash(f"Sending {len(ids)} grade(s) to the LMS.", "success")
         else:
