@@ -58,6 +58,8 @@ class Config:
     QUEUE_URL: str | None = None
     # Run jobs at once in the request that queues them, with no worker (tests only).
     QUEUE_IMMEDIATE = False
+    # The LTI signing keys' folder (default: instance/lti_keys), shared by server and worker.
+    LTI_KEY_DIR: str | None = None
 
 
 def _env_bool(name: str) -> bool | None:
@@ -91,6 +93,8 @@ def from_environment() -> dict:
         settings["LOGIN_LIMIT_PER_ADDRESS"] = per_address
     if queue := os.environ.get("QUEUE_URL"):
         settings["QUEUE_URL"] = queue
+    if key_dir := os.environ.get("LTI_KEY_DIR"):
+        settings["LTI_KEY_DIR"] = key_dir
     if proxies := os.environ.get("PROXY_COUNT"):
         settings["PROXY_COUNT"] = int(proxies)
     return settings

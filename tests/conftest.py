@@ -80,6 +80,7 @@ def app(tmp_path_factory):
             "SERVER_NAME": None,
             "QUEUE_IMMEDIATE": True,
             "QUEUE_URL": str(instance / "jobs.sqlite3"),
+            "LTI_KEY_DIR": str(instance / "lti_keys"),
         }
     )
     with app.app_context():

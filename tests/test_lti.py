@@ -7,8 +7,11 @@ while it answers our token requests).
 
 import base64
 import json
+import os
 import re
 import stat
+import subprocess
+import sys
 import time
 from html import unescape
 from pathlib import Path
@@ -20,6 +23,7 @@ import sqlalchemy as sa
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
+from quizapp import create_app
 from quizapp.extensions import db
 from quizapp.lti import keys
 from quizapp.models import (
@@ -48,6 +52,7 @@ from tests.lti_platform import (
 )
 from tests.quiz_helpers import form_answer, latest_attempt_id, question_count
 
+ROOT = Path(__file__).resolve().parent.parent
 TEACHER = Person("lms-teacher-1", "Rosa Parks", INSTRUCTOR)
 LEARNER_ANA = Person("lms-learner-7", "Ana Lima", LEARNER)
 
@@ -221,7 +226,7 @@ def test_admin_registers_a_platform_and_sees_what_to_paste_into_the_lms(
 
 
 def test_the_tool_key_is_made_on_first_use_private_and_rotated_beside_the_old(app, client):
-    key_dir = Path(app.instance_path) / keys.KEY_DIR
+    key_dir = Path(keys.directory_of(app))
     for old in key_dir.glob("*.pem"):
         old.unlink()
     published = client.get("/lti/jwks").get_json()["keys"]
@@ -589,3 +594,64 @@ def test_grades_are_retried_waiting_longer_each_time(app):
 
     assert [retry_delay(n) for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
     assert retry_delay(50) == 3600
+
+
+def test_a_worker_process_sends_the_grade_after_the_students_request_is_done(app, tmp_path):
+    """As in production: the student's submit only records the grade; a worker sends it."""
+    database = app.config["SQLALCHEMY_DATABASE_URI"]
+    settings = {
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": database,
+        "QUEUE_URL": str(tmp_path / "jobs.sqlite3"),
+        "QUEUE_IMMEDIATE": False,
+        "LTI_KEY_DIR": app.config["LTI_KEY_DIR"],
+        "QUESTIONS_DIR": app.config["QUESTIONS_DIR"],
+    }
+    producer = create_app(settings)
+    served = Served(producer)
+    lms = Platform(tool=served.url)
+    lms_served = Served(make_app(lms))
+    lms.base = lms_served.url
+    worker = None
+    try:
+        assert producer.test_cli_runner().invoke(args=lms.cli_args()).exit_code == 0
+        placed = _deep_link(served.url, lms)
+        ana = Visitor()
+        ana.launch(lms, LEARNER_ANA, link=placed["link"])
+        student = _user(app, LEARNER_ANA.sub)
+        _take_quiz(app, ana, served.url, student.id, correct=1)
+        assert lms.scores == []  # not sent during the student's request
+        with app.app_context():
+            assert db.session.scalar(sa.select(LtiGrade.state)) == GradeState.WAITING
+            db.session.remove()
+        env = {
+            **os.environ,
+            "DATABASE_URL": database,
+            "QUEUE_URL": settings["QUEUE_URL"],
+            "SECRET_KEY": "test-secret-key",
+            "LTI_KEY_DIR": settings["LTI_KEY_DIR"],
+        }
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "quizapp", "worker"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        deadline = time.monotonic() + 60
+        while not lms.scores and time.monotonic() < deadline:
+            time.sleep(0.5)
+    finally:
+        output = ""
+        if worker is not None:
+            worker.terminate()
+            output = worker.communicate(timeout=20)[0]
+        served.stop()
+        lms_served.stop()
+        with producer.app_context():
+            db.engine.dispose()
+    (score,) = lms.scores
+    assert score["userId"] == LEARNER_ANA.sub and score["scoreGiven"] >= 1, output
+    with app.app_context():
+        assert db.session.scalar(sa.select(LtiGrade.state)) == GradeState.SENT

@@ -65,10 +65,10 @@ def tool_addresses() -> dict[str, str]:
 @lti_cli.command("rotate-key")
 def rotate_key() -> None:
     """Add a new signing key; the old ones stay published until retired."""
-    key = keys.add_key(current_app.instance_path)
+    key = keys.add_key(keys.directory_of(current_app))
     click.echo(f"New signing key {key.kid}; it signs from now on.")
     click.echo("Keep the old keys for a day, then: flask --app quizapp lti retire-key --kid KID")
-    click.echo(f"Keys (oldest first): {', '.join(keys.key_ids(current_app.instance_path))}")
+    click.echo(f"Keys (oldest first): {', '.join(keys.key_ids(keys.directory_of(current_app)))}")
 
 
 @lti_cli.command("retire-key")
@@ -76,10 +76,12 @@ def rotate_key() -> None:
 def retire_key(kid: str) -> None:
     """Stop publishing an old signing key."""
     try:
-        keys.retire_key(current_app.instance_path, kid)
+        keys.retire_key(keys.directory_of(current_app), kid)
     except keys.KeyProblem as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"Key {kid} retired. Keys: {', '.join(keys.key_ids(current_app.instance_path))}")
+    click.echo(
+        f"Key {kid} retired. Keys: {', '.join(keys.key_ids(keys.directory_of(current_app)))}"
+    )
 
 
 @lti_cli.command("send-grades")

@@ -4,6 +4,7 @@ from flask import Flask
 from huey import Huey
 
 from quizapp.extensions import db
+from quizapp.lti import keys
 
 
 def register(app: Flask, huey: Huey) -> None:
@@ -13,7 +14,7 @@ def register(app: Flask, huey: Huey) -> None:
 
         with app.app_context():
             try:
-                failed = lti_grades.send(grade_ids, app.instance_path)
+                failed = lti_grades.send(grade_ids, keys.directory_of(app))
                 if failed:
                     delay = lti_grades.retry_delay(lti_grades.tries_of(failed))
                     lti_grades.queue_send(failed, delay=delay)
@@ -26,7 +27,7 @@ def register(app: Flask, huey: Huey) -> None:
 
         with app.app_context():
             try:
-                lti_roster.sync(context_id, app.instance_path)
+                lti_roster.sync(context_id, keys.directory_of(app))
             finally:
                 db.session.remove()
 

@@ -159,7 +159,7 @@ def _verify(id_token: str, pending: lti.PendingLaunch) -> Launch:
 @bp.get("/lti/jwks")
 def jwks():
     """The tool's public keys, which platforms use to check what it signs."""
-    response = jsonify(keys.public_key_set(current_app.instance_path))
+    response = jsonify(keys.public_key_set(keys.directory_of(current_app)))
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
 
@@ -203,7 +203,7 @@ def deep_link():
     token = messages.deep_linking_response(
         Launch(pending["claims"]),
         client_id=pending["client_id"],
-        key=keys.signing_key(current_app.instance_path),
+        key=keys.signing_key(keys.directory_of(current_app)),
         items=[item],
     )
     return_url = Launch(pending["claims"]).deep_linking["deep_link_return_url"]

@@ -172,7 +172,7 @@ def _score(link: LtiResourceLink, student_id: int, subject: str, now: datetime) 
     }
 
 
-def _prepare(grade_ids: list[int], instance_path: str, now: datetime) -> list[_Send]:
+def _prepare(grade_ids: list[int], key_dir: str, now: datetime) -> list[_Send]:
     rows = db.session.execute(
         sa.select(LtiGrade, LtiResourceLink, LtiPlatform, LtiUser.subject)
         .join(LtiResourceLink, LtiResourceLink.id == LtiGrade.resource_link_id)
@@ -185,7 +185,7 @@ def _prepare(grade_ids: list[int], instance_path: str, now: datetime) -> list[_S
         )
         .where(LtiGrade.id.in_(grade_ids), LtiGrade.state != GradeState.SENT)
     ).all()
-    key = keys.signing_key(instance_path) if rows else None
+    key = keys.signing_key(key_dir) if rows else None
     return [
         _Send(
             grade_id=grade.id,
@@ -199,13 +199,13 @@ def _prepare(grade_ids: list[int], instance_path: str, now: datetime) -> list[_S
     ]
 
 
-def send(grade_ids: list[int], instance_path: str) -> list[int]:
+def send(grade_ids: list[int], key_dir: str) -> list[int]:
     """Send these grades (those not sent yet); the ids that failed and wait for another try.
 
     Commits itself: it runs in the job queue, and no transaction may stay open while the
     platform is called.
     """
-    sends = _prepare(grade_ids, instance_path, utcnow())
+    sends = _prepare(grade_ids, key_dir, utcnow())
     db.session.rollback()  # end the read: nothing is locked while the platform answers
     failed = []
     for item in sends:

@@ -28,7 +28,7 @@ def can_sync(context: LtiContext) -> bool:
     return context.memberships_url is not None
 
 
-def sync(context_id: int, instance_path: str) -> SyncResult | None:
+def sync(context_id: int, key_dir: str) -> SyncResult | None:
     """Bring the class's roster in line with the course's learners; None when the platform
     could not be asked (the problem is kept on the course for the teacher). Commits itself:
     no transaction stays open while the platform answers."""
@@ -44,7 +44,7 @@ def sync(context_id: int, instance_path: str) -> SyncResult | None:
     url, platform = row
     platform_id = platform.id
     client = platform_api.Client(
-        platform.client_id, platform.auth_token_url, keys.signing_key(instance_path)
+        platform.client_id, platform.auth_token_url, keys.signing_key(key_dir)
     )
     db.session.rollback()  # end the read: nothing is locked while the platform answers
     try:
