@@ -137,21 +137,19 @@ def display_name(person: dict[str, Any]) -> str:
     return str(full or person.get("email") or "LMS user").strip()[:120]
 
 
-def unverified_issuer(id_token: str) -> tuple[str, str | list[str]]:
-    """The issuer and audience an id_token names, read before its signature is checked, only to
-    find the registration whose key set then checks it."""
+def unverified_issuer(id_token: str) -> str:
+    """The issuer an id_token names, read before its signature is checked, only to compare it
+    with the platform whose key set then checks it."""
     try:
         claims = json.loads(jws.extract_compact(id_token.encode()).payload)
     except (errors.JoseError, ValueError, TypeError):
         raise LaunchError("The launch token (id_token) is not a readable JWT.") from None
     if not isinstance(claims, dict):
         raise LaunchError("The launch token (id_token) is not a readable JWT.")
-    issuer, audience = claims.get("iss"), claims.get("aud")
+    issuer = claims.get("iss")
     if not isinstance(issuer, str) or not issuer:
         raise LaunchError("The launch token has no issuer (iss claim).")
-    if not isinstance(audience, str | list) or not audience:
-        raise LaunchError("The launch token has no audience (aud claim).")
-    return issuer, audience
+    return issuer
 
 
 def verify_launch(

@@ -83,8 +83,7 @@ def launch():
                 "browsers do not inside the LMS's frame.",
                 new_window=again,
             )
-        issuer, _ = messages.unverified_issuer(id_token)
-        if issuer != pending.issuer:
+        if messages.unverified_issuer(id_token) != pending.issuer:
             raise LaunchError("The launch token's issuer is not the platform that started it.")
         checked = _verify(id_token, pending)
         landing = lti.complete_launch(pending, checked, now)
