@@ -13,6 +13,7 @@ import stat
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from html import unescape
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -352,6 +353,14 @@ def test_a_grade_the_lms_refuses_waits_visibly_and_is_sent_again(app, tool, regi
         assert grade.state == GradeState.FAILED and grade.tries == 1
         assert grade.problem == "the platform answered 503 SERVICE UNAVAILABLE"
         assert grade.failing_since is not None
+        grade_id = grade.id
+    huey = app.extensions["huey"]
+    (retry,) = huey.scheduled()  # the job queued itself again, to run in 30 seconds
+    try:
+        assert retry.name == "send_lti_grades" and retry.args == ([grade_id],)
+        assert 25 <= (retry.eta - datetime.now(UTC).replace(tzinfo=None)).total_seconds() <= 30
+    finally:
+        huey.storage.flush_schedule()
     teacher = placed["teacher"]
     class_url = re.search(r'href="(/teach/classes/\d+)"', teacher.get(f"{tool}/teach/").text)
     page = teacher.get(f"{tool}{class_url.group(1)}").text
@@ -362,6 +371,40 @@ def test_a_grade_the_lms_refuses_waits_visibly_and_is_sent_again(app, tool, regi
     assert "Sending 1 grade(s) to the LMS." in after.text
     assert "All 1 grade sent to the LMS." in after.text
     assert len(registered.scores) == 1
+
+
+def test_an_attempt_closed_by_time_and_then_reset_updates_the_lms(app, tool, registered):
+    placed = _deep_link(tool, registered)
+    ana = Visitor()
+    ana.launch(registered, LEARNER_ANA, link=placed["link"])
+    student = _user(app, LEARNER_ANA.sub)
+    start = re.search(r'action="(/assignments/\d+/start)"', ana.page).group(1)
+    ana.post(f"{tool}{start}")
+    attempt_id = latest_attempt_id(app, student.id)
+    fields = form_answer(app, attempt_id, 0)
+    ana.post(f"{tool}/attempts/{attempt_id}/q/0", {**fields, "go": "next"})
+    with app.app_context():  # the time limit runs out while the student is away
+        attempt = db.session.get(Attempt, attempt_id)
+        attempt.started_at -= timedelta(hours=2)
+        attempt.deadline_at = attempt.started_at + timedelta(minutes=30)
+        assignment_id = attempt.assignment_id
+        db.session.commit()
+    teacher = placed["teacher"]
+    teacher.get(f"{tool}/teach/assignments/{assignment_id}")  # the teacher's view submits it
+    (closed,) = registered.scores
+    with app.app_context():
+        marked = db.session.get(Attempt, attempt_id).score
+    assert closed["scoreGiven"] == marked > 0  # the first answer, saved in time, counts
+    assert closed["gradingProgress"] == "FullyGraded"
+    page = teacher.get(f"{tool}/teach/assignments/{assignment_id}/students/{student.id}")
+    teacher.post(
+        f"{tool}/teach/assignments/{assignment_id}/students/{student.id}/reset",
+        {"reset_attempt": str(attempt_id), "reset_reason": "Fire drill"},
+    )
+    assert page.status_code == 200 and len(registered.scores) == 2, teacher.page[-2000:]
+    reset = registered.scores[1]  # no attempt counts now: the LMS's grade is taken back
+    assert "scoreGiven" not in reset
+    assert (reset["activityProgress"], reset["gradingProgress"]) == ("Initialized", "NotReady")
 
 
 def test_roster_sync_imports_the_courses_learners(app, tool, registered):
