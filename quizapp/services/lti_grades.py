@@ -20,6 +20,7 @@ from flask import current_app
 from flask_sqlalchemy.session import Session
 from sqlalchemy import orm as so
 
+from quizapp import jobs
 from quizapp.extensions import db
 from quizapp.lti import keys, platform_api
 from quizapp.models import Assignment, Attempt, Classroom, utcnow
@@ -126,8 +127,6 @@ def _forget_after_rollback(session: so.Session) -> None:
 def queue_send(grade_ids: list[int], delay: int = 0) -> None:
     """Queue the send job; a queue that cannot be reached leaves the grades waiting, to be
     sent by the next send or by `flask --app quizapp lti send-grades`."""
-    from quizapp import jobs
-
     try:
         jobs.enqueue("send_lti_grades", grade_ids, delay=delay)
     except Exception:  # the grade is safe in the database: the queue's failure must not spread

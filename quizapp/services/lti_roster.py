@@ -24,10 +24,6 @@ class SyncResult:
     removed: int = 0
 
 
-def can_sync(context: LtiContext) -> bool:
-    return context.memberships_url is not None
-
-
 def sync(context_id: int, key_dir: str) -> SyncResult | None:
     """Bring the class's roster in line with the course's learners; None when the platform
     could not be asked (the problem is kept on the course for the teacher). Commits itself:
