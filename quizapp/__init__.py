@@ -153,7 +153,7 @@ def register_errors(app: Flask) -> None:
 
 def register_lti(app: Flask) -> None:
     # Before register_web: its headers are set first, then LTI lets the LMS frame its pages.
-    from quizapp.lti.setup import register
+    from quizapp.lti.integration import register
 
     register(app)
 
