@@ -36,6 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_cli(app)
     register_errors(app)
     register_templates(app)
+    register_lti(app)
     register_web(app)
     return app
 
@@ -152,6 +153,13 @@ def register_cli(app: Flask) -> None:
 
 def register_errors(app: Flask) -> None:
     from quizapp.errors import register
+
+    register(app)
+
+
+def register_lti(app: Flask) -> None:
+    # Before register_web: its headers are set first, then LTI lets the LMS frame its pages.
+    from quizapp.lti.integration import register
 
     register(app)
 

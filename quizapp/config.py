@@ -68,6 +68,8 @@ class Config:
     # With SQLite, how long a request waits for the write lock before it answers "busy, try
     # again" (503); every write transaction is short, so the wait is normally milliseconds.
     SQLITE_LOCK_WAIT_S = 15.0
+    # The LTI signing keys' folder (default: instance/lti_keys), shared by server and worker.
+    LTI_KEY_DIR: str | None = None
 
 
 PER_ADDRESS_LIMITS = (
@@ -122,6 +124,8 @@ def from_environment() -> dict:
             settings[name] = per_address
     if queue := os.environ.get("QUEUE_URL"):
         settings["QUEUE_URL"] = queue
+    if key_dir := os.environ.get("LTI_KEY_DIR"):
+        settings["LTI_KEY_DIR"] = key_dir
     if (proxies := _env_number("PROXY_COUNT", int)) is not None:
         settings["PROXY_COUNT"] = proxies
     if (lock_wait := _env_number("SQLITE_LOCK_WAIT_S", float)) is not None:

@@ -26,6 +26,7 @@ from huey import Huey, RedisHuey, SqliteHuey
 from huey.api import TaskWrapper
 
 from quizapp.extensions import db
+from quizapp.lti import jobs as lti_jobs
 from quizapp.schema import schema_problem
 
 
@@ -53,13 +54,17 @@ def init_app(app: Flask) -> None:
 
     app.extensions["huey"] = huey
     app.extensions["jobs"] = {"extract_step": extract_step}
+    lti_jobs.register(app, huey)
     app.cli.add_command(worker_command)
 
 
-def enqueue(name: str, *args: object) -> None:
-    """Queue a job; call it after committing what the job will read."""
+def enqueue(name: str, *args: object, delay: int = 0) -> None:
+    """Queue a job, to run after delay seconds; call it after committing what it will read."""
     task: TaskWrapper = current_app.extensions["jobs"][name]
-    task(*args)
+    if delay:
+        task.schedule(args, delay=delay)
+    else:
+        task(*args)
 
 
 @click.command("worker")

@@ -12,20 +12,28 @@ from werkzeug.formparser import FormDataParser
 
 from quizapp.extensions import db
 
+
 # Our pages load only our own scripts and styles: no inline code, nothing from elsewhere.
 # Pico CSS draws its icons as data: images, hence img-src data:.
-CONTENT_SECURITY_POLICY = "; ".join(
-    (
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
+def content_security_policy(
+    *, form_action: tuple[str, ...] = (), frame_ancestors: tuple[str, ...] = ("'none'",)
+) -> str:
+    """The policy; an LMS page may frame ours and our deep-link return posts to the LMS."""
+    return "; ".join(
+        (
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "object-src 'none'",
+            "base-uri 'self'",
+            " ".join(("form-action 'self'", *form_action)),
+            " ".join(("frame-ancestors", *frame_ancestors)),
+        )
     )
-)
+
+
+CONTENT_SECURITY_POLICY = content_security_policy()
 HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",

@@ -28,6 +28,13 @@ from quizapp.models import (
     Draft,
     Enrollment,
     Invitation,
+    LtiContext,
+    LtiDeployment,
+    LtiGrade,
+    LtiLogin,
+    LtiPlatform,
+    LtiResourceLink,
+    LtiUser,
     Question,
     QuestionSet,
     QuestionVersion,
@@ -42,6 +49,13 @@ PASSWORD = "correct horse battery"
 REDIS = "redis://127.0.0.1:6379/0"
 BANK = Path(__file__).resolve().parent.parent / "questions"
 USER_TABLES = (
+    LtiGrade,
+    LtiResourceLink,
+    LtiContext,
+    LtiUser,
+    LtiLogin,
+    LtiDeployment,
+    LtiPlatform,
     AuditEvent,
     Accommodation,
     AttemptItem,
@@ -69,6 +83,7 @@ def app(tmp_path_factory):
             "SERVER_NAME": None,
             "QUEUE_IMMEDIATE": True,
             "QUEUE_URL": str(instance / "jobs.sqlite3"),
+            "LTI_KEY_DIR": str(instance / "lti_keys"),
         }
     )
     with app.app_context():

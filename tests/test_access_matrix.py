@@ -8,7 +8,16 @@ import pytest
 import sqlalchemy as sa
 
 from quizapp.extensions import db
-from quizapp.models import AccountStatus, QuestionSet, Role, User, utcnow
+from quizapp.models import (
+    AccountStatus,
+    LtiContext,
+    LtiDeployment,
+    LtiPlatform,
+    QuestionSet,
+    Role,
+    User,
+    utcnow,
+)
 from quizapp.services import accounts, drafts
 from tests.conftest import BANK
 from tests.quiz_helpers import latest_attempt_id
@@ -61,9 +70,27 @@ API = dict.fromkeys(ROLES, TOKEN)  # a browser session never opens the API
 # Pages for people who are not logged in: a logged-in user is sent on to their home page,
 # which for a teacher waiting for approval is the page that says so.
 LOGGED_OUT = {**PUBLIC, "waiting_teacher": WAITING}
+# Only after an instructor's deep-linking launch, which the session remembers.
+DEEP_LINK = {**ANY_TEACHER, "teacher": MISSING, "other_teacher": MISSING}
+# Only for an account an LMS launch made.
+LTI_ACCOUNT = {**dict.fromkeys(ROLES, MISSING), "anonymous": LOGIN}
 
 EXPECTED = {
     ("GET", "/"): LOGGED_OUT,
+    # LTI: the platform's requests (refused with a 400 page when not a real launch).
+    ("GET", "/lti/login"): PUBLIC,
+    ("POST", "/lti/login"): PUBLIC,
+    ("POST", "/lti/launch"): PUBLIC,
+    ("GET", "/lti/jwks"): PUBLIC,
+    ("GET", "/lti/deep-link"): DEEP_LINK,
+    ("POST", "/lti/deep-link"): DEEP_LINK,
+    ("GET", "/lti/quizzes/<id:assignment_id>"): OWN_STUDENT,
+    ("GET", "/lti/account/link"): LTI_ACCOUNT,
+    ("POST", "/lti/account/link"): LTI_ACCOUNT,
+    ("POST", "/lti/classes/<id:classroom_id>/roster-sync"): OWN_TEACHER,
+    ("POST", "/lti/classes/<id:classroom_id>/grades/send"): OWN_TEACHER,
+    ("GET", "/admin/lti"): ADMIN,
+    ("POST", "/admin/lti"): ADMIN,
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/static/<path:filename>"): PUBLIC,
     ("GET", "/login"): LOGGED_OUT,
@@ -248,6 +275,26 @@ def world(app, browser, new_browser, make_class, make_assignment, make_user):
             "article_id": article.id,
             "key": draft.questions[0]["id"],
         }
+    with app.app_context():  # the class is an LMS course, whose LMS does not answer
+        platform = LtiPlatform(
+            issuer="https://lms.test",
+            client_id="c",
+            auth_login_url="https://lms.test/auth",
+            auth_token_url="http://127.0.0.1:9/token",
+            keyset_url="https://lms.test/jwks",
+            deployments=[LtiDeployment(deployment_id="d")],
+        )
+        db.session.add(platform)
+        db.session.flush()
+        db.session.add(
+            LtiContext(
+                deployment_id=platform.deployments[0].id,
+                context_id="course",
+                classroom_id=mine["id"],
+                memberships_url="http://127.0.0.1:9/members",
+            )
+        )
+        db.session.commit()
     make_user("head", Role.ADMIN)
     waiting_id = make_user("waiting", Role.TEACHER)
     with app.app_context():

@@ -13,6 +13,16 @@ from quizapp.models.attempt import (
 )
 from quizapp.models.classroom import Classroom, Enrollment
 from quizapp.models.draft import Draft, DraftStatus
+from quizapp.models.lti import (
+    GradeState,
+    LtiContext,
+    LtiDeployment,
+    LtiGrade,
+    LtiLogin,
+    LtiPlatform,
+    LtiResourceLink,
+    LtiUser,
+)
 from quizapp.models.question import Article, Question, QuestionSet, QuestionVersion
 from quizapp.models.user import AccountStatus, Role, User
 
@@ -30,7 +40,15 @@ __all__ = [
     "Draft",
     "DraftStatus",
     "Enrollment",
+    "GradeState",
     "Invitation",
+    "LtiContext",
+    "LtiDeployment",
+    "LtiGrade",
+    "LtiLogin",
+    "LtiPlatform",
+    "LtiResourceLink",
+    "LtiUser",
     "Question",
     "QuestionSet",
     "QuestionVersion",

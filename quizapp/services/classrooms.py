@@ -139,6 +139,12 @@ def unique_username(base: str, taken: set[str]) -> str:
     return candidate
 
 
+def free_username(name: str) -> str:
+    """A username made from a person's name that no account has yet."""
+    base = username_base(name)
+    return unique_username(base, usernames_starting_with({base}))
+
+
 def one_time_password() -> str:
     return "-".join("".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(4)) for _ in range(3))
 
