@@ -14,6 +14,7 @@ from quizapp.interop.common import (
     matches_weights,
     weights,
 )
+from quizapp.question_types.exported import Shape
 
 SPECIAL = "~=#{}:"
 # Moodle's GIFT import needs three pairs for a matching question.
@@ -36,10 +37,10 @@ def export_gift(document: dict[str, Any]) -> Export:
     for item in items(document, warnings):
         head = f"::{escape(item.id)}::[plain]{escape(item.prompt)} {{"
         feedback = f"\n\t####{escape(item.feedback)}" if item.feedback else ""
-        if item.type == "true_false":
+        if item.shape is Shape.TRUE_FALSE:
             blocks.append(f"{head}{'TRUE' if item.true else 'FALSE'}{feedback}\n}}")
             continue
-        if item.type == "matching":
+        if item.shape is Shape.PAIRS:
             if len(item.pairs) < MIN_MATCHING_PAIRS:
                 warnings.append(
                     f"{item.id}: skipped: GIFT matching needs {MIN_MATCHING_PAIRS} pairs, "
@@ -52,7 +53,7 @@ def export_gift(document: dict[str, Any]) -> Export:
                     f"and were left out: {', '.join(item.distractors)}"
                 )
             lines = [f"\t={escape(left)} -> {escape(right)}" for left, right in item.pairs]
-        elif item.type == "single":
+        elif item.shape is Shape.ONE_ANSWER:
             lines = [f"\t{'=' if right else '~'}{escape(text)}" for text, right in item.choices]
         else:
             shares = weights([right for _, right in item.choices])

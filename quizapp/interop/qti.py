@@ -9,7 +9,8 @@ import zipfile
 from decimal import Decimal
 from typing import Any
 
-from quizapp.interop.common import Export, Item, decimal_text, items, weights
+from quizapp.interop.common import Export, decimal_text, items, weights
+from quizapp.question_types.exported import Item, Shape
 
 NS = "http://www.imsglobal.org/xsd/imsqtiasi_v3p0"
 CP_NS = "http://www.imsglobal.org/xsd/qti/qtiv3p0/imscp_v1p1"
@@ -116,7 +117,7 @@ def _item(item: Item, ident: str) -> ET.Element:
 
 def _interaction(item: Item):
     """The item body's builder, and the response's declaration, correct values and mapping."""
-    if item.type == "matching":
+    if item.shape is Shape.PAIRS:
         lefts = [(f"I{i}", text) for i, (text, _) in enumerate(item.pairs, 1)]
         options = [right for _, right in item.pairs] + item.distractors
         rights = [(f"O{i}", text) for i, text in enumerate(options, 1)]
@@ -148,11 +149,11 @@ def _interaction(item: Item):
             "correct": correct,
             "map": [(pair, share / 100) for pair, share in zip(correct, shares, strict=True)],
         }
-    if item.type == "true_false":
+    if item.shape is Shape.TRUE_FALSE:
         choices = [("TRUE", "True", item.true), ("FALSE", "False", not item.true)]
     else:
         choices = [(f"C{i}", text, right) for i, (text, right) in enumerate(item.choices, 1)]
-    single = item.type != "multiple"
+    single = item.shape is not Shape.ANSWERS
     rights = [right for *_, right in choices]
     shares = [Decimal(100 * right) for right in rights] if single else weights(rights)
 
