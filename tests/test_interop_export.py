@@ -21,6 +21,7 @@ SLUGS = (
     "figures-that-conflict",
     "corroborated-or-not",
     "reading-the-sources",
+    "news-opinion-and-pictures",
     "check-in",
     "check-out",
 )

@@ -161,6 +161,7 @@ SHUFFLED = {
     "matching": (True, True),
     "true_false": (False, False),
     "evidence": (False, False),
+    "highlight": (False, False),
 }
 
 
@@ -173,6 +174,160 @@ def test_each_type_is_shuffled_by_the_one_rule(name, expected):
         question_types.get(name).shuffle(order, rng, shuffle_choices)
         shuffled.append(order != [str(n) for n in range(12)])
     assert tuple(shuffled) == expected
+
+
+NEWS = (
+    "Officials of the regime paid 585 slave doctors; the communist regime kept the rest.\n\n"
+    "“The doctors,” who are well-known in the U.S., said nothing."
+)
+NEWS_ARTICLES = {"news": type("Article", (), {"body": NEWS, "slug": "news"})()}
+HIGHLIGHT = {
+    **BASE,
+    "type": "highlight",
+    "evidence": [{"article": "news", "quote": "the communist regime kept the rest"}],
+    "passage": {"article": "news", "paragraphs": [1, 2]},
+    "answer": ["slave", "communist regime"],
+}
+
+
+def read_highlight(**changes):
+    question, problems = read_question({**HIGHLIGHT, **changes}, NEWS_ARTICLES)
+    return (question.content if question else None), problems
+
+
+def test_highlight_reads_every_word_of_the_passage_with_the_text_between():
+    content, problems = read_highlight()
+    assert problems == []
+    units = content["choices"]
+    assert [u["text"] for u in units] == [
+        *("Officials", "of", "the", "regime", "paid", "585", "slave", "doctors", "the"),
+        *("communist", "regime", "kept", "the", "rest"),
+        *("The", "doctors", "who", "are", "well-known", "in", "the", "U.S.", "said", "nothing"),
+    ]
+    assert units[0] == {
+        "id": "1-1",
+        "text": "Officials",
+        "paragraph": 1,
+        "before": "",
+        "after": " ",
+    }
+    assert (units[7]["after"], units[13]["after"]) == ("; ", ".")
+    assert (units[14]["before"], units[15]["after"]) == ("“", ",” ")
+    text = "".join(u["before"] + u["text"] + u["after"] for u in units)
+    assert text == NEWS.replace("\n\n", "")
+
+
+def test_highlight_keys_a_phrase_as_its_words_wherever_it_stands():
+    content, _ = read_highlight()
+    assert content["answer"] == ["1-7", "1-10", "1-11"]  # slave; communist regime
+    content, _ = read_highlight(answer=["regime"])
+    assert content["answer"] == ["1-4", "1-11"]  # both places
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        (["regim"], "answer 'regim' is not whole words of the passage as it reads"),
+        (["slave doctors kept"], "answer 'slave doctors kept' is not whole words"),
+        (["doctors;"], "answer 'doctors;' is not whole words"),
+        ("slave", "answer of a highlight question must be a list of the words or phrases"),
+        ([], "answer of a highlight question must be a list"),
+        ([3], "answer of a highlight question must be a list"),
+    ],
+)
+def test_highlight_answers_must_be_whole_words_of_the_passage(answer, message):
+    content, problems = read_highlight(answer=answer)
+    assert content is None
+    assert any(p.startswith(message) for p in problems), problems
+
+
+def test_highlight_refuses_a_passage_too_long_to_tab_through_and_an_answer_of_every_word():
+    long = {"news": type("Article", (), {"body": "word " * 151, "slug": "news"})()}
+    question = {**HIGHLIGHT, "evidence": [{"article": "news", "quote": "word"}], "answer": ["word"]}
+    _, problems = read_question(
+        {**question, "passage": {"article": "news", "paragraphs": [1, 1]}}, long
+    )
+    assert problems == ["the passage has 151 words, and a highlight passage at most 150"]
+    every = "Officials of the regime paid 585 slave doctors; the communist regime kept the rest"
+    _, problems = read_highlight(passage={"article": "news", "paragraphs": [1, 1]}, answer=[every])
+    assert problems == ["the answer takes in every word of the passage"]
+    _, problems = read_highlight(ground={"article": "news", "paragraphs": [1, 1]})
+    assert "a highlight question cannot have a ground step" in problems
+
+
+@pytest.mark.parametrize(
+    ("chosen", "expected"),
+    [
+        (["1-7", "1-10", "1-11"], 1.0),
+        (["1-10", "1-11"], round(2 / 3, 4)),  # two of the three words
+        (["1-7", "1-10", "1-11", "1-12"], round(2 / 3, 4)),  # a word too many costs one
+        (["1-7", "1-9", "1-10", "1-11", "1-12"], round(1 / 3, 4)),
+        (["1-1", "1-2", "1-7"], 0.0),  # never below zero
+        ([], 0.0),
+    ],
+)
+def test_highlight_scores_right_words_minus_wrong_words_over_right_words(chosen, expected):
+    content, _ = read_highlight()
+    assert question_types.get("highlight").grade(content, {"choices": chosen}) == expected
+
+
+def test_highlight_describes_each_run_of_words_as_a_phrase_placed_when_it_repeats():
+    content, _ = read_highlight()
+    highlight = question_types.get("highlight")
+    assert highlight.describe(content, highlight.correct_answer(content)) == [
+        "slave",
+        "communist regime",
+    ]
+    # "regime" stands twice and "the" four times: those are shown with their neighbours in
+    # their paragraph; "the rest" and "the U.S." stand once.
+    assert highlight.describe(content, {"choices": ["1-13", "1-14", "1-4", "2-8", "2-7"]}) == [
+        "regime (in “Officials of the regime paid 585 slave…”)",
+        "the rest",
+        "the U.S.",
+    ]
+    assert highlight.describe(content, {"choices": ["1-9"]}) == [
+        "the (in “…585 slave doctors; the communist regime kept…”)"
+    ]
+    # Neighbours in two paragraphs are two phrases.
+    assert highlight.describe(content, {"choices": ["1-14", "2-1"]}) == ["rest", "The"]
+
+
+def test_highlight_parses_tokens_into_words_in_passage_order():
+    content, _ = read_highlight()
+    order = [u["id"] for u in content["choices"]]
+    offered = {f"t{i}": i for i in order}
+    answer = question_types.get("highlight").parse(
+        content, {"choices": ["t1-11", "t1-7", ""]}, order, offered.__getitem__
+    )
+    assert answer == {"choices": ["1-7", "1-11"]}
+    assert question_types.get("highlight").parse(content, {}, order, offered.__getitem__) == {}
+
+
+def test_highlight_counts_the_words_picked_and_the_right_ones():
+    content, _ = read_highlight()
+    highlight = question_types.get("highlight")
+    answers = [{"choices": ["1-7", "1-8"]}, {"choices": ["1-7"]}, {}]
+    order = highlight.fixed_order(content, "salt")
+    assert order == [u["id"] for u in content["choices"]]
+    counts = highlight.count(content, answers, order)
+    assert [(o.text, o.count, o.correct) for o in counts.options] == [
+        ("slave", 2, True),
+        ("doctors (in “…paid 585 slave doctors; the communist regime…”)", 1, False),
+        ("communist", 0, True),
+        ("regime (in “…doctors; the communist regime kept the rest”)", 0, True),
+    ]
+
+
+def test_highlight_sampled_answers_are_words_of_the_passage_and_right_at_full_skill():
+    content, _ = read_highlight()
+    highlight = question_types.get("highlight")
+    rng = random.Random(7)
+    ids = [u["id"] for u in content["choices"]]
+    for p in (0.0, 0.3, 0.7):
+        for _ in range(50):
+            chosen = highlight.sample(content, rng, p)["choices"]
+            assert chosen and set(chosen) <= set(ids) and chosen == sorted(chosen, key=ids.index)
+    assert highlight.grade(content, highlight.sample(content, rng, 1.0)) == 1.0
 
 
 def test_the_ground_step_is_graded_and_described_on_its_own():

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from quizapp.question_types.base import QuestionType
 from quizapp.question_types.evidence import Evidence
+from quizapp.question_types.highlight import Highlight
 from quizapp.question_types.matching import Matching
 from quizapp.question_types.multiple import Multiple
 from quizapp.question_types.single import Single
 from quizapp.question_types.true_false import TrueFalse
 
 TYPES: dict[str, QuestionType] = {
-    t.name: t for t in (Single(), Multiple(), Matching(), TrueFalse(), Evidence())
+    t.name: t for t in (Single(), Multiple(), Matching(), TrueFalse(), Evidence(), Highlight())
 }
 
 
