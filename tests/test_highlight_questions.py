@@ -1,14 +1,17 @@
 """Highlight questions through the pages: a student selects words of a passage, the teacher sees
 how often each word was picked, and the worksheet and answer key print them."""
 
+import io
 import re
 import xml.etree.ElementTree as ET
+import zipfile
 from html import unescape
 
+import pytest
 import sqlalchemy as sa
 
 from quizapp.extensions import db
-from quizapp.interop import export_gift, export_moodle_xml
+from quizapp.interop import export_gift, export_moodle_xml, export_qti
 from quizapp.models import AttemptItem, QuestionSet, QuestionVersion
 from quizapp.services.generate import generate
 from quizapp.services.interop import set_document
@@ -199,3 +202,37 @@ def test_the_generator_answers_highlight_questions_as_students_do(app):
         assert 0 < sum(p == 1.0 for p in points) < len(points)
         assert any(0 < p < 1 for p in points)
         db.session.rollback()
+
+
+def test_qti_keeps_the_passage_as_a_hottext_interaction_read_by_qti_convert(app, tmp_path):
+    """QTI has words to select in a text (hottext): the passage is kept, each word a hottext,
+    scored by our rule; citolab-qti-convert reads it and writes it as QTI 2.1."""
+    qti_convert = pytest.importorskip("qti_convert")
+    with app.app_context():
+        document = set_document(
+            db.session.scalar(sa.select(QuestionSet).where(QuestionSet.slug == SET))
+        )
+    export = export_qti(document)
+    assert not any(w.startswith("opn-012: ") for w in export.warnings)
+    with zipfile.ZipFile(io.BytesIO(export.data)) as archive:
+        item = ET.fromstring(archive.read("items/opn-012.xml"))
+    qti = {"q": "http://www.imsglobal.org/xsd/imsqtiasi_v3p0"}
+    interaction = item.find(".//q:qti-hottext-interaction", qti)
+    hot = {h.get("identifier"): h.text for h in interaction.iterfind(".//q:qti-hottext", qti)}
+    assert len(hot) == 49
+    text = re.sub(r"\s+", " ", "".join(interaction.find("q:p", qti).itertext()))
+    assert "to their advantage, dangling food before hungry voters, promising" in text
+    correct = [v.text for v in item.iterfind(".//q:qti-correct-response/q:qti-value", qti)]
+    assert [hot[i] for i in correct] == ["dangling", "hungry"]
+    mapped = {
+        e.get("map-key"): e.get("mapped-value") for e in item.iterfind(".//q:qti-map-entry", qti)
+    }
+    assert {mapped[i] for i in correct} == {"0.5"} and set(mapped.values()) == {"0.5", "-0.5"}
+
+    source = tmp_path / "qti3.zip"
+    source.write_bytes(export.data)
+    result = qti_convert.downgrade_package(str(source), str(tmp_path / "qti21.zip"))
+    assert result.warnings == []
+    with zipfile.ZipFile(tmp_path / "qti21.zip") as archive:
+        item_21 = archive.read("items/opn-012.xml").decode()
+    assert "<hottextInteraction" in item_21 and item_21.count("<hottext ") == 49

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from html.parser import HTMLParser
 from typing import Any
 
 from quizapp import question_types
 from quizapp.question_types import ground
-from quizapp.question_types.exported import Item
+from quizapp.question_types.exported import Item, Shape
 
 WEIGHT_PLACES = Decimal("0.00001")  # Moodle writes grades in percent to five decimals
 
@@ -47,6 +47,18 @@ def items(document: dict[str, Any], warnings: list[str]) -> list[Item]:
         if content.get("ground"):
             result.append(ground.export(key, content, feedback, warnings))
     return result
+
+
+def words_as_answers(item: Item, warnings: list[str], fmt: str) -> Item:
+    """Words to select in a passage, for a format that cannot mark words in a text: a
+    multiple-answer question over the passage's words, listed after the passage, which the
+    select-all rule grades as we do."""
+    warnings.append(
+        f"{item.id}: highlight question exported as a multiple-answer question over the "
+        f"passage's words, listed after the passage: {fmt} cannot mark words in a text"
+    )
+    passage = "\n\n".join("".join(text for text, _ in paragraph) for paragraph in item.passage)
+    return replace(item, shape=Shape.ANSWERS, prompt=f"{item.prompt}\n\n{passage}", passage=[])
 
 
 def feedback_text(content: dict[str, Any], titles: dict[str, str]) -> str:

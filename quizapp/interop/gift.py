@@ -13,6 +13,7 @@ from quizapp.interop.common import (
     items,
     matches_weights,
     weights,
+    words_as_answers,
 )
 from quizapp.question_types.exported import Shape
 
@@ -35,6 +36,8 @@ def export_gift(document: dict[str, Any]) -> Export:
     blocks = [f"// {document['title']}\n// Exported from quizapp: {document['slug']}"]
     blocks.append(f"$CATEGORY: $course$/top/{document['title']}")
     for item in items(document, warnings):
+        if item.shape is Shape.WORDS:
+            item = words_as_answers(item, warnings, "GIFT")
         head = f"::{escape(item.id)}::[plain]{escape(item.prompt)} {{"
         feedback = f"\n\t####{escape(item.feedback)}" if item.feedback else ""
         if item.shape is Shape.TRUE_FALSE:

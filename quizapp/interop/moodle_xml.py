@@ -19,6 +19,7 @@ from quizapp.interop.common import (
     matches_weights,
     text_to_html,
     weights,
+    words_as_answers,
 )
 from quizapp.question_types.exported import Item, Shape
 
@@ -38,6 +39,8 @@ def export_moodle_xml(document: dict[str, Any]) -> Export:
     category = ET.SubElement(quiz, "question", type="category")
     _text(category, "category", f"$course$/top/{document['title']}")
     for item in items(document, warnings):
+        if item.shape is Shape.WORDS:
+            item = words_as_answers(item, warnings, "Moodle XML")
         quiz.append(_question(item))
     ET.indent(quiz)
     data = ET.tostring(quiz, encoding="utf-8", xml_declaration=True)

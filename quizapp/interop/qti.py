@@ -117,6 +117,8 @@ def _item(item: Item, ident: str) -> ET.Element:
 
 def _interaction(item: Item):
     """The item body's builder, and the response's declaration, correct values and mapping."""
+    if item.shape is Shape.WORDS:
+        return _hottext(item)
     if item.shape is Shape.PAIRS:
         lefts = [(f"I{i}", text) for i, (text, _) in enumerate(item.pairs, 1)]
         options = [right for _, right in item.pairs] + item.distractors
@@ -173,6 +175,35 @@ def _interaction(item: Item):
         "decl": {"cardinality": "single" if single else "multiple", "base_type": "identifier"},
         "correct": [ident for ident, _, right in choices if right],
         "map": [(ident, share / 100) for (ident, *_), share in zip(choices, shares, strict=True)],
+    }
+
+
+def _hottext(item: Item):
+    """Words to select in a passage, as QTI's hottext interaction: the passage with each word a
+    hottext, graded by the select-all rule as a multiple-answer question is."""
+    idents = [f"W{i}" for i in range(1, len(item.choices) + 1)]
+    rights = [right for _, right in item.choices]
+
+    def body(parent: ET.Element) -> None:
+        interaction = _el(
+            parent, "qti-hottext-interaction", response_identifier="RESPONSE", max_choices="0"
+        )
+        _paragraphs(_el(interaction, "qti-prompt"), item.prompt)
+        for segments in item.passage:
+            paragraph = _el(interaction, "p")
+            last: ET.Element | None = None
+            for text, index in segments:
+                if index is not None:
+                    last = _el(paragraph, "qti-hottext", text, identifier=idents[index])
+                elif last is None:
+                    paragraph.text = (paragraph.text or "") + text
+                else:
+                    last.tail = (last.tail or "") + text
+
+    return body, {
+        "decl": {"cardinality": "multiple", "base_type": "identifier"},
+        "correct": [ident for ident, right in zip(idents, rights, strict=True) if right],
+        "map": [(ident, share / 100) for ident, share in zip(idents, weights(rights), strict=True)],
     }
 
 

@@ -12,6 +12,7 @@ class Shape(StrEnum):
     ANSWERS = "several answers"  # choices, any number right, graded by our select-all rule
     TRUE_FALSE = "true or false"
     PAIRS = "pairs"  # items to match with options, some options matching nothing
+    WORDS = "words in a text"  # words of a passage to select, graded as ANSWERS
 
 
 @dataclass
@@ -26,3 +27,6 @@ class Item:
     true: bool = False
     pairs: list[tuple[str, str]] = field(default_factory=list)
     distractors: list[str] = field(default_factory=list)
+    # WORDS: the passage's paragraphs, each a list of (text, index into choices): an index
+    # marks a word to select, None the text between words.
+    passage: list[list[tuple[str, int | None]]] = field(default_factory=list)

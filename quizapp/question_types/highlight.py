@@ -215,17 +215,16 @@ class Highlight(SelectAll):
         return {"choices": [c for c in ids if c in chosen]}
 
     def export(self, key: str, content: Content, feedback: str, warnings: list[str]) -> Item:
-        """A multiple-answer question over the passage's words, in order after the passage,
-        which the select-all rule grades as we do."""
-        warnings.append(
-            f"{key}: highlight question exported as a multiple-answer question over the "
-            "passage's words, listed after the passage"
-        )
+        """The passage with its words to select: QTI's hottext; GIFT and Moodle XML make it a
+        multiple-answer question over the words (interop.common.words_as_answers)."""
         units = content["choices"]
         right = set(content["answer"])
-        passage = "\n\n".join(
-            "".join(u["before"] + u["text"] + u["after"] for u in group)
-            for _, group in itertools.groupby(units, key=lambda u: u["paragraph"])
-        )
+        passage: list[list[tuple[str, int | None]]] = []
+        for index, unit in enumerate(units):
+            if index == 0 or units[index - 1]["paragraph"] != unit["paragraph"]:
+                passage.append([(unit["before"], None)] if unit["before"] else [])
+            passage[-1].append((unit["text"], index))
+            if unit["after"]:
+                passage[-1].append((unit["after"], None))
         choices = [(_label(units, i, i + 1), u["id"] in right) for i, u in enumerate(units)]
-        return Item(key, Shape.ANSWERS, f"{content['prompt']}\n\n{passage}", feedback, choices)
+        return Item(key, Shape.WORDS, content["prompt"], feedback, choices, passage=passage)
