@@ -1,6 +1,7 @@
 """The question types (quizapp/question_types): each one read, graded and described, and the
 registry as the one place that knows them."""
 
+import itertools
 import random
 import re
 from pathlib import Path
@@ -61,6 +62,27 @@ def test_is_answered_by_type():
     assert not matching.is_answered(MATCH, {"pairs": {"1": "r2"}})
     assert matching.is_answered(MATCH, matching.correct_answer(MATCH))
     assert not question_types.get("single").is_answered(SINGLE, None)
+
+
+def test_true_false_and_evidence_grade_as_one_choice_and_as_select_all():
+    true_false = question_types.get("true_false")
+    statement = {"choices": [{"id": "true", "text": "True"}, {"id": "false", "text": "False"}]}
+    content = {**statement, "answer": "false"}
+    assert true_false.grade(content, {"choice": "false"}) == 1.0
+    assert true_false.grade(content, {"choice": "true"}) == 0.0
+    assert true_false.describe(content, true_false.correct_answer(content)) == ["False"]
+    evidence = question_types.get("evidence")
+    sentences = {
+        "choices": [{"id": f"1-{n}", "text": f"Sentence {n}.", "paragraph": 1} for n in (1, 2, 3)],
+        "answer": ["1-2", "1-3"],
+    }
+    assert evidence.grade(sentences, {"choices": ["1-2"]}) == 0.5
+    assert evidence.grade(sentences, {"choices": ["1-1", "1-2"]}) == 0.0
+    assert evidence.describe(sentences, {"choices": ["1-3", "1-1"]}) == [
+        "Sentence 1.",
+        "Sentence 3.",
+    ]
+    assert list(itertools.islice(evidence.labels(), 3)) == ["1", "2", "3"]  # numbered on paper
 
 
 def test_answers_are_described_in_the_words_the_student_saw():

@@ -148,8 +148,7 @@ class QuestionType(ABC):
 
     @abstractmethod
     def export(self, key: str, content: Content, feedback: str, warnings: list[str]) -> Item:
-        """The question as other tools' formats share it; what changes on the way is said in
-        warnings."""
+        """The question as other tools' formats share it; a change on the way goes in warnings."""
 
     def json_fields(self, content: Content) -> dict[str, Any]:
         """The choices and answer as `questions export --format json` writes them."""
