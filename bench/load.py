@@ -607,8 +607,8 @@ def check_scores(app, students: list[Student], attempt_ids: list[int]) -> dict[s
 
     from quizapp.extensions import db
     from quizapp.models import Attempt
-    from quizapp.services import grading
-    from quizapp.services.attempts import choice_token, ground_token
+    from quizapp.question_types import ground
+    from quizapp.services.attempts import parse_answer
 
     sent: dict[tuple[int, int], dict[str, Any]] = {}
     shown: dict[int, str] = {}
@@ -622,19 +622,12 @@ def check_scores(app, students: list[Student], attempt_ids: list[int]) -> dict[s
         for attempt in attempts:
             expected = 0.0
             for item in attempt.items:
-                answer = decode(item, sent.get((attempt.id, item.position), {}), choice_token)
+                # The app's own parser turns the tokens sent back into the answer they stand for.
+                answer = parse_answer(item, sent.get((attempt.id, item.position), {}))
                 version = item.question_version
-                expected += grading.grade(version.type, version.content, answer)
+                expected += version.question_type.grade(version.content, answer)
                 if "ground" in version.content:
-                    offered = {
-                        ground_token(item, s["id"]): s["id"]
-                        for s in version.content["ground"]["sentences"]
-                    }
-                    chosen = [
-                        offered[t]
-                        for t in sent.get((attempt.id, item.position), {}).get("ground", [])
-                    ]
-                    expected += grading.grade_ground(version.content, {"ground": chosen})
+                    expected += ground.grade(version.content, answer)
             checked += 1
             shown_ok = attempt.id not in shown or float(shown[attempt.id]) == round(
                 attempt.score, 2
@@ -643,18 +636,6 @@ def check_scores(app, students: list[Student], attempt_ids: list[int]) -> dict[s
                 mismatches.append((attempt.id, attempt.score, expected, shown.get(attempt.id)))
         db.engine.dispose()
     return {"attempts": checked, "score_mismatches": len(mismatches), "examples": mismatches[:5]}
-
-
-def decode(item, fields: dict[str, Any], choice_token) -> dict[str, Any] | None:
-    """The answer the sent tokens stand for, in the shape the graders take."""
-    tokens = {choice_token(item, cid): cid for cid in item.choice_order}
-    qtype = item.question_version.type
-    if qtype in ("single", "true_false"):
-        return {"choice": tokens[fields["choice"]]} if "choice" in fields else None
-    if qtype in ("multiple", "evidence"):
-        return {"choices": [tokens[t] for t in fields.get("choices", [])]}
-    pairs = {k[len("match-") :]: tokens[v] for k, v in fields.items() if k.startswith("match-")}
-    return {"pairs": pairs}
 
 
 # -- main ----------------------------------------------------------------------------------------

@@ -354,24 +354,20 @@ def export_set(qset: QuestionSet) -> dict:
     for question in qset.current_questions:
         version = question.current_version
         content = version.content
-        answer = content["answer"]
-        if version.type == "matching":
-            items = {i["id"]: i["text"] for i in content["items"]}
-            texts = {c["id"]: c["text"] for c in content["choices"]}
-            answer = [{"left": items[k], "right": texts[v]} for k, v in answer.items()]
-        entry = {
-            "id": question.key,
-            "kind": version.kind,
-            "type": version.type,
-            "prompt": content["prompt"],
-            "choices": content["choices"],
-            "answer": answer,
-            "explanation": content["explanation"],
-            "evidence": content["evidence"],
-        }
-        if version.type == "matching":
-            entry["items"] = content["items"]
-        questions.append(entry)
+        fields = version.question_type.json_fields(content)
+        questions.append(
+            {
+                "id": question.key,
+                "kind": version.kind,
+                "type": version.type,
+                "prompt": content["prompt"],
+                "choices": fields.pop("choices"),
+                "answer": fields.pop("answer"),
+                "explanation": content["explanation"],
+                "evidence": content["evidence"],
+                **fields,
+            }
+        )
     return {
         "slug": qset.slug,
         "title": qset.title,

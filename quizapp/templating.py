@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 from flask import Flask
 
+from quizapp import question_types
 from quizapp.timezone import to_local
 
 
@@ -71,5 +72,7 @@ def register(app: Flask) -> None:
         remaining=format_remaining,
         draft_status=DRAFT_STATUS.get,
     )
+    # Templates pick a question's macros through its type (a draft's question is plain data).
+    app.jinja_env.globals["question_type"] = question_types.get
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

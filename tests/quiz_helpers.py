@@ -24,17 +24,18 @@ def form_answer(app, attempt_id: int, position: int, correct: bool = True) -> di
                 AttemptItem.attempt_id == attempt_id, AttemptItem.position == position
             )
         )
-        content, qtype = item.question_version.content, item.question_version.type
+        content = item.question_version.content
         ids = [c["id"] for c in content["choices"]]
         right = content["answer"]
 
         def token(cid):
             return choice_token(item, cid)
 
-        if qtype in ("single", "true_false"):
+        # By the answer's shape: one choice, a set of choices, or pairs.
+        if isinstance(right, str):
             choice = right if correct else next(c for c in ids if c != right)
             fields = {"choice": token(choice)}
-        elif qtype in ("multiple", "evidence"):
+        elif isinstance(right, list):
             chosen = right if correct else [c for c in ids if c not in right][:1]
             fields = {"choices": [token(c) for c in chosen]}
         else:

@@ -86,8 +86,8 @@ def test_each_practice_set_has_enough_questions_of_its_kind(slug, kind_and_minim
     assert SETS[slug].role == "practice"
 
 
-# Taken out of their sets in the second edition (questions/CHANGELOG.md says why). The database
-# keeps them for the attempts that used them, so an id is never given to a new question.
+# Taken out of their sets (questions/CHANGELOG.md says why). The database keeps them for the
+# attempts that used them, so an id is never given to a new question.
 RETIRED = {
     "wsw-002",
     "wsw-029",
@@ -95,6 +95,7 @@ RETIRED = {
     "cor-002",
     *(f"cin-{n:03d}" for n in range(2, 10)),
     *(f"cout-{n:03d}" for n in range(1, 10)),
+    *(f"opn-{n:03d}" for n in range(5, 8)),  # now the highlight questions opn-010 to opn-012
 }
 
 

@@ -6,7 +6,10 @@ import sqlalchemy as sa
 
 from quizapp.extensions import db
 from quizapp.models import Question, QuestionVersion
-from quizapp.services.attempts import fixed_order
+
+
+def fixed_order(version: QuestionVersion) -> list[str]:
+    return version.question_type.fixed_order(version.content, version.content_hash)
 
 
 def test_unshuffled_order_does_not_follow_the_files_right_answer_first(ctx):

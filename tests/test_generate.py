@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem, Classroom, Enrollment, User
-from quizapp.services import grading
+from quizapp.question_types import ground
 from quizapp.services.generate import generate
 from tests.test_report_queries import PAGES, counting_statements
 
@@ -44,9 +44,10 @@ def test_generated_scores_are_the_graded_answers(app):
                 continue
             for item in items:
                 version = item.question_version
-                assert item.points == grading.grade(version.type, version.content, item.answer)
+                grade = version.question_type.grade
+                assert item.points == grade(version.content, item.answer)
                 if item.ground_max_points:
-                    assert item.ground_points == grading.grade_ground(version.content, item.answer)
+                    assert item.ground_points == ground.grade(version.content, item.answer)
             total = sum(i.points + (i.ground_points or 0) for i in items)
             assert attempt.score == pytest.approx(total)
         # A skipped answer is stored as SQL NULL, as the app stores it.

@@ -13,6 +13,7 @@ from quizapp.extensions import db
 from quizapp.interop import EXPORTERS, export_gift, export_moodle_xml, export_qti
 from quizapp.interop.common import items
 from quizapp.models import QuestionSet, Role
+from quizapp.question_types.exported import Shape
 from quizapp.services.interop import set_document
 
 SLUGS = (
@@ -20,6 +21,7 @@ SLUGS = (
     "figures-that-conflict",
     "corroborated-or-not",
     "reading-the-sources",
+    "news-opinion-and-pictures",
     "check-in",
     "check-out",
 )
@@ -43,18 +45,19 @@ def test_gift_export_is_read_by_pygiftparser(documents, slug):
     document = documents[slug]
     export = export_gift(document)
     parsed = parser.parse(export.data.decode())
-    expected = [i for i in _items(document) if not (i.type == "matching" and len(i.pairs) < 3)]
+    expected = [i for i in _items(document) if not (i.shape is Shape.PAIRS and len(i.pairs) < 3)]
     assert len(parsed.questions) == len(expected)
     kinds = {
-        "single": "MultipleChoiceRadio",
-        "multiple": "MultipleChoiceCheckbox",
-        "true_false": "TrueFalse",
-        "matching": "Matching",
+        Shape.ONE_ANSWER: "MultipleChoiceRadio",
+        Shape.ANSWERS: "MultipleChoiceCheckbox",
+        Shape.TRUE_FALSE: "TrueFalse",
+        Shape.PAIRS: "Matching",
+        Shape.WORDS: "MultipleChoiceCheckbox",  # GIFT cannot mark words in a text
     }
     for ours, theirs in zip(expected, parsed.questions, strict=True):
         assert theirs.name == ours.id
-        assert type(theirs.answer).__name__ == kinds[ours.type], ours.id
-        if ours.type in ("single", "multiple"):
+        assert type(theirs.answer).__name__ == kinds[ours.shape], ours.id
+        if ours.shape in (Shape.ONE_ANSWER, Shape.ANSWERS, Shape.WORDS):
             # Its weight pattern takes whole percents only, and it leaves '\:' escaped in
             # answers (not in prompts): undo both before comparing.
             texts = [
@@ -62,10 +65,10 @@ def test_gift_export_is_read_by_pygiftparser(documents, slug):
                 for o in theirs.answer.options
             ]
             assert texts == [text for text, _ in ours.choices]
-            if ours.type == "single":
+            if ours.shape is Shape.ONE_ANSWER:
                 right = [o.percentage == 1.0 for o in theirs.answer.options]
                 assert right == [r for _, r in ours.choices]
-        if ours.type == "matching":
+        if ours.shape is Shape.PAIRS:
             pairs = [theirs.answer.get_pair(o) for o in theirs.answer.options]
             unescaped = [
                 (p["first"].replace("\\:", ":"), p["second"].replace("\\:", ":")) for p in pairs
@@ -91,7 +94,8 @@ def test_gift_weights_of_every_multiple_answer_question_add_up_to_exactly_100(do
     parser = pytest.importorskip("pygiftparser.parser")
     parsed = parser.parse(export_gift(documents[slug]).data.decode())
     multiple = [q for q in parsed.questions if type(q.answer).__name__ == "MultipleChoiceCheckbox"]
-    assert len(multiple) == sum(1 for i in _items(documents[slug]) if i.type == "multiple")
+    several = (Shape.ANSWERS, Shape.WORDS)
+    assert len(multiple) == sum(1 for i in _items(documents[slug]) if i.shape in several)
     for question in multiple:
         weights = [
             Decimal(re.match(r"~%(-?[\d.]+)%", option.raw_text).group(1))

@@ -17,7 +17,6 @@ from quizapp.models import (
     User,
     utcnow,
 )
-from quizapp.services import grading
 from quizapp.services.classrooms import create_classroom, enrol
 
 PAGES = (
@@ -59,7 +58,7 @@ def build_class(teacher: User, size: int, slug: str = "check-in") -> dict:
         items = []
         for position, version in enumerate(versions):
             right = (n + position) % 3 != 0
-            answer = grading.correct_answer(version.content) if right else None
+            answer = version.question_type.correct_answer(version.content) if right else None
             items.append(
                 AttemptItem(
                     position=position,

@@ -1,13 +1,17 @@
-"""What every format shares: the export model, HTML to text, and feedback with the evidence."""
+"""What every format shares: the set as items, HTML to text, and feedback with the evidence."""
 
 from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from html.parser import HTMLParser
 from typing import Any
+
+from quizapp import question_types
+from quizapp.question_types import ground
+from quizapp.question_types.exported import Item, Shape
 
 WEIGHT_PLACES = Decimal("0.00001")  # Moodle writes grades in percent to five decimals
 
@@ -31,81 +35,30 @@ class ImportFormatError(ValueError):
     """The file is malformed; the message names the line (GIFT) or the element (XML)."""
 
 
-@dataclass
-class Item:
-    """One question as the formats see it: choices with their credit, or pairs to match."""
-
-    id: str
-    type: str  # single | multiple | true_false | matching
-    prompt: str
-    feedback: str
-    choices: list[tuple[str, bool]] = field(default_factory=list)
-    true: bool = False
-    pairs: list[tuple[str, str]] = field(default_factory=list)
-    distractors: list[str] = field(default_factory=list)
-    # Identifiers of the original choices, in order (QTI keeps them as a hint only).
-    source: str = ""
-
-
 def items(document: dict[str, Any], warnings: list[str]) -> list[Item]:
-    """The set's questions as items; an evidence question or a grounding step becomes a
-    multiple-answer question over the passage's sentences, which grades the same way."""
+    """The set's questions as items, each as its type writes it (question_types); a grounding
+    step becomes a multiple-answer question over the passage's sentences, graded the same way."""
     titles = document.get("articles") or {}
     result = []
     for question in document["questions"]:
-        content, qtype, key = question["content"], question["type"], question["id"]
+        content, key = question["content"], question["id"]
         feedback = feedback_text(content, titles)
-        prompt = content["prompt"]
-        if qtype in ("single", "multiple", "evidence"):
-            correct = content["answer"] if isinstance(content["answer"], list) else []
-            if qtype == "single":
-                correct = [content["answer"]]
-            choices = [(c["text"], c["id"] in correct) for c in content["choices"]]
-            if qtype == "evidence":
-                warnings.append(
-                    f"{key}: evidence question exported as a multiple-answer question "
-                    "over the passage's sentences"
-                )
-            result.append(
-                Item(key, "single" if qtype == "single" else "multiple", prompt, feedback, choices)
-            )
-        elif qtype == "true_false":
-            result.append(
-                Item(key, "true_false", prompt, feedback, true=content["answer"] == "true")
-            )
-        elif qtype == "matching":
-            lefts = {i["id"]: i["text"] for i in content["items"]}
-            rights = {c["id"]: c["text"] for c in content["choices"]}
-            used = set(content["answer"].values())
-            result.append(
-                Item(
-                    key,
-                    "matching",
-                    prompt,
-                    feedback,
-                    pairs=[(lefts[i], rights[o]) for i, o in content["answer"].items()],
-                    distractors=[c["text"] for c in content["choices"] if c["id"] not in used],
-                )
-            )
-        else:
-            warnings.append(f"{key}: type {qtype!r} has no equivalent; skipped")
-            continue
-        ground = content.get("ground")
-        if ground:
-            warnings.append(
-                f"{key}: the 'which sentence shows it?' step exported as a separate "
-                f"multiple-answer question {key}-ground"
-            )
-            result.append(
-                Item(
-                    f"{key}-ground",
-                    "multiple",
-                    f"Which sentences show it? ({prompt})",
-                    feedback,
-                    [(s["text"], s["id"] in ground["answer"]) for s in ground["sentences"]],
-                )
-            )
+        result.append(question_types.get(question["type"]).export(key, content, feedback, warnings))
+        if content.get("ground"):
+            result.append(ground.export(key, content, feedback, warnings))
     return result
+
+
+def words_as_answers(item: Item, warnings: list[str], fmt: str) -> Item:
+    """Words to select in a passage, for a format that cannot mark words in a text: a
+    multiple-answer question over the passage's words, listed after the passage, which the
+    select-all rule grades as we do."""
+    warnings.append(
+        f"{item.id}: highlight question exported as a multiple-answer question over the "
+        f"passage's words, listed after the passage: {fmt} cannot mark words in a text"
+    )
+    passage = "\n\n".join("".join(text for text, _ in paragraph) for paragraph in item.passage)
+    return replace(item, shape=Shape.ANSWERS, prompt=f"{item.prompt}\n\n{passage}", passage=[])
 
 
 def feedback_text(content: dict[str, Any], titles: dict[str, str]) -> str:

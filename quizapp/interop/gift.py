@@ -13,7 +13,9 @@ from quizapp.interop.common import (
     items,
     matches_weights,
     weights,
+    words_as_answers,
 )
+from quizapp.question_types.exported import Shape
 
 SPECIAL = "~=#{}:"
 # Moodle's GIFT import needs three pairs for a matching question.
@@ -34,12 +36,14 @@ def export_gift(document: dict[str, Any]) -> Export:
     blocks = [f"// {document['title']}\n// Exported from quizapp: {document['slug']}"]
     blocks.append(f"$CATEGORY: $course$/top/{document['title']}")
     for item in items(document, warnings):
+        if item.shape is Shape.WORDS:
+            item = words_as_answers(item, warnings, "GIFT")
         head = f"::{escape(item.id)}::[plain]{escape(item.prompt)} {{"
         feedback = f"\n\t####{escape(item.feedback)}" if item.feedback else ""
-        if item.type == "true_false":
+        if item.shape is Shape.TRUE_FALSE:
             blocks.append(f"{head}{'TRUE' if item.true else 'FALSE'}{feedback}\n}}")
             continue
-        if item.type == "matching":
+        if item.shape is Shape.PAIRS:
             if len(item.pairs) < MIN_MATCHING_PAIRS:
                 warnings.append(
                     f"{item.id}: skipped: GIFT matching needs {MIN_MATCHING_PAIRS} pairs, "
@@ -52,7 +56,7 @@ def export_gift(document: dict[str, Any]) -> Export:
                     f"and were left out: {', '.join(item.distractors)}"
                 )
             lines = [f"\t={escape(left)} -> {escape(right)}" for left, right in item.pairs]
-        elif item.type == "single":
+        elif item.shape is Shape.ONE_ANSWER:
             lines = [f"\t{'=' if right else '~'}{escape(text)}" for text, right in item.choices]
         else:
             shares = weights([right for _, right in item.choices])

@@ -13,16 +13,23 @@ from quizapp.interop.common import (
     Export,
     ImportFormatError,
     ImportResult,
-    Item,
     decimal_text,
     html_to_text,
     items,
     matches_weights,
     text_to_html,
     weights,
+    words_as_answers,
 )
+from quizapp.question_types.exported import Item, Shape
 
 SUPPORTED = ("multichoice", "truefalse", "matching")
+MOODLE_TYPES = {
+    Shape.ONE_ANSWER: "multichoice",
+    Shape.ANSWERS: "multichoice",
+    Shape.TRUE_FALSE: "truefalse",
+    Shape.PAIRS: "matching",
+}
 
 
 def export_moodle_xml(document: dict[str, Any]) -> Export:
@@ -32,6 +39,8 @@ def export_moodle_xml(document: dict[str, Any]) -> Export:
     category = ET.SubElement(quiz, "question", type="category")
     _text(category, "category", f"$course$/top/{document['title']}")
     for item in items(document, warnings):
+        if item.shape is Shape.WORDS:
+            item = words_as_answers(item, warnings, "Moodle XML")
         quiz.append(_question(item))
     ET.indent(quiz)
     data = ET.tostring(quiz, encoding="utf-8", xml_declaration=True)
@@ -45,9 +54,7 @@ def _text(parent: ET.Element, tag: str, value: str, fmt: str | None = None) -> E
 
 
 def _question(item: Item) -> ET.Element:
-    moodle_type = {"single": "multichoice", "multiple": "multichoice"}.get(item.type, item.type)
-    moodle_type = "truefalse" if item.type == "true_false" else moodle_type
-    question = ET.Element("question", type=moodle_type)
+    question = ET.Element("question", type=MOODLE_TYPES[item.shape])
     _text(question, "name", item.id)
     _text(question, "questiontext", text_to_html(item.prompt), "html")
     _text(question, "generalfeedback", text_to_html(item.feedback), "html")
@@ -55,13 +62,13 @@ def _question(item: Item) -> ET.Element:
     ET.SubElement(question, "penalty").text = "0"
     ET.SubElement(question, "hidden").text = "0"
     ET.SubElement(question, "idnumber").text = item.id
-    if item.type == "true_false":
+    if item.shape is Shape.TRUE_FALSE:
         for value in ("true", "false"):
             right = (value == "true") == item.true
             answer = _text(question, "answer", value, "moodle_auto_format")
             answer.set("fraction", "100" if right else "0")
             _text(answer, "feedback", "", "html")
-    elif item.type == "matching":
+    elif item.shape is Shape.PAIRS:
         ET.SubElement(question, "shuffleanswers").text = "true"
         for left, right in item.pairs:
             sub = _text(question, "subquestion", text_to_html(left), "html")
@@ -71,11 +78,12 @@ def _question(item: Item) -> ET.Element:
             sub = _text(question, "subquestion", "", "html")
             ET.SubElement(ET.SubElement(sub, "answer"), "text").text = option
     else:
-        ET.SubElement(question, "single").text = "true" if item.type == "single" else "false"
+        single = item.shape is Shape.ONE_ANSWER
+        ET.SubElement(question, "single").text = "true" if single else "false"
         ET.SubElement(question, "shuffleanswers").text = "false"
         ET.SubElement(question, "answernumbering").text = "abc"
         rights = [right for _, right in item.choices]
-        shares = weights(rights) if item.type == "multiple" else [Decimal(100 * r) for r in rights]
+        shares = [Decimal(100 * r) for r in rights] if single else weights(rights)
         for (text, _), share in zip(item.choices, shares, strict=True):
             answer = _text(question, "answer", text_to_html(text), "html")
             answer.set("fraction", decimal_text(share))
@@ -104,13 +112,13 @@ def parse_moodle_xml(data: bytes) -> ImportResult:
         raise ImportFormatError(f"the root element is <{root.tag}>, not <quiz>")
     result = ImportResult()
     for number, element in enumerate(root.findall("question"), start=1):
-        qtype = element.get("type", "")
-        if qtype == "category":
+        moodle_type = element.get("type", "")
+        if moodle_type == "category":
             continue
         name = _child_text(element, "name") or f"question {number}"
-        where = f'<question> #{number} (type "{qtype}", name "{name}")'
-        if qtype not in SUPPORTED:
-            result.skipped.append(f'{name}: type "{qtype}" is not supported')
+        where = f'<question> #{number} (type "{moodle_type}", name "{name}")'
+        if moodle_type not in SUPPORTED:
+            result.skipped.append(f'{name}: type "{moodle_type}" is not supported')
             continue
         question = {
             "id": f"q{number}",
@@ -119,9 +127,9 @@ def parse_moodle_xml(data: bytes) -> ImportResult:
         }
         if not question["prompt"]:
             raise ImportFormatError(f"{where}: <questiontext> has no <text>")
-        if qtype == "matching":
+        if moodle_type == "matching":
             _read_matching(element, question, where)
-        elif qtype == "truefalse":
+        elif moodle_type == "truefalse":
             _read_true_false(element, question, where)
         else:
             _read_multichoice(element, question, where, name, result)

@@ -9,7 +9,8 @@ import zipfile
 from decimal import Decimal
 from typing import Any
 
-from quizapp.interop.common import Export, Item, decimal_text, items, weights
+from quizapp.interop.common import Export, decimal_text, items, weights
+from quizapp.question_types.exported import Item, Shape
 
 NS = "http://www.imsglobal.org/xsd/imsqtiasi_v3p0"
 CP_NS = "http://www.imsglobal.org/xsd/qti/qtiv3p0/imscp_v1p1"
@@ -116,7 +117,9 @@ def _item(item: Item, ident: str) -> ET.Element:
 
 def _interaction(item: Item):
     """The item body's builder, and the response's declaration, correct values and mapping."""
-    if item.type == "matching":
+    if item.shape is Shape.WORDS:
+        return _hottext(item)
+    if item.shape is Shape.PAIRS:
         lefts = [(f"I{i}", text) for i, (text, _) in enumerate(item.pairs, 1)]
         options = [right for _, right in item.pairs] + item.distractors
         rights = [(f"O{i}", text) for i, text in enumerate(options, 1)]
@@ -148,11 +151,11 @@ def _interaction(item: Item):
             "correct": correct,
             "map": [(pair, share / 100) for pair, share in zip(correct, shares, strict=True)],
         }
-    if item.type == "true_false":
+    if item.shape is Shape.TRUE_FALSE:
         choices = [("TRUE", "True", item.true), ("FALSE", "False", not item.true)]
     else:
         choices = [(f"C{i}", text, right) for i, (text, right) in enumerate(item.choices, 1)]
-    single = item.type != "multiple"
+    single = item.shape is not Shape.ANSWERS
     rights = [right for *_, right in choices]
     shares = [Decimal(100 * right) for right in rights] if single else weights(rights)
 
@@ -172,6 +175,35 @@ def _interaction(item: Item):
         "decl": {"cardinality": "single" if single else "multiple", "base_type": "identifier"},
         "correct": [ident for ident, _, right in choices if right],
         "map": [(ident, share / 100) for (ident, *_), share in zip(choices, shares, strict=True)],
+    }
+
+
+def _hottext(item: Item):
+    """Words to select in a passage, as QTI's hottext interaction: the passage with each word a
+    hottext, graded by the select-all rule as a multiple-answer question is."""
+    idents = [f"W{i}" for i in range(1, len(item.choices) + 1)]
+    rights = [right for _, right in item.choices]
+
+    def body(parent: ET.Element) -> None:
+        interaction = _el(
+            parent, "qti-hottext-interaction", response_identifier="RESPONSE", max_choices="0"
+        )
+        _paragraphs(_el(interaction, "qti-prompt"), item.prompt)
+        for segments in item.passage:
+            paragraph = _el(interaction, "p")
+            last: ET.Element | None = None
+            for text, index in segments:
+                if index is not None:
+                    last = _el(paragraph, "qti-hottext", text, identifier=idents[index])
+                elif last is None:
+                    paragraph.text = (paragraph.text or "") + text
+                else:
+                    last.tail = (last.tail or "") + text
+
+    return body, {
+        "decl": {"cardinality": "multiple", "base_type": "identifier"},
+        "correct": [ident for ident, right in zip(idents, rights, strict=True) if right],
+        "map": [(ident, share / 100) for ident, share in zip(idents, weights(rights), strict=True)],
     }
 
 

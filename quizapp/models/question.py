@@ -4,8 +4,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import orm as so
 
+from quizapp import question_types
 from quizapp.database import utcnow
 from quizapp.extensions import db
+from quizapp.question_types.base import QuestionType
 
 
 class Article(db.Model):
@@ -106,3 +108,8 @@ class QuestionVersion(db.Model):
     @property
     def key(self) -> str:
         return self.question.key
+
+    @property
+    def question_type(self) -> QuestionType:
+        """The type object that reads, shows, parses, grades and describes this question."""
+        return question_types.get(self.type)

@@ -26,7 +26,7 @@ from quizapp.models import (
     ShowAnswers,
     User,
 )
-from quizapp.services import grading
+from quizapp.question_types import ground
 from quizapp.services.accommodations import (
     Terms,
     accommodations_of,
@@ -204,12 +204,9 @@ def _build_items(assignment: Assignment, attempt_seed: str) -> list[AttemptItem]
         rng.shuffle(versions)
     items = []
     for position, version in enumerate(versions):
-        order = fixed_order(version)
-        # Matching options are listed in answer order in the file, so they are always shuffled.
-        if version.type == "matching" or (
-            assignment.shuffle_choices and version.type in ("single", "multiple")
-        ):
-            rng.shuffle(order)
+        question_type = version.question_type
+        order = question_type.fixed_order(version.content, version.content_hash)
+        question_type.shuffle(order, rng, assignment.shuffle_choices)
         items.append(
             AttemptItem(
                 position=position,
@@ -220,21 +217,6 @@ def _build_items(assignment: Assignment, attempt_seed: str) -> list[AttemptItem]
             )
         )
     return items
-
-
-def fixed_order(version: QuestionVersion) -> list[str]:
-    """The order of the choices when they are not shuffled for each student.
-
-    The same for everyone, so a class can talk about "option B", but unrelated to which choice
-    is right: authors tend to write the right answer first. True/false and the sentences of a
-    passage keep their natural order.
-    """
-    ids = [c["id"] for c in version.content["choices"]]
-    if version.type in ("true_false", "evidence"):
-        return ids
-    return sorted(
-        ids, key=lambda cid: hashlib.sha256(f"{version.content_hash}:{cid}".encode()).digest()
-    )
 
 
 def finalise_if_expired(attempt: Attempt, now: datetime) -> bool:
@@ -290,11 +272,9 @@ def _submit(attempt: Attempt, when: datetime) -> None:
 
 def _grade_item(item: AttemptItem) -> None:
     version = item.question_version
-    item.points = item.max_points * grading.grade(version.type, version.content, item.answer)
+    item.points = item.max_points * version.question_type.grade(version.content, item.answer)
     if item.ground_max_points:
-        item.ground_points = item.ground_max_points * grading.grade_ground(
-            version.content, item.answer
-        )
+        item.ground_points = item.ground_max_points * ground.grade(version.content, item.answer)
 
 
 def item_at(attempt: Attempt, position: int) -> AttemptItem:
@@ -337,9 +317,7 @@ def check_answer(attempt: Attempt, position: int, values: dict[str, Any], now: d
         raise QuizError("Answers to this quiz are shown after you submit it.")
     save_answer(attempt, position, values, now)
     item = attempt.items[position]
-    if not grading.is_answered(
-        item.question_version.type, item.question_version.content, item.answer
-    ):
+    if not is_answered(item):
         raise QuizError("Choose an answer before checking it.")
     _grade_item(item)
     item.locked = True
@@ -387,8 +365,8 @@ def choice_token(item: AttemptItem, choice_id: str) -> str:
 
 def parse_answer(item: AttemptItem, values: dict[str, Any]) -> dict[str, Any] | None:
     """Turn submitted form values into an answer, refusing anything not offered on the page."""
-    content = item.question_version.content
-    qtype = item.question_version.type
+    version = item.question_version
+    content = version.content
     tokens = {choice_token(item, cid): cid for cid in item.choice_order}
 
     def choice_of(token: str, offered: dict[str, str] = tokens) -> str:
@@ -396,20 +374,7 @@ def parse_answer(item: AttemptItem, values: dict[str, Any]) -> dict[str, Any] | 
             raise QuizError("That answer is not one of the choices. Please choose again.")
         return offered[token]
 
-    answer: dict[str, Any] = {}
-    if qtype in ("single", "true_false"):
-        if token := values.get("choice") or "":
-            answer["choice"] = choice_of(token)
-    elif qtype in ("multiple", "evidence"):
-        if chosen := {choice_of(t) for t in values.get("choices", []) if t}:
-            answer["choices"] = [c for c in item.choice_order if c in chosen]
-    else:
-        pairs = {}
-        for entry in content["items"]:
-            if token := values.get(f"match-{entry['id']}") or "":
-                pairs[entry["id"]] = choice_of(token)
-        if pairs:
-            answer["pairs"] = pairs
+    answer = version.question_type.parse(content, values, item.choice_order, choice_of)
     if "ground" in content:
         offered = {ground_token(item, s["id"]): s["id"] for s in content["ground"]["sentences"]}
         chosen = {choice_of(t, offered) for t in values.get("ground", []) if t}
@@ -422,6 +387,12 @@ def parse_answer(item: AttemptItem, values: dict[str, Any]) -> dict[str, Any] | 
 
 def ground_token(item: AttemptItem, sentence_id: str) -> str:
     return choice_token(item, f"ground:{sentence_id}")
+
+
+def is_answered(item: AttemptItem) -> bool:
+    """Whether the item's saved answer counts as answered."""
+    version = item.question_version
+    return version.question_type.is_answered(version.content, item.answer)
 
 
 def may_see_answers(attempt: Attempt, now: datetime) -> bool:
@@ -492,33 +463,6 @@ def _outcome(points: float | None, max_points: float) -> str:
     return "partly correct" if points else "incorrect"
 
 
-def describe_answer(version: QuestionVersion, answer: dict[str, Any] | None) -> list[str]:
-    """An answer in the words the student saw."""
-    if not answer:
-        return []
-    content = version.content
-    texts = {c["id"]: c["text"] for c in content["choices"]}
-    if version.type in ("multiple", "evidence"):
-        return [texts[c] for c in content_order(content, answer.get("choices", []))]
-    if version.type == "matching":
-        pairs = answer.get("pairs", {})
-        return [
-            f"{entry['text']} → {texts.get(pairs.get(entry['id'], ''), '(no answer)')}"
-            for entry in content["items"]
-        ]
-    return [texts[answer["choice"]]] if answer.get("choice") in texts else []
-
-
-def describe_ground(content: dict[str, Any], sentence_ids: list[str]) -> list[str]:
-    """The sentences chosen in the "which sentence shows it?" step, in passage order."""
-    return [s["text"] for s in content["ground"]["sentences"] if s["id"] in sentence_ids]
-
-
-def content_order(content: dict[str, Any], ids: list[str]) -> list[str]:
-    order = [c["id"] for c in content["choices"]]
-    return sorted((i for i in ids if i in order), key=order.index)
-
-
 def item_results(
     attempt: Attempt, now: datetime, *, reveal: bool | None = None
 ) -> list[ItemResult]:
@@ -529,22 +473,23 @@ def item_results(
     for item in attempt.items:
         version = item.question_version
         content = version.content
+        question_type = version.question_type
         checked = item.locked and attempt.assignment.show_answers == ShowAnswers.AFTER_EACH
         show = reveal or checked
         results.append(
             ItemResult(
                 item=item,
                 prompt=content["prompt"],
-                given=describe_answer(version, item.answer),
-                expected=describe_answer(version, grading.correct_answer(content))
+                given=question_type.describe(content, item.answer),
+                expected=question_type.describe(content, question_type.correct_answer(content))
                 if show
                 else None,
                 explanation=content["explanation"] if show else None,
                 evidence=content["evidence"] if show else None,
-                ground_given=describe_ground(content, (item.answer or {}).get("ground", []))
+                ground_given=ground.describe(content, (item.answer or {}).get("ground", []))
                 if "ground" in content
                 else None,
-                ground_expected=describe_ground(content, content["ground"]["answer"])
+                ground_expected=ground.describe(content, content["ground"]["answer"])
                 if "ground" in content and show
                 else None,
             )

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from quizapp.extensions import db
 from quizapp.models import Assignment, Classroom, QuestionSet, Role, ShowAnswers, User, utcnow
+from quizapp.question_types import ground
 from quizapp.services import attempts as quiz
 from quizapp.services import classrooms
 
@@ -191,30 +192,10 @@ def _simulate(
 
 
 def _answer(item, rng: random.Random, skill: float) -> dict | None:
-    content = item.question_version.content
-    qtype = item.question_version.type
-    ids = [c["id"] for c in content["choices"]]
-    right = content["answer"]
+    version = item.question_version
     if rng.random() < 0.04:
         return None  # skipped
-    if qtype == "matching":
-        pairs = {k: (v if rng.random() < skill else rng.choice(ids)) for k, v in right.items()}
-        answer: dict = {"pairs": pairs}
-    elif qtype in ("multiple", "evidence"):
-        answer = {"choices": _pick(ids, right, rng, skill)}
-    elif rng.random() < skill:
-        answer = {"choice": right}
-    else:
-        answer = {"choice": rng.choice([c for c in ids if c != right])}
-    if "ground" in content and rng.random() < skill:
-        sentences = [s["id"] for s in content["ground"]["sentences"]]
-        answer["ground"] = _pick(sentences, content["ground"]["answer"], rng, skill)
+    answer = version.question_type.sample(version.content, rng, skill)
+    if "ground" in version.content and rng.random() < skill:
+        answer["ground"] = ground.sample(version.content, rng, skill)
     return answer
-
-
-def _pick(ids: list[str], right: list[str], rng: random.Random, skill: float) -> list[str]:
-    """Select-all answers: each right one found with the student's skill, a wrong one now and
-    then."""
-    chosen = {c for c in right if rng.random() < skill}
-    chosen |= {c for c in ids if c not in right and rng.random() < (1 - skill) * 0.25}
-    return [c for c in ids if c in chosen] or [rng.choice(ids)]

@@ -21,7 +21,6 @@ from quizapp.models import (
     QuestionVersion,
     User,
 )
-from quizapp.services.attempts import describe_answer
 from quizapp.services.reports import ScoreTable
 from quizapp.timezone import to_local
 
@@ -168,7 +167,7 @@ def responses(classroom: Classroom) -> Iterator[str]:
                 row.position + 1,
                 version.kind,
                 version.type,
-                " | ".join(describe_answer(version, row.answer)),
+                " | ".join(version.question_type.describe(version.content, row.answer)),
                 row.points,
                 row.max_points,
                 row.ground_points,

@@ -28,8 +28,8 @@ from quizapp.models import (
     User,
     utcnow,
 )
-from quizapp.services import grading
-from quizapp.services.attempts import fixed_order
+from quizapp.question_types import ground
+from quizapp.question_types.base import QuestionType
 from quizapp.services.classrooms import CODE_ALPHABET, CODE_LENGTH
 from quizapp.services.demo import FIRST, LAST
 
@@ -64,7 +64,7 @@ class Generated:
 @dataclass
 class _Version:
     id: int
-    type: str
+    question_type: QuestionType
     content: dict[str, Any]
     order: list[str]
     ground_max: float
@@ -163,9 +163,9 @@ def _bank_sets() -> dict[int, list[_Version]]:
         sets.setdefault(set_id, []).append(
             _Version(
                 id=version.id,
-                type=version.type,
+                question_type=version.question_type,
                 content=version.content,
-                order=fixed_order(version),
+                order=version.question_type.fixed_order(version.content, version.content_hash),
                 ground_max=1.0 if "ground" in version.content else 0.0,
                 difficulty=random.Random(version.id).uniform(-0.25, 0.25),
             )
@@ -297,10 +297,7 @@ def _attempt(
     stop = len(versions) if finishes else rng.randrange(len(versions))
     for position, version in enumerate(versions):
         order = list(version.order)
-        if version.type == "matching" or (
-            plan["shuffle_choices"] and version.type in ("single", "multiple")
-        ):
-            rng.shuffle(order)
+        version.question_type.shuffle(order, rng, plan["shuffle_choices"])
         item: dict[str, Any] = {
             "position": position,
             "question_version_id": version.id,
@@ -322,9 +319,9 @@ def _attempt(
             item["answered_at"] = moment if item["answer"] else None
             item["time_spent_ms"] = int(spent * 1000)
         if finishes:
-            item["points"] = grading.grade(version.type, version.content, item["answer"])
+            item["points"] = version.question_type.grade(version.content, item["answer"])
             if version.ground_max:
-                item["ground_points"] = grading.grade_ground(version.content, item["answer"])
+                item["ground_points"] = ground.grade(version.content, item["answer"])
         if item["answer"] is None:
             # Left out, it is SQL NULL as in a new attempt; given as None it would be JSON null.
             del item["answer"]
@@ -356,27 +353,7 @@ def _answer(version: _Version, rng: random.Random, p: float) -> dict[str, Any] |
     content = version.content
     if rng.random() < 0.03:
         return None  # skipped
-    ids = [c["id"] for c in content["choices"]]
-    right = content["answer"]
-    answer: dict[str, Any]
-    if version.type == "matching":
-        pairs = {k: v if rng.random() < p else rng.choice(ids) for k, v in right.items()}
-        answer = {"pairs": pairs}
-    elif version.type in ("multiple", "evidence"):
-        answer = {"choices": _pick(ids, right, rng, p)}
-    elif rng.random() < p:
-        answer = {"choice": right}
-    else:
-        # A favourite wrong answer: the first distractor draws most of the mistakes.
-        wrong = [c for c in ids if c != right]
-        answer = {"choice": wrong[0] if rng.random() < 0.6 else rng.choice(wrong)}
+    answer = version.question_type.sample(content, rng, p)
     if "ground" in content and rng.random() < p + 0.1:
-        sentences = [s["id"] for s in content["ground"]["sentences"]]
-        answer["ground"] = _pick(sentences, content["ground"]["answer"], rng, p)
+        answer["ground"] = ground.sample(content, rng, p)
     return answer
-
-
-def _pick(ids: list[str], right: list[str], rng: random.Random, p: float) -> list[str]:
-    chosen = {c for c in right if rng.random() < p}
-    chosen |= {c for c in ids if c not in right and rng.random() < (1 - p) * 0.3}
-    return [c for c in ids if c in chosen] or [rng.choice(ids)]

@@ -7,30 +7,14 @@ Moodle's quiz statistics report; see statistics.py for the formulas.
 from __future__ import annotations
 
 import statistics as stats
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from quizapp.models import Assignment, QuestionVersion
-from quizapp.services import grading, reports
-from quizapp.services.attempts import fixed_order
+from quizapp.question_types.base import MatchRow, OptionCount
+from quizapp.services import reports
 from quizapp.services.statistics import Summary, discrimination, flags, histogram, summarise
-
-
-@dataclass
-class OptionCount:
-    text: str
-    count: int
-    correct: bool
-
-
-@dataclass
-class MatchRow:
-    """One item of a matching question: how often it was matched right, and the usual slip."""
-
-    text: str
-    right: int
-    commonest_wrong: tuple[str, int] | None
 
 
 @dataclass
@@ -111,26 +95,10 @@ def question_stats(responses: reports.Responses) -> list[QuestionStats]:
 
 def _count_answers(item: QuestionStats, answers: list[dict[str, Any]]) -> None:
     """How many chose each option: the distractor analysis."""
-    content, qtype = item.content, item.version.type
-    texts = {c["id"]: c["text"] for c in content["choices"]}
-    correct = grading.correct_answer(content)
-    item.no_answer = sum(not grading.is_answered(qtype, content, a) for a in answers)
-    if qtype == "matching":
-        for entry in content["items"]:
-            picked = Counter(a.get("pairs", {}).get(entry["id"]) for a in answers)
-            right_option = correct["pairs"][entry["id"]]
-            wrong = [(texts[o], n) for o, n in picked.most_common() if o and o != right_option]
-            item.matches.append(
-                MatchRow(entry["text"], picked[right_option], wrong[0] if wrong else None)
-            )
-        return
-    if qtype in ("multiple", "evidence"):
-        picked = Counter(c for a in answers for c in a.get("choices", []))
-        right = set(correct["choices"])
-    else:
-        picked = Counter(a.get("choice") for a in answers)
-        right = {correct["choice"]}
+    version, content = item.version, item.content
+    question_type = version.question_type
+    item.no_answer = sum(not question_type.is_answered(content, a) for a in answers)
     # In the order the teacher's preview shows them.
-    item.options = [
-        OptionCount(texts[cid], picked[cid], cid in right) for cid in fixed_order(item.version)
-    ]
+    order = question_type.fixed_order(content, version.content_hash)
+    counts = question_type.count(content, answers, order)
+    item.options, item.matches = counts.options, counts.matches

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from quizapp import question_types
 from quizapp.builder.articles import MAX_FILE_BYTES as MAX_ARTICLE_BYTES
 from quizapp.builder.safe_yaml import (
     MAX_FRONT_MATTER_CHARS,
@@ -19,17 +20,14 @@ from quizapp.builder.safe_yaml import (
     load_yaml,
     split_front_matter,
 )
-from quizapp.services.sentences import paragraphs_of, passage_sentences, sentences_touching
+from quizapp.question_types import ground
 
 KINDS = ("attribution", "figures", "corroboration", "sources")
-TYPES = ("single", "multiple", "matching", "true_false", "evidence")
 # Questions a teacher imports (Moodle XML, GIFT) have no article, skills or kind of ours.
 IMPORTED_KIND = "other"
-IMPORTED_TYPES = ("single", "multiple", "matching", "true_false")
 DIFFICULTIES = ("easy", "medium", "hard")
 ROLES = ("practice", "check-in", "check-out")
 SKILL_RULE = re.compile(r"^[a-z]+(-[a-z]+)*$")
-MAX_PASSAGE_PARAGRAPHS = 12
 ARTICLE_FIELDS = ("title", "outlet", "author", "published", "url", "based_on", "notes")
 SET_FIELDS = ("slug", "title", "description", "objective", "minutes", "questions")
 CAPTION_PREFIX = "[Caption] "
@@ -293,8 +291,12 @@ def _read_question(
         kind = kind or IMPORTED_KIND
     elif kind and kind not in KINDS:
         problem(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
-    types = IMPORTED_TYPES if imported else TYPES
-    if qtype and qtype not in types:
+    # A teacher's import has no articles, so no type built on an article's passage.
+    types = {
+        name: t for name, t in question_types.TYPES.items() if not (imported and t.from_article)
+    }
+    question_type = types.get(qtype) if isinstance(qtype, str) else None
+    if qtype and question_type is None:
         problem(f"type must be one of {', '.join(types)}, not {qtype!r}")
     if raw.get("difficulty") and raw["difficulty"] not in DIFFICULTIES:
         problem(f"difficulty must be one of {', '.join(DIFFICULTIES)}")
@@ -312,29 +314,16 @@ def _read_question(
         "difficulty": str(raw.get("difficulty", "")),
     }
     content["evidence"] = _read_evidence(raw, articles, problem)
-    if qtype in ("single", "multiple"):
-        _read_choices(raw, qtype, content, problem)
-    elif qtype == "true_false":
-        if not isinstance(raw.get("answer"), bool):
-            problem("answer of a true_false question must be true or false")
-        content["choices"] = [{"id": "true", "text": "True"}, {"id": "false", "text": "False"}]
-        content["answer"] = "true" if raw.get("answer") else "false"
-    elif qtype == "matching":
-        _read_pairs(raw, content, problem)
-    elif qtype == "evidence":
-        selection = _read_passage(
-            raw.get("passage"), "passage", content["evidence"], articles, problem
-        )
-        if selection:
-            content["passage"] = {k: selection[k] for k in ("article", "paragraphs")}
-            content["choices"], content["answer"] = selection["sentences"], selection["answer"]
+    bodies = {slug: article.body for slug, article in articles.items()}
+    if question_type is not None:
+        question_type.read(raw, content, bodies, problem)
     if raw.get("ground") is not None:
-        if qtype == "evidence":
-            problem("an evidence question cannot have a ground step")
+        if question_type is not None and not question_type.takes_ground:
+            problem(f"{_a(qtype)} {qtype} question cannot have a ground step")
         else:
-            ground = _read_passage(raw["ground"], "ground", content["evidence"], articles, problem)
-            if ground:
-                content["ground"] = ground
+            step = ground.read(raw["ground"], content["evidence"], bodies, problem)
+            if step:
+                content["ground"] = step
     if raw.get("quote") is not None:
         quote = str(raw["quote"])
         sources = {e["article"] for e in content["evidence"]}
@@ -346,6 +335,10 @@ def _read_question(
     if found:
         return None
     return QuestionData(key, kind, qtype, content)
+
+
+def _a(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
 
 
 def _read_evidence(raw: dict, articles: dict[str, ArticleFile], problem) -> list[dict]:
@@ -366,94 +359,3 @@ def _read_evidence(raw: dict, articles: dict[str, ArticleFile], problem) -> list
             problem(f"evidence quote not found verbatim in {item['article']}: {quote[:60]!r}")
         evidence.append({"article": str(item["article"]), "quote": quote})
     return evidence
-
-
-def _read_passage(
-    raw: Any, name: str, evidence: list[dict], articles: dict[str, ArticleFile], problem
-) -> dict | None:
-    """A passage of sentences to select from; the answer is every sentence the evidence touches."""
-    if not isinstance(raw, dict) or not raw.get("article") or not raw.get("paragraphs"):
-        problem(f"{name} needs an article and paragraphs: [first, last]")
-        return None
-    article = articles.get(str(raw["article"]))
-    span = raw["paragraphs"]
-    if article is None:
-        problem(f"{name} names an unknown article: {raw['article']!r}")
-        return None
-    count = len(paragraphs_of(article.body))
-    if (
-        not isinstance(span, list)
-        or len(span) != 2
-        or not all(isinstance(n, int) for n in span)
-        or not 1 <= span[0] <= span[1] <= count
-    ):
-        problem(f"{name} paragraphs must be [first, last] within 1..{count}")
-        return None
-    if span[1] - span[0] >= MAX_PASSAGE_PARAGRAPHS:
-        problem(f"{name} is longer than {MAX_PASSAGE_PARAGRAPHS} paragraphs")
-        return None
-    sentences = passage_sentences(article.body, span[0], span[1])
-    quotes = [e["quote"] for e in evidence if e["article"] == article.slug]
-    answer = sentences_touching(article.body, sentences, quotes)
-    if not answer:
-        problem(f"no evidence quote of {article.slug} lies inside the {name}")
-        return None
-    return {
-        "article": article.slug,
-        "paragraphs": span,
-        "sentences": [{"id": s.id, "text": s.text, "paragraph": s.paragraph} for s in sentences],
-        "answer": answer,
-    }
-
-
-def _read_choices(raw: dict, qtype: str, content: dict, problem) -> None:
-    choices = raw.get("choices")
-    if not isinstance(choices, list) or len(choices) < 2:
-        problem("needs at least two choices")
-        return
-    ids = []
-    for choice in choices:
-        if not isinstance(choice, dict) or "id" not in choice or not choice.get("text"):
-            problem("each choice needs an id and a text")
-            return
-        ids.append(str(choice["id"]))
-    if len(set(ids)) != len(ids):
-        problem("choice ids must be unique")
-    content["choices"] = [{"id": str(c["id"]), "text": str(c["text"])} for c in choices]
-    answer = raw.get("answer")
-    if qtype == "single":
-        if isinstance(answer, list) or str(answer) not in ids:
-            problem(f"answer {answer!r} is not among the choices")
-        content["answer"] = str(answer)
-    else:
-        answers = [str(a) for a in answer] if isinstance(answer, list) else []
-        if not answers:
-            problem("answer of a multiple question must be a list of choice ids")
-        elif len(set(answers)) != len(answers):
-            problem("answer lists a choice twice")
-        for a in answers:
-            if a not in ids:
-                problem(f"answer {a!r} is not among the choices")
-        content["answer"] = answers
-
-
-def _read_pairs(raw: dict, content: dict, problem) -> None:
-    pairs = raw.get("pairs")
-    if not isinstance(pairs, list) or len(pairs) < 2:
-        problem("a matching question needs at least two pairs")
-        return
-    if any(not isinstance(p, dict) or not p.get("left") or not p.get("right") for p in pairs):
-        problem("each pair needs a left and a right")
-        return
-    distractors = raw.get("distractors") or []
-    if not isinstance(distractors, list):
-        problem("distractors must be a list")
-        return
-    distractors = [str(d) for d in distractors]
-    lefts = [str(p["left"]) for p in pairs]
-    rights = [str(p["right"]) for p in pairs] + distractors
-    if len(set(lefts)) != len(lefts) or len(set(rights)) != len(rights):
-        problem("the items of each side of a matching question must be unique")
-    content["items"] = [{"id": str(i), "text": text} for i, text in enumerate(lefts, start=1)]
-    content["choices"] = [{"id": f"r{i}", "text": t} for i, t in enumerate(rights, start=1)]
-    content["answer"] = {str(i): f"r{i}" for i in range(1, len(pairs) + 1)}

@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from quizapp.models import Assignment, User
-from quizapp.services import grading, reports
+from quizapp.services import reports
 
 SKILLS = {
     "attribution": "Who said what",
@@ -71,12 +71,12 @@ class Mistake:
 
 
 def speaker_confusions(responses: reports.Responses) -> list[Mistake]:
-    """Which speaker students named when another said the words: single-choice attribution
-    questions only, whose choices are people or institutions."""
+    """Which speaker students named when another said the words, over the attribution
+    questions whose answer is one of the author's choices: people or institutions."""
     counts: Counter[tuple[str, str]] = Counter()
     for row in responses.rows:
         version = responses.version(row)
-        if version.kind != "attribution" or version.type != "single":
+        if version.kind != "attribution" or not version.question_type.authored_choices:
             continue
         texts = {c["id"]: c["text"] for c in version.content["choices"]}
         chosen = (row.answer or {}).get("choice")
@@ -100,12 +100,12 @@ def wrong_figures(responses: reports.Responses) -> list[FigureSlip]:
     versions = {}
     for row in responses.rows:
         version = responses.version(row)
-        if version.kind != "figures" or version.type not in ("single", "multiple"):
+        if version.kind != "figures" or not version.question_type.authored_choices:
             continue
         versions[row.question_id] = version
         answer = row.answer or {}
         chosen = answer.get("choices") or ([answer["choice"]] if answer.get("choice") else [])
-        correct = grading.correct_answer(version.content)
+        correct = version.question_type.correct_answer(version.content)
         right = set(correct.get("choices") or [correct.get("choice")])
         picks[row.question_id].update(c for c in chosen if c not in right)
     order = reports.question_order(set(versions))

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import itertools
-import string
 from dataclasses import dataclass
 from typing import Any
 
 from quizapp.models import QuestionSet, QuestionVersion
-from quizapp.services import grading
-from quizapp.services.attempts import describe_answer, describe_ground, fixed_order
+from quizapp.question_types import ground
 
 
 @dataclass
@@ -33,13 +30,13 @@ def printable(qset: QuestionSet) -> list[PrintedQuestion]:
     printed = []
     for number, question in enumerate(qset.current_questions, start=1):
         version = question.current_version
+        question_type = version.question_type
         content = version.content
         by_id = {c["id"]: c for c in content["choices"]}
-        choices = [dict(by_id[cid], token=cid) for cid in fixed_order(version)]
-        # Sentences of a passage are numbered, choices lettered.
-        labels = itertools.count(1) if version.type == "evidence" else iter(string.ascii_uppercase)
-        for choice in choices:
-            choice["letter"] = str(next(labels))
+        order = question_type.fixed_order(content, version.content_hash)
+        choices = [dict(by_id[cid], token=cid) for cid in order]
+        for choice, label in zip(choices, question_type.labels(), strict=False):
+            choice["letter"] = label
         letters = {c["id"]: c["letter"] for c in choices}
         printed.append(
             PrintedQuestion(
@@ -50,20 +47,11 @@ def printable(qset: QuestionSet) -> list[PrintedQuestion]:
                 ground=[dict(s, token=s["id"]) for s in content["ground"]["sentences"]]
                 if "ground" in content
                 else None,
-                answer_lines=describe_answer(version, grading.correct_answer(content)),
-                answer_letters=_letters(version, letters),
-                ground_lines=describe_ground(content, content["ground"]["answer"])
+                answer_lines=question_type.describe(content, question_type.correct_answer(content)),
+                answer_letters=question_type.answer_letters(content, letters),
+                ground_lines=ground.describe(content, content["ground"]["answer"])
                 if "ground" in content
                 else None,
             )
         )
     return printed
-
-
-def _letters(version: QuestionVersion, letters: dict[str, str]) -> str:
-    answer = version.content["answer"]
-    if version.type == "matching":
-        return ", ".join(f"{item} → {letters[option]}" for item, option in answer.items())
-    if isinstance(answer, list):
-        return ", ".join(letters[a] for a in answer)
-    return letters[answer]

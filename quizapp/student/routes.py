@@ -10,7 +10,6 @@ from quizapp.join_limits import limit_code_guesses
 from quizapp.models import utcnow
 from quizapp.security import enrolled_assignment_or_404, own_attempt_or_404, student_required
 from quizapp.services import attempts as quiz
-from quizapp.services import grading
 from quizapp.services.articles import article_titles
 from quizapp.services.attempts import QuizError
 from quizapp.services.classrooms import JoinRefused, classroom_by_code, enrol
@@ -112,11 +111,8 @@ def _question_context(attempt, item, now) -> dict:
         "titles": article_titles(),
         "form": AnswerForm(),
         "reveal": reveal,
-        "correct": grading.correct_answer(version.content) if reveal else None,
-        "answered": [
-            grading.is_answered(i.question_version.type, i.question_version.content, i.answer)
-            for i in attempt.items
-        ],
+        "correct": version.question_type.correct_answer(version.content) if reveal else None,
+        "answered": [quiz.is_answered(i) for i in attempt.items],
         "remaining": (attempt.deadline_at - now) if attempt.deadline_at else None,
         "check_mode": attempt.assignment.show_answers == "after_each",
         "answer": item.answer,
@@ -245,10 +241,7 @@ def review(attempt_id: int):
     except QuizError as error:
         flash(str(error), "error")
         return redirect(url_for("student.home"))
-    answered = [
-        grading.is_answered(i.question_version.type, i.question_version.content, i.answer)
-        for i in attempt.items
-    ]
+    answered = [quiz.is_answered(i) for i in attempt.items]
     return render_template(
         "student/review.html",
         attempt=attempt,
@@ -267,10 +260,7 @@ def submit(attempt_id: int):
     if not form.validate_on_submit():
         flash("The page had expired. Please submit again.", "error")
         return redirect(url_for("student.review", attempt_id=attempt.id))
-    unanswered = sum(
-        not grading.is_answered(i.question_version.type, i.question_version.content, i.answer)
-        for i in attempt.items
-    )
+    unanswered = sum(not quiz.is_answered(i) for i in attempt.items)
     if unanswered and not attempt.submitted and not form.confirm_unanswered.data:
         flash(
             f"You have {unanswered} unanswered question{'s' if unanswered > 1 else ''}. "

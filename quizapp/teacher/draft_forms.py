@@ -19,6 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from quizapp import question_types
 from quizapp.services.drafts import MAX_ARTICLE_CHARS, default_skills
 
 LETTERS = "abcd"
@@ -125,11 +126,7 @@ class EvidenceRow(Form):
 class QuestionForm(FlaskForm):
     kind = SelectField("Habit it practises", choices=KIND_CHOICES)
     type = SelectField(
-        "Type",
-        choices=[
-            SelectChoice("single", "Multiple choice"),
-            SelectChoice("true_false", "True or false"),
-        ],
+        "Type", choices=[SelectChoice(t.name, t.editor_label) for t in question_types.editable()]
     )
     difficulty = SelectField("Difficulty", choices=DIFFICULTY_CHOICES, default="medium")
     prompt = TextAreaField("Question", validators=[DataRequired(), Length(max=2000)])
@@ -194,15 +191,12 @@ class QuestionForm(FlaskForm):
         }
         if _text(self.quote):
             raw["quote"] = _text(self.quote)
-        if qtype == "true_false":
-            raw["answer"] = self.answer.data == "true"
-        else:
-            raw["choices"] = [
-                {"id": letter, "text": _text(getattr(self, f"choice_{letter}"))}
-                for letter in LETTERS
-                if _text(getattr(self, f"choice_{letter}"))
-            ]
-            raw["answer"] = self.answer.data
+        choices = [
+            {"id": letter, "text": _text(getattr(self, f"choice_{letter}"))}
+            for letter in LETTERS
+            if _text(getattr(self, f"choice_{letter}"))
+        ]
+        raw.update(question_types.get(qtype).from_editor(choices, self.answer.data))
         return raw
 
 
