@@ -9,8 +9,8 @@ import re
 
 import pytest
 
+from quizapp.builder.sentences import paragraphs_of, passage_sentences, split_paragraph
 from quizapp.services.question_files import read_bank
-from quizapp.services.sentences import paragraphs_of, passage_sentences, split_paragraph
 from tests.conftest import BANK
 
 BANK_DATA = read_bank(BANK)

@@ -5,8 +5,8 @@ from collections import Counter
 
 import pytest
 
+from quizapp.builder.sentences import paragraphs_of, split_paragraph
 from quizapp.services.question_files import read_bank
-from quizapp.services.sentences import paragraphs_of, split_paragraph
 from tests.conftest import BANK
 
 BANK_DATA = read_bank(BANK)

@@ -1,4 +1,4 @@
-from quizapp.services.sentences import passage_sentences, sentences_touching, split_paragraph
+from quizapp.builder.sentences import passage_sentences, sentences_touching, split_paragraph
 
 
 def texts(paragraph: str) -> list[str]:

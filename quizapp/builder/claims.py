@@ -18,6 +18,7 @@ from quizapp.builder.text import (
     fold,
     paragraph_spans,
     sentence_spans,
+    stem,
     words_of,
 )
 
@@ -163,28 +164,13 @@ def claim_units(body: str) -> list[Span]:
     return units
 
 
-def _stem(word: str) -> str:
-    """Inflections off: plurals, -ed, -ing (undoubling "banned"), -ies/-ied."""
-    for suffix, keep in (("ies", "y"), ("ied", "y"), ("sses", "ss"), ("ing", ""), ("ed", "")):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            word = word[: -len(suffix)] + keep
-            if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
-                word = word[:-1]
-            return word
-    if word.endswith(("ses", "xes", "zes", "ches", "shes")):
-        return word[:-2]
-    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
-        return word[:-1]
-    return word
-
-
 def _tokens(text: str) -> list[str]:
     """Content words of a sentence in order: folded, stemmed, numbers written one way, and a
     number followed by a unit of time carries it ("ten days" is not "ten minutes")."""
     tokens = []
     raws = TOKEN.findall(ANONYMITY_CLAUSE.sub(" ", text))
     for index, raw in enumerate(raws):
-        following = _stem(fold(raws[index + 1])) if index + 1 < len(raws) else ""
+        following = stem(fold(raws[index + 1])) if index + 1 < len(raws) else ""
         unit = following if following in TIME_UNITS else ""
         if raw[0].isdigit():
             tokens.append("#" + raw.replace(",", "").rstrip(".") + unit)
@@ -195,7 +181,7 @@ def _tokens(text: str) -> list[str]:
             if part in SPELLED:
                 tokens.append(f"#{SPELLED[part]}{unit}")
             elif part and part not in STOPWORDS and len(part) > 1:
-                tokens.append(_stem(part))
+                tokens.append(stem(part))
     return tokens
 
 

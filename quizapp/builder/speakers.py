@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from quizapp.builder.quotes import OPENERS, QuoteSpan
-from quizapp.builder.text import fold, paragraph_spans, sentence_spans, words_of
+from quizapp.builder.text import fold, paragraph_spans, sentence_spans, stem, words_of
 
 SPEECH_VERBS = (
     "said|says|say|told|tells|added|adds|recalled|recalls|asked|asks|explained|explains|wrote|"
@@ -267,7 +267,7 @@ class Resolver:
                 ent.kind != "person"
                 and ent.plural == plural
                 and words
-                and stem_word(words[-1]) == stem_word(head)
+                and stem(words[-1]) == stem(head)
             ):
                 return ent
         return None
@@ -318,10 +318,6 @@ class Resolver:
             pronoun = next((v for _s, _e, v in found[1:] if isinstance(v, str)), None)
             if pronoun in ("he", "she"):
                 subject.gender["m" if pronoun == "he" else "f"] += 1
-
-
-def stem_word(word: str) -> str:
-    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
 
 
 def _clean_name(name: str) -> str:

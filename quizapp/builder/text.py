@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from quizapp.services.sentences import split_paragraph
+from quizapp.builder.sentences import split_paragraph
 
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 LINE_BREAK = re.compile(r"\n")
@@ -75,10 +75,17 @@ WORD = re.compile(r"[\w][\w'’-]*")
 
 
 def stem(word: str) -> str:
-    """A light suffix stripper, enough to match 'doctors'/'doctor' and 'voted'/'voting'."""
-    for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+    """The builder's one stemmer: plurals, -ed, -ing (undoubling "banned"), -ies/-ied off."""
+    for suffix, keep in (("ies", "y"), ("ied", "y"), ("sses", "ss"), ("ing", ""), ("ed", "")):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)] + keep
+            word = word[: -len(suffix)] + keep
+            if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
+                word = word[:-1]
+            return word
+    if word.endswith(("ses", "xes", "zes", "ches", "shes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
+        return word[:-1]
     return word
 
 

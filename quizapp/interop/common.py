@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 from quizapp import question_types
+from quizapp.builder.sentences import paragraphs_of
 from quizapp.question_types import ground
 from quizapp.question_types.exported import Item, Shape
 
@@ -102,7 +103,7 @@ def matches_weights(found: list[float], rights: list[bool]) -> bool:
 
 
 def text_to_html(text: str) -> str:
-    return "".join(f"<p>{html.escape(p)}</p>" for p in text.split("\n\n") if p) or ""
+    return "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs_of(text)) or ""
 
 
 class _TextParser(HTMLParser):

@@ -9,6 +9,7 @@ import zipfile
 from decimal import Decimal
 from typing import Any
 
+from quizapp.builder.sentences import paragraphs_of
 from quizapp.interop.common import Export, decimal_text, items, weights
 from quizapp.question_types.exported import Item, Shape
 
@@ -65,7 +66,7 @@ def _el(parent: ET.Element | None, tag: str, text: str | None = None, **attrs: s
 
 
 def _paragraphs(parent: ET.Element, text: str) -> None:
-    for paragraph in (p for p in text.split("\n\n") if p):
+    for paragraph in paragraphs_of(text):
         _el(parent, "p", paragraph)
 
 

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm as so
 
 from quizapp import question_types
+from quizapp.builder.sentences import paragraphs_of
 from quizapp.database import utcnow
 from quizapp.extensions import db
 from quizapp.question_types.base import QuestionType
@@ -29,7 +30,7 @@ class Article(db.Model):
 
     @property
     def paragraphs(self) -> list[str]:
-        return [p for p in self.body.split("\n\n") if p.strip()]
+        return paragraphs_of(self.body)
 
 
 class QuestionSet(db.Model):

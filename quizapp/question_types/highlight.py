@@ -20,11 +20,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from quizapp.builder.sentences import paragraphs_of
 from quizapp.question_types.base import Answer, AnswerCounts, Content, OptionCount, Report
 from quizapp.question_types.choices import SelectAll
 from quizapp.question_types.exported import Item, Shape
 from quizapp.question_types.passages import read_span
-from quizapp.services.sentences import paragraphs_of
 
 # Abbreviations with their stops ("U.S."), numbers with separators, then words.
 WORD = re.compile(r"(?:\w\.){2,}|\d+(?:[.,]\d+)*|\w+(?:[’'-]\w+)*")

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from quizapp.builder.sentences import paragraphs_of, passage_sentences, sentences_touching
 from quizapp.question_types.base import Report
-from quizapp.services.sentences import paragraphs_of, passage_sentences, sentences_touching
 
 MAX_PASSAGE_PARAGRAPHS = 12
 
