@@ -1,6 +1,7 @@
 """The builder never crashes on text: thousands of real sentences and every odd word, read
 from files by the commands a teacher runs, and text made up by hypothesis."""
 
+import ast
 import collections
 import email.message
 import inspect
@@ -133,3 +134,26 @@ def test_any_text_is_extracted_and_drafted_without_an_error(bodies):
     found = extract_articles(articles)
     draft = draft_set(articles, found, "odd")
     assert isinstance(draft["questions"], list)
+
+
+def test_the_builder_imports_neither_flask_nor_the_rest_of_the_app():
+    """So it can be run and tested alone (STYLE.md): only the standard library, its own modules
+    and plain libraries."""
+    package = Path(__file__).resolve().parent.parent / "quizapp" / "builder"
+    outside = []
+    for module in package.glob("*.py"):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            outside += [
+                f"{module.name}: {name}"
+                for name in names
+                if name.split(".")[0] in ("flask", "flask_sqlalchemy", "sqlalchemy")
+                or (name.startswith("quizapp") and not name.startswith("quizapp.builder"))
+            ]
+    assert outside == []
