@@ -168,6 +168,7 @@ def _print_extraction(found: dict) -> None:
     for article in found["articles"]:
         title = article["title"] or "(no title)"
         click.echo(f"== {article['file']}: {title}")
+        click.echo(f"  line   {article['line']}: {article['line_reason']}")
         for quote in (q for q in found["quotes"] if q["article"] == article["file"]):
             click.echo(f"  quote  {quote['speaker'] or '(unknown)'}: “{quote['text']}”")
         for figure in (f for f in found["figures"] if f["article"] == article["file"]):
@@ -175,6 +176,7 @@ def _print_extraction(found: dict) -> None:
     for claim in found["claims"]:
         status = "independent" if claim["independent"] else "not independent"
         click.echo(f"claim ({status}; {', '.join(claim['articles'])}): {claim['claim']}")
+        click.echo(f"  why: {claim['reason']}")
     for conflict in found["conflicts"]:
         figures = "; ".join(f"{f['text']} ({f['article']})" for f in conflict["figures"])
         click.echo(f"{conflict['kind']}: {conflict['about']}: {figures}")

@@ -14,10 +14,10 @@ from quizapp.services.question_files import read_bank
 from tests.odd_input import ALIAS_BOMB, with_front_matter
 
 ROOT = Path(__file__).resolve().parent.parent
-ARTICLE_KEYS = {"file", "title", "outlet", "published"}
+ARTICLE_KEYS = {"file", "title", "outlet", "published", "line", "line_reason"}
 QUOTE_KEYS = {"article", "speaker", "text", "start", "end"}
 FIGURE_KEYS = {"article", "text", "value", "unit", "measures", "sentence", "start", "end"}
-CLAIM_KEYS = {"claim", "articles", "independent", "evidence"}
+CLAIM_KEYS = {"claim", "articles", "independent", "evidence", "lines", "reason"}
 
 
 @pytest.fixture

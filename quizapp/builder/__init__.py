@@ -21,6 +21,7 @@ from quizapp.builder.claims import find_claims
 from quizapp.builder.conflicts import find_conflicts
 from quizapp.builder.drafts import draft_set
 from quizapp.builder.figures import Figure, find_figures
+from quizapp.builder.lines import reporting_lines
 from quizapp.builder.quotes import find_quotes
 from quizapp.builder.speakers import attribute
 
@@ -111,15 +112,25 @@ def extract_shared(articles: list[Article], found: list[dict[str, Any]]) -> dict
             "articles": c.articles,
             "independent": c.independent,
             "evidence": c.evidence,
+            "lines": c.lines,
+            "reason": c.reason,
         }
         for c in find_claims(articles)
     ]
+    sources = reporting_lines(articles)
     conflicts = [
         {"about": c.about, "figures": c.figures, "kind": c.kind} for c in find_conflicts(located)
     ]
     return {
         "articles": [
-            {"file": a.file, "title": a.title, "outlet": a.outlet, "published": a.published}
+            {
+                "file": a.file,
+                "title": a.title,
+                "outlet": a.outlet,
+                "published": a.published,
+                "line": sources[a.file].line,
+                "line_reason": sources[a.file].reason,
+            }
             for a in articles
         ],
         "quotes": quotes,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from quizapp.builder.articles import Article
 from quizapp.builder.figures import SMALL
+from quizapp.builder.lines import Source, reporting_lines
 from quizapp.builder.quotes import find_quotes
 from quizapp.builder.speakers import ANONYMITY, attribute
 from quizapp.builder.text import (
@@ -72,6 +73,7 @@ SPEECH = re.compile(
 )
 
 
+NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
 TIME_UNITS = words_of("second minute hour day night week month year decade")
 # Why a source is anonymous is how the article reports, not what it reports.
 ANONYMITY_CLAUSE = re.compile(rf"\bwho\s+(?:{ANONYMITY})[^,.;:]*")
@@ -83,6 +85,8 @@ class Claim:
     articles: list[str]
     independent: bool
     evidence: dict[str, str]
+    lines: dict[str, str]  # article file -> the reporting line that carries its sentence
+    reason: str  # why it is, or is not, confirmed independently, in a student's words
 
 
 def _outlet_key(mention: str) -> str:
@@ -311,6 +315,7 @@ def find_claims(articles: list[Article]) -> list[Claim]:
     outlets = {a.file: own_outlets(a) for a in articles}
     relay = {a.file: relays_another_source(a, outlets[a.file]) for a in articles}
     people = {a.file: relayed_people(a) if relay[a.file] else set() for a in articles}
+    sources = reporting_lines(articles)
     claims = []
     for cluster in _clusters(corpus):
         files = sorted(cluster)
@@ -320,9 +325,49 @@ def find_claims(articles: list[Article]) -> list[Claim]:
             for f in files
             if not derived(*sentences[cluster[f]][:2], relay[f], people[f], outlets[f])
         ]
+        lines = {f: sources[f].line for f in own}
         first = min(files, key=lambda f: (f not in own, len(evidence[f])))
-        claims.append(Claim(_claim_text(evidence[first]), files, len(own) >= 2, evidence))
+        claims.append(
+            Claim(
+                _claim_text(evidence[first]),
+                files,
+                len(set(lines.values())) >= 2,
+                evidence,
+                lines | {f: "credited to another source" for f in files if f not in own},
+                _verdict(files, own, sources),
+            )
+        )
     return sorted(claims, key=lambda c: (-len(c.articles), fold(c.claim)))
+
+
+def _verdict(files: list[str], own: list[str], sources: dict[str, Source]) -> str:
+    """Why a claim is confirmed independently or not, from the reporting lines that carry it."""
+    by_line: dict[str, list[str]] = defaultdict(list)
+    for f in own:
+        by_line[sources[f].line].append(f)
+    credited = len(files) - len(own)
+    others = (
+        ""
+        if not credited
+        else " The other article credits it to another outlet or report."
+        if credited == 1
+        else f" {credited} of the articles credit it to another outlet or report."
+    )
+    if len(by_line) >= 2:
+        count = NUMBER_WORDS.get(len(by_line), str(len(by_line)))
+        return f"{count.capitalize()} separate reporting lines carry it: {_and(by_line)}.{others}"
+    if not by_line:
+        return "Every article credits it to another outlet or report."
+    line, members = next(iter(by_line.items()))
+    if len(members) == 1:
+        return f"Only {line} reports it itself.{others}"
+    repeats = [f"{sources[f].name} {sources[f].reason}" for f in members if sources[f].repeats]
+    return f"Only one reporting line carries it ({line}): {'; '.join(repeats)}.{others}"
+
+
+def _and(names) -> str:
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _claim_text(sentence: str) -> str:

@@ -161,11 +161,6 @@ def _corroboration(by_file: dict[str, Article], claims: list[dict]) -> list[dict
     questions = []
     for claim in claims:
         labels = ", ".join(_label(by_file[f]) for f in claim["articles"])
-        verdict = (
-            "at least two of them report it on their own"
-            if claim["independent"]
-            else "all but one of them credit it to another outlet or report, so they only repeat it"
-        )
         questions.append(
             {
                 "kind": "corroboration",
@@ -178,8 +173,9 @@ def _corroboration(by_file: dict[str, Article], claims: list[dict]) -> list[dict
                 ),
                 "answer": bool(claim["independent"]),
                 "explanation": (
-                    f"The claim appears in {labels}; {verdict}. A claim repeated from one source "
-                    "is not confirmed twice: look for “according to …” or “… reported”."
+                    f"The claim appears in {labels}. {claim['reason']} A claim repeated from one "
+                    "source is not confirmed twice: look for “according to …”, “… reported”, an "
+                    "agency's name in the dateline, or the same words in two articles."
                 ),
                 "evidence": [
                     {"article": by_file[f].slug, "quote": sentence}

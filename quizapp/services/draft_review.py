@@ -39,6 +39,8 @@ class ArticleView:
     published: str
     quotes: int
     figures: int
+    line: str = ""  # its reporting line, and why (drafts found before lines existed have none)
+    line_reason: str = ""
     paragraphs: list[list[Piece]] = field(default_factory=list)  # only for the one shown
 
 
@@ -77,7 +79,8 @@ def review(draft: Draft, slug: str | None = None) -> Review | None:
         if any(f["article"] == article.slug for f in c["figures"])
     ]
     counts = Counter(q["article"] for q in quotes), Counter(f["article"] for f in figures)
-    views = {a.slug: _summary(a, *counts) for a in draft.articles}
+    lines = {a["file"]: a for a in extraction.get("articles", [])}
+    views = {a.slug: _summary(a, *counts, lines.get(a.slug, {})) for a in draft.articles}
     shown = views[article.slug]
     shown.paragraphs = _pieces(
         article.body, _marks(article, quotes, figures, claims), quotes, colours
@@ -100,7 +103,9 @@ def _speaker(quote: dict[str, Any]) -> str:
     return quote["speaker"] or "unknown speaker"
 
 
-def _summary(article: Article, quotes: Counter, figures: Counter) -> ArticleView:
+def _summary(
+    article: Article, quotes: Counter, figures: Counter, found: dict[str, Any]
+) -> ArticleView:
     return ArticleView(
         slug=article.slug,
         title=article.title,
@@ -108,6 +113,8 @@ def _summary(article: Article, quotes: Counter, figures: Counter) -> ArticleView
         published=article.published,
         quotes=quotes[article.slug],
         figures=figures[article.slug],
+        line=found.get("line", ""),
+        line_reason=found.get("line_reason", ""),
     )
 
 
