@@ -203,3 +203,17 @@ def test_a_teacher_sees_the_copy_on_the_review_page_and_gets_the_corroboration_r
     for question in questions:
         cited = {e["article"] for e in question["evidence"]}
         assert question["answer"] is (courier in cited)
+
+
+def test_two_articles_of_one_outlet_are_one_line():
+    update = article(
+        "ledger-update.md", "Harrowgate Ledger", "2031-05-03",
+        "Talks between Fennick Mills and the Bottling Trades Union will resume on Friday, a "
+        "union spokesperson told the Ledger on Wednesday.",
+    )  # fmt: skip
+    sources = reporting_lines([ORIGINAL, update, OWN])
+    assert sources["ledger-update.md"].line == "Harrowgate Ledger"
+    assert sources["ledger-update.md"].reason == (
+        "is published by Harrowgate Ledger, like “ledger.md”"
+    )
+    assert sources["courier.md"].line == "Eastmoor Courier"

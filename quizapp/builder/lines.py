@@ -1,17 +1,19 @@
 """Reporting lines: which articles of a cluster are one report told again, and why.
 
-An article starts a line of its own unless the evidence says it repeats another: it carries a
-news agency's story (a dateline credit such as "(Reuters) —", "with wire reports", an agency as
-its outlet), or it repeats another article's own words at length. Quotations are left out of
-that comparison, since two reporters who heard the same speech quote the same words. An article
-that credits another outlet by name stays on its own line for what it reports itself; the
-sentences it credits are told apart one by one (claims.derived).
+An article starts a line of its own unless the evidence says it repeats another: it comes from
+the same outlet as another, it carries a news agency's story (a dateline credit such as
+"(Reuters) —", "with wire reports", an agency as its outlet), or it repeats another article's
+own words at length. Quotations are left out of that comparison, since two reporters who heard
+the same speech quote the same words. An article that credits another outlet by name stays on
+its own line for what it reports itself; the sentences it credits are told apart one by one
+(claims.derived).
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+import zlib
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from quizapp.builder.articles import Article
@@ -20,7 +22,9 @@ from quizapp.builder.text import fold
 
 SHINGLE = 7  # words in a row; independent reports of one event seldom share seven of their own
 MIN_COPIED = 30  # words of an article's own prose found in another's, for a copy
-COPIED_SHARE = 0.2  # ... and this part of the shorter article's own prose
+EXACT_UP_TO = 40  # articles; more are first sampled (a draft holds at most 30)
+SAMPLE = 8
+COPIED_SHARE = 0.2  # ... and this part of the shorter article's own runs of words
 AGENCIES = (
     "Associated Press|AP|Reuters|Agence France-Presse|AFP|United Press International|UPI|"
     "Deutsche Presse-Agentur|dpa|Xinhua|Press Association|PA Media|PA|ANSA|EFE|Kyodo|Yonhap|"
@@ -81,41 +85,30 @@ def _own_words(body: str) -> list[str]:
         pieces.append(" \x00 ")  # no shingle runs across a quotation
         position = quote.end + 1
     pieces.append(body[position:])
-    return [fold(w) for w in WORD.findall(" ".join(pieces))] if body else []
+    return WORD.findall(fold(" ".join(pieces)))
 
 
-def _shingles(words: list[str]) -> dict[tuple[str, ...], int]:
-    """Each run of SHINGLE words and where it starts (the first time)."""
-    runs: dict[tuple[str, ...], int] = {}
+def _shingles(words: list[str]) -> dict[int, int]:
+    """Each run of SHINGLE words (by its hash) and where it starts, the first time."""
+    runs: dict[int, int] = {}
     for start in range(len(words) - SHINGLE + 1):
         run = tuple(words[start : start + SHINGLE])
         if "\x00" not in run:
-            runs.setdefault(run, start)
+            runs.setdefault(zlib.crc32(" ".join(run).encode()), start)
     return runs
 
 
-def _copied(words: list[str], runs: dict[tuple[str, ...], int], shared: set) -> int:
+def _copied(runs: dict[int, int], shared: set[int]) -> int:
     """How many of the article's own words lie in runs it shares with another article."""
-    covered = set()
+    covered: set[int] = set()
     for run in shared:
-        start = runs[run]
-        covered.update(range(start, start + SHINGLE))
-    return len(covered & set(range(len(words))))
+        covered.update(range(runs[run], runs[run] + SHINGLE))
+    return len(covered)
 
 
 def reporting_lines(articles: list[Article]) -> dict[str, Source]:
     """Each article's reporting line and the reason, for every article of the cluster."""
-    words = {a.file: _own_words(a.body) for a in articles}
-    runs = {a.file: _shingles(words[a.file]) for a in articles}
-    holders: dict[tuple[str, ...], list[str]] = defaultdict(list)
-    for file, file_runs in runs.items():
-        for run in file_runs:
-            holders[run].append(file)
-    shared_runs: dict[tuple[str, str], set] = defaultdict(set)
-    for run, files in holders.items():
-        for i, a in enumerate(files):
-            for b in files[i + 1 :]:
-                shared_runs[a, b].add(run)
+    runs = {a.file: _shingles(_own_words(a.body)) for a in articles}
     by_file = {a.file: a for a in articles}
     parent = {a.file: a.file for a in articles}
     reasons: dict[str, str] = {}
@@ -128,15 +121,16 @@ def reporting_lines(articles: list[Article]) -> dict[str, Source]:
     # Copies, the most copied first; the copy is the article whose own prose is mostly shared
     # (or the later one, when both are dated), and it joins the line of the article it copies.
     copies = []
-    for (a, b), shared in shared_runs.items():
-        counts = {f: _copied(words[f], runs[f], shared) for f in (a, b)}
-        shorter = min((a, b), key=lambda f: len(words[f]))
-        if counts[shorter] >= MIN_COPIED and counts[shorter] >= COPIED_SHARE * len(words[shorter]):
-            copies.append((max(counts.values()), a, b, counts))
-    for _n, a, b, counts in sorted(copies, reverse=True):
-        copy, original = _direction(by_file[a], by_file[b], counts, len(words[a]), len(words[b]))
-        if root(copy) == root(original):
+    for a, b in _pairs_to_compare([a.file for a in articles], runs):
+        shared = runs[a].keys() & runs[b].keys()
+        shorter = min(len(runs[a]), len(runs[b]))
+        if len(shared) >= max(MIN_COPIED - SHINGLE + 1, COPIED_SHARE * shorter):
+            copies.append((len(shared), a, b, shared))
+    for _n, a, b, shared in sorted(copies, key=lambda c: c[0], reverse=True):
+        if root(a) == root(b):
             continue
+        counts = {f: _copied(runs[f], shared) for f in (a, b)}
+        copy, original = _direction(by_file[a], by_file[b], counts, len(runs[a]), len(runs[b]))
         parent[root(copy)] = root(original)
         credited = fold(label(by_file[original])) in fold(by_file[copy].body)
         reasons.setdefault(
@@ -144,6 +138,17 @@ def reporting_lines(articles: list[Article]) -> dict[str, Source]:
             f"repeats the words of {label(by_file[original])} ({counts[copy]} words of its own "
             f"text are the same){' and credits it' if credited else ', without crediting it'}",
         )
+    # One outlet is one line: its reporters share their sources and its editors.
+    first_of_outlet: dict[str, Article] = {}
+    for article in articles:
+        outlet = fold(article.outlet.strip())
+        if not outlet:
+            continue
+        first = first_of_outlet.setdefault(outlet, article)
+        if first is not article and root(article.file) != root(first.file):
+            parent[root(article.file)] = root(first.file)
+            title = f"“{first.title}”" if first.title else first.file
+            reasons.setdefault(article.file, f"is published by {article.outlet}, like {title}")
     # Articles that carry one agency's story are one line, whether or not the agency's own
     # article is in the cluster.
     agency_lines: dict[str, str] = {}
@@ -167,6 +172,24 @@ def reporting_lines(articles: list[Article]) -> dict[str, Source]:
         reason = reasons.get(article.file, OWN)
         sources[article.file] = Source(article.file, label(article), line, reason)
     return sources
+
+
+def _pairs_to_compare(files: list[str], runs: dict[str, dict[int, int]]) -> list[tuple[str, str]]:
+    """Every pair of a draft-sized cluster; in a large folder, the pairs that share runs among
+    the eighth of them whose hash is a multiple of 8 (the same runs in every article)."""
+    if len(files) <= EXACT_UP_TO:
+        return [(a, b) for i, a in enumerate(files) for b in files[i + 1 :]]
+    sampled: dict[int, list[str]] = defaultdict(list)
+    for file in files:
+        for run in runs[file]:
+            if run % SAMPLE == 0:
+                sampled[run].append(file)
+    proposed: Counter[tuple[str, str]] = Counter()
+    for holders in sampled.values():
+        for i, a in enumerate(holders):
+            for b in holders[i + 1 :]:
+                proposed[a, b] += 1
+    return [pair for pair, hits in proposed.items() if hits >= 2]
 
 
 def _direction(
