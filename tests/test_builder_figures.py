@@ -56,3 +56,19 @@ def test_offsets_and_what_the_figure_measures():
     assert body[figure.start : figure.end] == "585"
     assert figure.measures == "volunteers"
     assert figure.sentence == body
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "The Falcon 9 rocket lifted off on time.",
+        "Tugboats will use Pier 4 from Friday.",
+        "Residents can call the hotline at 555-013-4477 for details.",
+    ],
+)
+def test_numbers_in_names_and_telephone_numbers_are_not_figures(body):
+    assert found(body) == []
+
+
+def test_a_count_after_a_weekday_is_still_a_figure():
+    assert [t for t, _v, _u in found("Officials said Tuesday 40 people were hurt.")] == ["40"]

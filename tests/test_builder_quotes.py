@@ -60,3 +60,27 @@ def test_a_short_quote_that_ends_like_speech_is_kept():
 
 def test_an_unclosed_mark_gives_no_quote():
     assert texts("The sign read “closed for repairs and nothing else.\n\nNext paragraph.") == []
+
+
+def test_typewriter_marks_open_and_close_a_quote():
+    body = "``It was the calmest winter we have had in a decade,'' said the site manager."
+    [quote] = find_quotes(body)
+    assert quote.text == "It was the calmest winter we have had in a decade,"
+    assert body[quote.open_mark : quote.open_mark + 2] == "``"
+    assert body[quote.end : quote.after] == "''"
+
+
+def test_single_marks_hold_a_quote_but_apostrophes_do_not():
+    body = (
+        "'We were worried about the noise, but it was fine,' said a neighbour. "
+        "‘The workers’ union will not give up,’ its leader said. The drivers' depot stays shut."
+    )
+    assert texts(body) == [
+        "We were worried about the noise, but it was fine,",
+        "The workers’ union will not give up,",
+    ]
+
+
+def test_a_single_mark_inside_a_double_quote_is_not_a_second_quote():
+    body = "“He told us, ‘Leave the building now,’ and then he left,” the guard said."
+    assert texts(body) == ["He told us, ‘Leave the building now,’ and then he left,"]

@@ -102,3 +102,30 @@ def test_a_name_does_not_run_over_a_paragraph_break():
         "Captain Rhys Bowen said the crossing was rough. “We had four-metre waves,” he said."
     )
     assert speakers(body) == [("We had four-metre wa", "Rhys Bowen")]
+
+
+def test_a_middle_initial_and_a_title_after_an_organisation_keep_the_name():
+    body = (
+        "“It was the calmest winter we have had in a decade,” said Tomas K. Brandt, the site "
+        "manager.\n\n“We will launch again next month,” said NASA Administrator Bill Nelson."
+    )
+    assert [s for _q, s in speakers(body)] == ["Tomas K. Brandt", "Bill Nelson"]
+
+
+def test_an_abbreviated_title_does_not_end_the_speakers_name():
+    body = "“The ships can dock at the new pier now,” said Rear Adm. Lucia Farrow."
+    assert speakers(body)[0][1].endswith("Lucia Farrow")
+
+
+def test_a_document_speaks_for_whoever_issued_it():
+    body = (
+        "“The plan is unsafe for every worker,” a statement from the Dock Workers Union said."
+        "\n\n“Nobody checked the pumps for years,” said a statement released by county officials."
+        "\n\nA report by the water board found cracks. “The levee was not inspected in years,” "
+        "the report said."
+    )
+    assert [s for _q, s in speakers(body)] == [
+        "the Dock Workers Union",
+        "county officials",
+        "the water board",
+    ]

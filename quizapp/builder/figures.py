@@ -64,6 +64,10 @@ IDENTIFIER_BEFORE = re.compile(
     r"paragraph|Item|Decree|Resolution)\s+$",
     re.IGNORECASE,
 )
+# A capitalised word inside the sentence, right before a bare number, makes it part of a name.
+NAME_BEFORE = re.compile(
+    r"\S\s+(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\s)[A-Z][\w’'-]*\s$"
+)
 NOUN_AFTER = re.compile(r"^(?:\s+of\s+the)?\s+([\w’'-]+(?:\s+[\w’'-]+){0,3})")
 STOP_NOUN = words_of(
     "and or but to of in on at for with by from as the a an than that is was who which"
@@ -105,8 +109,8 @@ def _figure(body: str, sentence, match: re.Match) -> Figure | None:
     start = match.start()
     if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "-./"):
         return None
-    if re.match(r"[\w/:]", after[:1]) or re.match(r"^\.\d", after):
-        return None  # part of a word, a time or a longer code
+    if re.match(r"[\w/:]", after[:1]) or re.match(r"^\.\d|^[-.]\d{3}[-.]\d{4}\b", after):
+        return None  # part of a word, a time, a telephone number or a longer code
     spelled = raw.lower() in SMALL or raw.lower() == "a"
     value = _value(raw)
     money = bool(match.group("cur") or match.group("curword"))
@@ -125,6 +129,8 @@ def _figure(body: str, sentence, match: re.Match) -> Figure | None:
         return None
     if IDENTIFIER_BEFORE.search(before):
         return None
+    if not has_unit and not spelled and NAME_BEFORE.search(before) and raw.isdigit():
+        return None  # part of a name: "Falcon 9", "Pier 4", "Launch Complex 2"
     if spelled:
         word = raw.lower()
         if word == "one" and not unit_word:

@@ -83,7 +83,7 @@ def _own_words(body: str) -> list[str]:
     for quote in find_quotes(body):
         pieces.append(body[position : quote.open_mark])
         pieces.append(" \x00 ")  # no shingle runs across a quotation
-        position = quote.end + 1
+        position = quote.after
     pieces.append(body[position:])
     return WORD.findall(fold(" ".join(pieces)))
 

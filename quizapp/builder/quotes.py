@@ -1,4 +1,5 @@
-"""Finding direct quotations: straight or curly double marks, split and multi-paragraph quotes."""
+"""Finding direct quotations: straight, curly, low, angle and typewriter (`` '') double marks,
+single marks, split and multi-paragraph quotes."""
 
 from __future__ import annotations
 
@@ -7,8 +8,6 @@ from dataclasses import dataclass
 
 from quizapp.builder.text import paragraph_spans
 
-OPENERS = '“"„«'
-CLOSERS = '”"»'
 # Characters after which a straight double mark opens a quote rather than closing one.
 OPEN_CONTEXT = " \t\n([{—–-/:;,.“‘"
 WORD = re.compile(r"[\w][\w’'-]*")
@@ -20,45 +19,103 @@ class QuoteSpan:
     start: int  # offset of the first character inside the marks
     end: int  # offset of the closing mark
     text: str
-
-    @property
-    def open_mark(self) -> int:
-        return self.start - 1
+    open_mark: int  # offset of the opening mark
+    after: int  # offset just after the closing mark (marks may be two characters: `` '')
 
 
 def find_quotes(body: str) -> list[QuoteSpan]:
     """Every direct quotation in the body; scare quotes and quoted names are left out."""
-    return [q for q in _quoted_spans(body) if is_direct_quote(q.text, body, q.end)]
+    doubles = [q for q in _quoted_spans(body) if is_direct_quote(q.text, body, q.end)]
+    inside = [(q.open_mark, q.after) for q in doubles]
+    singles = [
+        q
+        for q in _single_quoted(body)
+        if not any(a <= q.open_mark < b for a, b in inside) and _single_is_speech(q.text)
+    ]
+    return sorted(doubles + singles, key=lambda q: q.start)
 
 
 def _quoted_spans(body: str) -> list[QuoteSpan]:
     spans: list[QuoteSpan] = []
     paragraphs = paragraph_spans(body)
-    opened: int | None = None
+    opened: tuple[int, int] | None = None  # the opening mark's offset and width
     for index, paragraph in enumerate(paragraphs):
         position = paragraph.start
         if opened is not None:
             # News style: a quote running on opens each new paragraph with a mark.
-            if body[position] in OPENERS:
-                position += 1
+            width = _opener(body, position)
+            if width:
+                position += width
             else:
                 opened = None
         while position < paragraph.end:
-            char = body[position]
+            width = _opener(body, position)
             if opened is None:
-                if char in OPENERS and (char != '"' or _opens(body, position)):
-                    opened = position
-            elif char in CLOSERS and not (char == '"' and _opens(body, position)):
-                spans.append(QuoteSpan(opened + 1, position, body[opened + 1 : position]))
+                if width:
+                    opened = (position, width)
+                    position += width
+                    continue
+            elif closing := _closer(body, position):
+                start = opened[0] + opened[1]
+                spans.append(
+                    QuoteSpan(start, position, body[start:position], opened[0], position + closing)
+                )
                 opened = None
-            elif char == "“":
-                opened = position  # an unclosed quote before: keep the newer one
+                position += closing
+                continue
+            elif body[position] == "“" or body.startswith("``", position):
+                opened = (position, width)  # an unclosed quote before: keep the newer one
+                position += width
+                continue
             position += 1
         if opened is not None and (
-            index + 1 == len(paragraphs) or body[paragraphs[index + 1].start] not in OPENERS
+            index + 1 == len(paragraphs) or not _opener(body, paragraphs[index + 1].start)
         ):
             opened = None
     return spans
+
+
+def _opener(body: str, position: int) -> int:
+    """The width of the opening double mark at position (0 if none): “ „ « ``, or a straight "
+    that opens."""
+    if body.startswith("``", position):
+        return 2
+    char = body[position] if position < len(body) else ""
+    if char in "“„«" or (char == '"' and _opens(body, position)):
+        return 1
+    return 0
+
+
+def _closer(body: str, position: int) -> int:
+    """The width of the closing double mark at position (0 if none): ” » '', or a straight "
+    that does not open."""
+    if body.startswith("''", position):
+        return 2
+    char = body[position]
+    if char in "”»" or (char == '"' and not _opens(body, position)):
+        return 1
+    return 0
+
+
+SINGLE = re.compile(r"(?<![\w’'])([‘'])(?=[^\s’'])(.+?[,.!?…])([’'])(?![\w’'])", re.DOTALL)
+
+
+def _single_quoted(body: str) -> list[QuoteSpan]:
+    """Quotations in single marks, as some outlets use: ‘…,’ or '…,' within one paragraph, the
+    closing mark after the punctuation that ends speech (so an apostrophe cannot close one)."""
+    spans = []
+    for paragraph in paragraph_spans(body):
+        for match in SINGLE.finditer(body, paragraph.start, paragraph.end):
+            if (match[1] == "‘") != (match[3] == "’"):
+                continue  # a curly mark pairs with a curly one
+            spans.append(
+                QuoteSpan(match.start(2), match.end(2), match[2], match.start(1), match.end(3))
+            )
+    return spans
+
+
+def _single_is_speech(text: str) -> bool:
+    return len(WORD.findall(text)) >= 3 and is_direct_quote(text)
 
 
 def _opens(body: str, position: int) -> bool:

@@ -6,7 +6,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from quizapp.builder.quotes import OPENERS, QuoteSpan
+from quizapp.builder.quotes import QuoteSpan
+from quizapp.builder.sentences import ABBREVIATIONS
 from quizapp.builder.text import fold, paragraph_spans, sentence_spans, stem, words_of
 
 SPEECH_VERBS = (
@@ -24,7 +25,9 @@ TITLES = (
     "Chancellor|King|Queen|Prince|Princess|Pope|Sheikh|Professor|Secretary|Commissioner|"
     "Representative|Ambassador|General|Detective|Inspector|Officer|Coach|Father|Sister|Rabbi|Imam|"
     "Captain|Lieutenant|Sergeant|Constable|Superintendent|Chief|Councillor|Councilman|"
-    "Councilwoman|Alderman|Bishop|Archbishop|Cardinal|Chairman|Chairwoman"
+    "Councilwoman|Alderman|Bishop|Archbishop|Cardinal|Chairman|Chairwoman|Administrator|Director|"
+    "Admiral|Adm|Commander|Cmdr|Maj|Major|Cpl|Corporal|Supt|Insp|Det|Deputy|Spokesman|Spokeswoman|"
+    "Spokesperson"
 )
 # A capitalised word; it keeps a final full stop only when short ("Dr.", "J.", "U.S."), so that
 # "... to Dunmore. Mayor Lorna Birch" is not read as one name.
@@ -69,6 +72,8 @@ DESCRIPTOR = re.compile(
     rf"(?:\s+(?:named|called)\s+(?P<named>{NAME})"
     rf"|\s+(?:from|at|of|with|within|for)\s+the\s+[A-Z][\w’'-]*(?:\s+(?:of|the|and|for|[A-Z][\w’'-]*))*)?",
 )
+DOCUMENTS = frozenset(["statement", "report", "study", "survey", "letter", "release", "memo"])
+AUTHORED = re.compile(r"\s+(?:from|by|of|(?:released|issued|published|sent)\s+by)\s+")
 # "a nurse in the emergency department, who asked not to be named": whatever the noun, the
 # clause says the speaker is anonymous, and the words before it are how the article names them.
 ANONYMITY = (
@@ -108,9 +113,6 @@ NOT_PERSON_END = words_of(
     saturday sunday january february march april may june july august september october
     november december east west north south district region territory peninsula"""
 )
-ABBREVIATIONS = words_of(
-    "mr mrs ms dr prof rep sen gov gen col capt lt sgt rev fr st sr jr u.s u.k"
-)
 
 
 @dataclass
@@ -138,12 +140,13 @@ class Resolver:
     def __init__(self, body: str, quotes: list[QuoteSpan]) -> None:
         self.body = body
         self.quotes = quotes
-        self.inside = [(q.open_mark, q.end + 1) for q in quotes]
+        self.inside = [(q.open_mark, q.after) for q in quotes]
         self.entities: dict[str, Entity] = {}
         self.history: list[tuple[int, Entity, bool]] = []  # (position, entity, is_subject)
         self._fullest: dict[str, str] = {}
         self.full_names = sorted(set(self._full_names()))
         self.focus: Entity | None = None  # the narrator when a quote reports someone else
+        self.documents: dict[str, Entity] = {}  # "statement" -> who issued the statement
 
     # -- names -----------------------------------------------------------------------------
     def _full_names(self) -> list[str]:
@@ -205,6 +208,8 @@ class Resolver:
         for m in ANONYMOUS.finditer(text):
             add(m.start(), m.end("who"), self.entity(m.group("descriptor"), "descriptor"))
         for m in DESCRIPTOR.finditer(text):
+            if m.group("head")[0].isupper() and re.match(r"[ \t]+[A-Z]", text[m.end() :]):
+                continue  # part of a name: "the Dock Workers Union"
             named = m.group("named")
             appositive = None if named else APPOSITIVE.match(text, m.end())
             if appositive and not self._is_person(_clean_name(appositive.group("name"))):
@@ -253,6 +258,24 @@ class Resolver:
             plural = False
         institution = re.fullmatch(INSTITUTION_NOUNS, head) is not None
         text = m.group().strip()
+        if head in DOCUMENTS:
+            # A document speaks for whoever issued it: "a statement from the union" is the union,
+            # and so is "the statement" after it.
+            author = AUTHORED.match(
+                self.body, offset + m.end("head") + len(m.group("plural") or "")
+            )
+            if author:
+                begin = author.end()
+                end = begin + _np_end(self.body[begin:])
+                phrase = self.body[begin:end].strip()
+                found = self.resolve_phrase(begin, end) or (
+                    self.entity(phrase, "institution") if phrase else None
+                )
+                if found:
+                    self.documents[head] = found
+                    return found
+            if det in ("the", "this", "that") and head in self.documents:
+                return self.documents[head]
         if det in ("the", "this", "that") and not m.group("mods").strip():
             antecedent = self._antecedent(head, offset + m.start(), plural)
             if antecedent:
@@ -343,15 +366,15 @@ def _person_like(name: str) -> bool:
         return False
     if fold(words[-1]) in NOT_PERSON_END:
         return False
-    if any(w.isupper() and len(w) > 1 for w in words):
-        return False  # acronyms: SSF, U.S.
+    if any(w.isupper() and len(w.rstrip(".")) > 1 for w in words):
+        return False  # acronyms: SSF, U.S. (an initial, "K.", is part of a name)
     return not any(fold(w) in NOT_NAME_START for w in words)
 
 
 def _clause_end(body: str, start: int, limit: int) -> int:
     """Where the clause starting at start ends: at sentence punctuation or a new quote."""
     for match in re.finditer(r"[.!?]+(?=\s|$)|[“\"]", body[start:limit]):
-        if match.group() in OPENERS and match.group() != '"':
+        if match.group() == "“":
             return start + match.start()
         if match.group() == '"':
             if start + match.start() > 0 and body[start + match.start() - 1] in " \t\n":
@@ -417,7 +440,7 @@ def _speaker_of(
     body = resolver.body
     quote = quotes[index]
     paragraph = next(p for p in paragraphs if p.start <= quote.open_mark < p.end)
-    close = quote.end + 1
+    close = quote.after
     following = [q.open_mark for q in quotes if q.open_mark >= close]
     limit = min([paragraph_end(paragraphs, close), *following])
     after_end = _clause_end(body, close, limit)
@@ -511,7 +534,11 @@ NP_END = re.compile(
 )
 
 
-TITLE_END = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|[A-Z])$")
+# Abbreviated titles and initials, whose full stop does not end a noun phrase.
+TITLE_END = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Mx|Dr|Prof|Rep|Sen|Gov|Gen|Col|Capt|Lt|Sgt|Rev|Fr|Sr|Sra|St|Jr|Adm|Cmdr|"
+    r"Maj|Cpl|Supt|Insp|Det|[A-Z])$"
+)
 
 
 def _np_end(text: str) -> int:
