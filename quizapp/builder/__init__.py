@@ -19,7 +19,7 @@ from quizapp.builder.articles import (
 )
 from quizapp.builder.claims import find_claims
 from quizapp.builder.conflicts import find_conflicts
-from quizapp.builder.drafts import draft_set
+from quizapp.builder.drafts import draft_set, with_ground
 from quizapp.builder.figures import Figure, find_figures
 from quizapp.builder.lines import reporting_lines
 from quizapp.builder.quotes import find_quotes
@@ -37,6 +37,7 @@ __all__ = [
     "extract_shared",
     "parse_article",
     "read_folder",
+    "with_ground",
     "write_bank_article",
 ]
 

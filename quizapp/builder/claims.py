@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from quizapp.builder.articles import Article
-from quizapp.builder.figures import SMALL
+from quizapp.builder.figures import SMALL, find_figures
 from quizapp.builder.lines import Source, reporting_lines
 from quizapp.builder.quotes import find_quotes
 from quizapp.builder.speakers import ANONYMITY, attribute
@@ -327,17 +327,35 @@ def find_claims(articles: list[Article]) -> list[Claim]:
         ]
         lines = {f: sources[f].line for f in own}
         first = min(files, key=lambda f: (f not in own, len(evidence[f])))
+        differ = _differing_figures([evidence[f] for f in files])
         claims.append(
             Claim(
                 _claim_text(evidence[first]),
                 files,
-                len(set(lines.values())) >= 2,
+                len(set(lines.values())) >= 2 and not differ,
                 evidence,
                 lines | {f: "credited to another source" for f in files if f not in own},
-                _verdict(files, own, sources),
+                f"The articles give different figures ({differ}): a difference to check, not a "
+                "confirmation."
+                if differ
+                else _verdict(files, own, sources),
             )
         )
     return sorted(claims, key=lambda c: (-len(c.articles), fold(c.claim)))
+
+
+def _differing_figures(sentences: list[str]) -> str:
+    """Figures of one unit that two sentences stating one claim give differently ("30,000
+    people" against "31,000 people"); empty when every shared unit has a value in common."""
+    found = [find_figures(s) for s in sentences]
+    for i, first in enumerate(found):
+        for second in found[i + 1 :]:
+            for unit in {f.unit for f in first} & {f.unit for f in second}:
+                ones = [f for f in first if f.unit == unit]
+                others = [f for f in second if f.unit == unit]
+                if not {f.value for f in ones} & {f.value for f in others}:
+                    return f"{ones[0].text} against {others[0].text}"
+    return ""
 
 
 def _verdict(files: list[str], own: list[str], sources: dict[str, Source]) -> str:

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import re
+import zlib
 from typing import Any
 
 from quizapp.builder.articles import Article
+from quizapp.builder.sentences import paragraphs_of
+from quizapp.builder.speakers import TITLES
 from quizapp.builder.text import fold, sentence_spans
 
 MAX_ATTRIBUTION = 12
 MAX_FIGURES = 8
 MAX_CLAIMS = 8
 LETTERS = "abcd"
+TITLE_WORDS = frozenset(fold(t) for t in TITLES.split("|") if " " not in t)
 
 
 def draft_set(articles: list[Article], extraction: dict[str, Any], slug: str) -> dict[str, Any]:
@@ -21,6 +25,8 @@ def draft_set(articles: list[Article], extraction: dict[str, Any], slug: str) ->
     questions += _attribution(by_file, extraction["quotes"])[:MAX_ATTRIBUTION]
     questions += _figures(by_file, extraction["figures"])[:MAX_FIGURES]
     questions += _corroboration(by_file, extraction["claims"])[:MAX_CLAIMS]
+    by_slug = {a.slug: a for a in articles}
+    questions = [with_ground(q, by_slug) for q in questions]
     for number, question in enumerate(questions, start=1):
         question["id"] = f"{slug}-{number:03d}"
         questions[number - 1] = {"id": question.pop("id"), **question}
@@ -57,30 +63,37 @@ def _sentence_around(body: str, start: int, end: int) -> str:
     spans = sentence_spans(body)
     first = next((s for s in spans if s.start <= start < s.end), None)
     last = next((s for s in spans if s.start < end <= s.end), None)
-    if first is None or last is None or "\n" in body[first.start : last.end]:
+    if first is None or last is None or "\n\n" in body[first.start : last.end]:
         return body[start:end]
     return body[first.start : last.end]
 
 
 def _attribution(by_file: dict[str, Article], quotes: list[dict]) -> list[dict]:
-    speakers: dict[str, str] = {}
+    person = _people([q["speaker"] for q in quotes if q["speaker"]])
+    speakers: dict[str, str] = {}  # one key per person, shown by the fullest of their names
     said: dict[str, set[str]] = {}
     for quote in quotes:
         if quote["speaker"]:
-            key = fold(quote["speaker"]).removeprefix("the ")
-            speakers.setdefault(key, quote["speaker"])
-            said.setdefault(fold(quote["text"]), set()).add(key)
+            key = person[quote["speaker"]]
+            if len(quote["speaker"]) > len(speakers.get(key, "")):
+                speakers[key] = quote["speaker"]
+            said.setdefault(_words_key(quote["text"]), set()).add(key)
     questions, asked = [], set()
     for quote in sorted(quotes, key=lambda q: -len(q["text"])):
         text = quote["text"]
-        if not quote["speaker"] or len(text.split()) < 6 or fold(text) in asked:
+        # The same words quoted in two articles are asked once.
+        if not quote["speaker"] or len(text.split()) < 6 or _words_key(text) in asked:
             continue
-        asked.add(fold(text))
-        answer = fold(quote["speaker"]).removeprefix("the ")
-        others = [k for k in speakers if k not in said[fold(text)]]
+        asked.add(_words_key(text))
+        answer = person[quote["speaker"]]
+        others = [k for k in speakers if k not in said[_words_key(text)]]
         if not others:
             continue
-        distractors = sorted(others, key=lambda k: (_kind(k) != _kind(answer), k))[:3]
+        # Distractors of the answer's kind first, in an order each quote varies but that is the
+        # same on every run.
+        distractors = sorted(
+            others, key=lambda k: (_kind(k) != _kind(answer), zlib.crc32(f"{text}|{k}".encode()))
+        )[:3]
         options = sorted([answer, *distractors])
         article = by_file[quote["article"]]
         evidence = _sentence_around(article.body, quote["start"] - 1, quote["end"] + 1)
@@ -95,7 +108,7 @@ def _attribution(by_file: dict[str, Article], quotes: list[dict]) -> list[dict]:
                 "choices": [{"id": LETTERS[i], "text": speakers[k]} for i, k in enumerate(options)],
                 "answer": LETTERS[options.index(answer)],
                 "explanation": (
-                    f"The article attributes these words to {quote['speaker']}. The other "
+                    f"The article attributes these words to {speakers[answer]}. The other "
                     "choices are people or sources quoted in these articles who never said "
                     "them: read the attribution next to the quote (“said …”, “he said”) and "
                     "work out who a pronoun points back to."
@@ -104,6 +117,62 @@ def _attribution(by_file: dict[str, Article], quotes: list[dict]) -> list[dict]:
             }
         )
     return questions
+
+
+def _numbers(text: str) -> set[str]:
+    return {_number_of(n) for n in re.findall(r"\d[\d,.]*", text)}
+
+
+def _number_of(text: str) -> str:
+    digits = re.search(r"\d[\d,.]*", text)
+    return digits.group().replace(",", "").rstrip(".") if digits else text
+
+
+def with_ground(question: dict[str, Any], by_slug: dict[str, Article]) -> dict[str, Any]:
+    """The question with its "which sentence shows it?" step: the paragraph of its first
+    evidence and the ones either side, when the evidence lies in one paragraph."""
+    evidence = question["evidence"][0]
+    article = by_slug.get(evidence.get("article", ""))
+    if article is None or not evidence.get("quote"):
+        return question  # the bank's checks name the unknown article
+    paragraphs = paragraphs_of(article.body)
+    number = next((n for n, p in enumerate(paragraphs, 1) if evidence["quote"] in p), None)
+    if number is None:
+        return question
+    span = [max(1, number - 1), min(len(paragraphs), number + 1)]
+    return question | {"ground": {"article": article.slug, "paragraphs": span}}
+
+
+def _people(names: list[str]) -> dict[str, str]:
+    """Each speaker's name mapped to one key per person: "Mayor Jane Doe", "Jane Doe" and "Doe"
+    are one person when the shorter names' words are all in the longest."""
+    bare = {name: _bare(name) for name in names}
+    longest = sorted(set(bare.values()), key=lambda b: -len(b.split()))
+    key = {}
+    for name, words in bare.items():
+        split = words.split()
+        key[name] = next(
+            (
+                full
+                for full in longest
+                if split and set(split) <= set(full.split()) and split[-1] == full.split()[-1]
+            ),
+            words,
+        )
+    return key
+
+
+def _bare(name: str) -> str:
+    """A name folded, without "the" and without titles before it."""
+    words = fold(name).removeprefix("the ").split()
+    while len(words) > 1 and words[0].rstrip(".") in TITLE_WORDS:
+        words = words[1:]
+    return " ".join(words)
+
+
+def _words_key(text: str) -> str:
+    """The words of a quotation, without case, accents or punctuation."""
+    return " ".join(re.findall(r"\w+", fold(text)))
 
 
 def _kind(key: str) -> bool:
@@ -132,6 +201,8 @@ def _figures(by_file: dict[str, Article], figures: list[dict]) -> list[dict]:
         article = by_file[figure["article"]]
         options = sorted([figure["text"], *distractors])
         blanked = figure["sentence"].replace(figure["text"], "____", 1)
+        if _number_of(figure["text"]) in _numbers(blanked):
+            continue  # the sentence gives the answer away: "30,000 … ____ (30,000)"
         questions.append(
             {
                 "kind": "figures",

@@ -363,7 +363,10 @@ def save_question(draft: Draft, raw: dict[str, Any], key: str | None = None) -> 
     if key is None:
         numbers = [int(q["id"].rsplit("-", 1)[1]) for q in questions]
         key = f"{draft.slug}-{max(numbers, default=0) + 1:03d}"
-    raw = {"id": key, **{k: v for k, v in raw.items() if k != "id"}}
+    raw = {"id": key, **{k: v for k, v in raw.items() if k not in ("id", "ground")}}
+    if raw.get("evidence"):
+        # Its "which sentence shows it?" passage follows the evidence as edited.
+        raw = builder.with_ground(raw, {a.slug: a for a in builder_articles(draft)})
     _, problems = read_question(raw, article_files(draft))
     if problems:
         return problems
