@@ -35,6 +35,9 @@ class Draft(db.Model):
     error: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     # The JSON of `questions extract`, with the teacher's corrections applied.
     extraction: so.Mapped[dict[str, Any] | None] = so.mapped_column(sa.JSON)
+    # The teacher's corrections, kept apart so that finding again (after adding an article)
+    # applies them to what is found: {"quotes": {key: {"speaker", "keep"}}, "figures": {...}}.
+    corrections: so.Mapped[dict[str, Any] | None] = so.mapped_column(sa.JSON)
     # Draft questions in the bank's YAML shape, edited by the teacher before publishing.
     questions: so.Mapped[list[dict[str, Any]] | None] = so.mapped_column(sa.JSON)
     set_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("question_sets.id"))

@@ -258,7 +258,8 @@ def run_step(step: Step) -> Step | None:
             draft.steps_done = len(found)
             following = step._replace(found=found)  # to the back of the queue: teachers alternate
         else:
-            draft.status, draft.extraction = DraftStatus.READY, _bounded(extraction)
+            corrected = _with_corrections(_bounded(extraction), draft.corrections or {})
+            draft.status, draft.extraction = DraftStatus.READY, corrected
             draft.steps_done = draft.steps_total
     following = following or _next_turn(step.owner_id)
     db.session.commit()
@@ -299,45 +300,68 @@ def builder_articles(draft: Draft) -> list[builder.Article]:
 
 def correct_quotes(draft: Draft, corrections: list[tuple[str, bool]]) -> int:
     """Set each quote's speaker, or drop it when it is not a quote; returns how many changed."""
-    extraction = copy.deepcopy(draft.extraction)
-    quotes, changed = [], 0
-    for quote, (speaker, keep) in zip(extraction["quotes"], corrections, strict=True):
-        if not keep:
-            changed += 1
-            continue
-        if speaker.strip() != (quote["speaker"] or ""):
-            quote["speaker"] = speaker.strip() or None
-            changed += 1
-        quotes.append(quote)
-    extraction["quotes"] = quotes
-    draft.extraction = extraction
-    draft.updated_at = utcnow()
-    return changed
+    changes = {}
+    for quote, (speaker, keep) in zip(draft.extraction["quotes"], corrections, strict=True):
+        if not keep or speaker.strip() != (quote["speaker"] or ""):
+            changes[_found_key(quote)] = {"speaker": speaker.strip() or None, "keep": keep}
+    return _correct(draft, "quotes", changes)
 
 
 def correct_figures(draft: Draft, corrections: list[tuple[str, bool]]) -> int:
     """Set what each figure measures, or drop it when it is not a figure; returns changes."""
-    extraction = copy.deepcopy(draft.extraction)
-    figures, dropped, changed = [], set(), 0
-    for figure, (measures, keep) in zip(extraction["figures"], corrections, strict=True):
-        if not keep:
-            dropped.add((figure["article"], figure["text"]))
-            changed += 1
+    changes = {}
+    for figure, (measures, keep) in zip(draft.extraction["figures"], corrections, strict=True):
+        if not keep or measures.strip() != (figure["measures"] or ""):
+            changes[_found_key(figure)] = {"measures": measures.strip(), "keep": keep}
+    return _correct(draft, "figures", changes)
+
+
+def _correct(draft: Draft, part: str, changes: dict[str, dict[str, Any]]) -> int:
+    """Record the corrections (kept for the next finding) and apply them to what was found."""
+    corrections = copy.deepcopy(draft.corrections or {})
+    corrections.setdefault(part, {}).update(changes)
+    draft.corrections = corrections
+    draft.extraction = _with_corrections(draft.extraction, {part: changes})
+    draft.updated_at = utcnow()
+    return len(changes)
+
+
+def _found_key(item: dict[str, Any]) -> str:
+    """A found quote or figure by where it is: its article, offset and words (an article's text
+    never changes once added, so the same words at the same place are the same find)."""
+    return f"{item['article']}:{item['start']}:{item['text']}"
+
+
+def _with_corrections(
+    extraction: dict[str, Any], corrections: dict[str, dict[str, dict[str, Any]]]
+) -> dict[str, Any]:
+    """What was found with the teacher's corrections applied; corrections of finds that are no
+    longer found (their article was removed) are left out."""
+    extraction = copy.deepcopy(extraction)
+    quotes, figures, dropped = [], [], set()
+    for quote in extraction["quotes"]:
+        change = corrections.get("quotes", {}).get(_found_key(quote))
+        if change and not change["keep"]:
             continue
-        if measures.strip() != (figure["measures"] or ""):
-            figure["measures"] = measures.strip()
+        if change:
+            quote["speaker"] = change["speaker"]
+        quotes.append(quote)
+    for figure in extraction["figures"]:
+        change = corrections.get("figures", {}).get(_found_key(figure))
+        if change and not change["keep"]:
+            dropped.add((figure["article"], figure["text"]))
+            continue
+        if change:
+            figure["measures"] = change["measures"]
             figure["checked"] = True  # the teacher's words, fit to show students
-            changed += 1
         figures.append(figure)
-    extraction["figures"] = figures
+    extraction["quotes"], extraction["figures"] = quotes, figures
     extraction["conflicts"] = [
         c
         for c in extraction["conflicts"]
         if not any((f["article"], f["text"]) in dropped for f in c["figures"])
     ]
-    draft.extraction = extraction
-    draft.updated_at = utcnow()
-    return changed
+    return extraction
 
 
 def generate_questions(draft: Draft) -> int:
