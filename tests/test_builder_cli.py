@@ -50,7 +50,7 @@ def test_extract_json_has_the_documented_shape_and_offsets(app, seeds):
         for file, sentence in claim["evidence"].items():
             assert sentence in bodies[file]
     for conflict in found["conflicts"]:
-        assert set(conflict) == {"about", "figures", "kind"}
+        assert set(conflict) == {"about", "figures", "kind", "reason"}
         assert conflict["kind"] in ("conflict", "different measure")
 
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from quizapp.builder.conflicts import find_conflicts
 from quizapp.builder.figures import find_figures
 
 
@@ -72,3 +73,25 @@ def test_numbers_in_names_and_telephone_numbers_are_not_figures(body):
 
 def test_a_count_after_a_weekday_is_still_a_figure():
     assert [t for t, _v, _u in found("Officials said Tuesday 40 people were hurt.")] == ["40"]
+
+
+def _located(*sentences):
+    return [(f"article-{n}", f) for n, s in enumerate(sentences) for f in find_figures(s)]
+
+
+def test_hedged_figures_that_can_both_be_true_are_not_a_conflict():
+    figures = _located(
+        "The election was called fraudulent by more than 60 countries around the world.",
+        "The election was called fraudulent by more than 50 countries around the world.",
+    )
+    assert find_conflicts(figures) == []
+
+
+def test_figures_of_one_measure_that_cannot_both_be_true_conflict_with_a_reason():
+    figures = _located(
+        "Some 1,000 migrants crossed the border at Dunmore every year, officials said.",
+        "About 900 migrants crossed the border at Dunmore every year, officials said.",
+    )
+    [conflict] = find_conflicts(figures)
+    assert conflict.kind == "conflict"
+    assert conflict.reason.endswith("as Some 1,000 and as About 900: both cannot be right")

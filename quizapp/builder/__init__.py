@@ -120,7 +120,8 @@ def extract_shared(articles: list[Article], found: list[dict[str, Any]]) -> dict
     ]
     sources = reporting_lines(articles)
     conflicts = [
-        {"about": c.about, "figures": c.figures, "kind": c.kind} for c in find_conflicts(located)
+        {"about": c.about, "figures": c.figures, "kind": c.kind, "reason": c.reason}
+        for c in find_conflicts(located)
     ]
     return {
         "articles": [

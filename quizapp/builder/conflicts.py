@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -17,6 +19,28 @@ class Conflict:
     about: str
     figures: list[dict[str, str]]
     kind: str  # "conflict" | "different measure"
+    reason: str  # why, in a teacher's words
+
+
+# What a hedge says about the true number, as a range around the figure (low, high factors).
+HEDGES = (
+    (r"more than|over|upwards of|well over", (1.0, math.inf)),
+    (r"just over", (1.0, 1.05)),
+    (r"at least|no fewer than|no less than", (1.0, math.inf)),
+    (r"less than|fewer than|under", (0.0, 1.0)),
+    (r"just under|nearly|almost|close to", (0.95, 1.0)),
+    (r"up to|at most|no more than|as many as|as much as", (0.0, 1.0)),
+    (r"about|around|approximately|roughly|some|an estimated|estimated", (0.95, 1.05)),
+)
+HEDGE = [(re.compile(rf"^(?:{words})\b", re.IGNORECASE), span) for words, span in HEDGES]
+
+
+def _range(figure: Figure) -> tuple[float, float]:
+    """The numbers a figure allows: "more than 60" any above 60, "about 900" 855 to 945."""
+    for pattern, (low, high) in HEDGE:
+        if pattern.match(figure.text):
+            return figure.value * low, figure.value * high
+    return figure.value, figure.value
 
 
 def _context(figure: Figure) -> set[str]:
@@ -56,19 +80,30 @@ def find_conflicts(figures: list[tuple[str, Figure]]) -> list[Conflict]:
 
 
 def _compare(file_a: str, a: Figure, file_b: str, b: Figure, score: float) -> Conflict | None:
-    """A conflict, a look-alike, or None when the two figures simply agree or are unrelated."""
-    same_period = _period(a) == _period(b)
+    """A conflict, a look-alike, or None when the two figures agree or are unrelated."""
+    about = a.measures if a.measures and a.measures != a.unit else a.unit
     if a.value == b.value:
         if score >= LOOK_ALIKE:
             return None  # the same figure, reported twice: corroboration, not conflict
         kind = "different measure"
+        reason = f"{a.text} in both, but they do not count the same thing"
     elif _close(a.value, b.value) and score >= SAME_MEASURE:
-        kind = "conflict" if same_period else "different measure"
+        (low_a, high_a), (low_b, high_b) = _range(a), _range(b)
+        if low_a <= high_b and low_b <= high_a:
+            return None  # "more than 60" and "more than 50" can both be true
+        if _period(a) != _period(b):
+            kind = "different measure"
+            reason = f"{a.text} and {b.text} are for different periods"
+        else:
+            kind = "conflict"
+            reason = f"the articles give {about} as {a.text} and as {b.text}: both cannot be right"
     else:
         return None
-    about = a.measures if a.measures and a.measures != a.unit else a.unit
     return Conflict(
-        about, [{"article": file_a, "text": a.text}, {"article": file_b, "text": b.text}], kind
+        about,
+        [{"article": file_a, "text": a.text}, {"article": file_b, "text": b.text}],
+        kind,
+        reason,
     )
 
 
