@@ -38,8 +38,11 @@ def format_percent(value: float | None) -> str:
 
 
 def format_points(value: float | None) -> str:
-    """Points with at most two decimals: 4.07, 1, 0.5."""
-    return "0" if not value else f"{value:.2f}".rstrip("0").rstrip(".")
+    """Points as everyone is shown them, with at most one decimal: 4.1, 1, 0.5.
+
+    Partial credit makes thirds ("1.73 of 46"): a tenth of a point is as fine as anyone reads.
+    """
+    return "0" if not value else f"{value:.1f}".rstrip("0").rstrip(".")
 
 
 def score_band(value: float | None) -> str:

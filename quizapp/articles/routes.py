@@ -30,9 +30,7 @@ def _readable() -> sa.ColumnElement[bool]:
 @login_required
 def index():
     articles = db.session.scalars(
-        sa.select(Article)
-        .where(sa.or_(Article.owner_id.is_(None), Article.owner_id == current_user.id))
-        .order_by(Article.published, Article.title)
+        sa.select(Article).where(_readable()).order_by(Article.published, Article.title)
     ).all()
     return render_template("articles/index.html", articles=articles)
 

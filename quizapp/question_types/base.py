@@ -126,6 +126,13 @@ class QuestionType(ABC):
     def correct_answer(self, content: Content) -> Answer:
         """The correct answer, in the same shape as a student's."""
 
+    def selected(self, answer: Answer | None) -> set[str]:
+        """The ids of the choices an answer selects, to mark them in the list it was chosen from.
+
+        Types whose answer is not a selection from one list (matching) mark none.
+        """
+        return set()
+
     @abstractmethod
     def describe(self, content: Content, answer: Answer | None) -> list[str]:
         """An answer in the words the student saw, one line per choice, pair or phrase."""

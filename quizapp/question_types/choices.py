@@ -73,6 +73,10 @@ class OneChoice(QuestionType):
     def correct_answer(self, content: Content) -> Answer:
         return {"choice": content["answer"]}
 
+    def selected(self, answer: Answer | None) -> set[str]:
+        chosen = (answer or {}).get("choice")
+        return {chosen} if chosen else set()
+
     def describe(self, content: Content, answer: Answer | None) -> list[str]:
         texts = {c["id"]: c["text"] for c in content["choices"]}
         chosen = (answer or {}).get("choice")
@@ -114,6 +118,9 @@ class SelectAll(QuestionType):
 
     def correct_answer(self, content: Content) -> Answer:
         return {"choices": content["answer"]}
+
+    def selected(self, answer: Answer | None) -> set[str]:
+        return set((answer or {}).get("choices", []))
 
     def describe(self, content: Content, answer: Answer | None) -> list[str]:
         texts = {c["id"]: c["text"] for c in content["choices"]}

@@ -59,3 +59,24 @@ def article_titles() -> dict[str, str]:
     """Slug to a short label of the article: its outlet and title."""
     rows = db.session.execute(sa.select(Article.slug, Article.title, Article.outlet))
     return {slug: f"{title} ({outlet})" if outlet else title for slug, title, outlet in rows}
+
+
+@dataclass
+class ArticleText:
+    """An article as shown beside a question: its text, with nothing marked."""
+
+    article: Article
+    paragraphs: list[Paragraph]
+
+
+def question_articles(content: dict) -> list[ArticleText]:
+    """The articles a question is built on, in the order it first cites them.
+
+    Only the text: which sentences are the evidence is part of the answer.
+    """
+    slugs = [e["article"] for e in content.get("evidence", [])]
+    slugs += [content[part]["article"] for part in ("passage", "ground") if part in content]
+    order = list(dict.fromkeys(slugs))
+    found = db.session.scalars(sa.select(Article).where(Article.slug.in_(order))).all()
+    found = sorted(found, key=lambda a: order.index(a.slug))
+    return [ArticleText(a, render_body(a.body)[0]) for a in found]

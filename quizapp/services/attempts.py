@@ -319,6 +319,12 @@ def check_answer(attempt: Attempt, position: int, values: dict[str, Any], now: d
     item = attempt.items[position]
     if not is_answered(item):
         raise QuizError("Choose an answer before checking it.")
+    # Checking locks both parts: an empty "which sentence shows it?" step would lose its point.
+    if "ground" in item.question_version.content and not item.answer.get("ground"):
+        raise QuizError(
+            "Your answer is saved. Select the sentence that shows it too before checking: "
+            "checking marks and locks both parts."
+        )
     _grade_item(item)
     item.locked = True
 
@@ -436,7 +442,7 @@ def may_see_item_answer(attempt: Attempt, item: AttemptItem, now: datetime) -> b
 
 @dataclass
 class ItemResult:
-    """One question of a submitted attempt, as the result page shows it."""
+    """One question of an attempt, as the result page, or the question checked, shows it."""
 
     item: AttemptItem
     prompt: str
@@ -449,12 +455,30 @@ class ItemResult:
     ground_expected: list[str] | None = None
 
     @property
+    def marked(self) -> bool:
+        """Right or wrong is itself an answer: known only where the correct answer may be."""
+        return self.expected is not None and self.item.points is not None
+
+    @property
     def outcome(self) -> str:
         return _outcome(self.item.points, self.item.max_points)
 
     @property
     def ground_outcome(self) -> str:
         return _outcome(self.item.ground_points, self.item.ground_max_points)
+
+    @property
+    def total_points(self) -> float:
+        return (self.item.points or 0) + (self.item.ground_points or 0)
+
+    @property
+    def total_max_points(self) -> float:
+        return self.item.max_points + self.item.ground_max_points
+
+    @property
+    def overall(self) -> str:
+        """The question as a whole, its "which sentence shows it?" step included."""
+        return _outcome(self.total_points, self.total_max_points)
 
 
 def _outcome(points: float | None, max_points: float) -> str:
@@ -469,32 +493,56 @@ def item_results(
     """Per question: the answer given and, when allowed, the correct one with its evidence."""
     if reveal is None:
         reveal = may_see_answers(attempt, now)
-    results = []
-    for item in attempt.items:
-        version = item.question_version
-        content = version.content
-        question_type = version.question_type
-        checked = item.locked and attempt.assignment.show_answers == ShowAnswers.AFTER_EACH
-        show = reveal or checked
-        results.append(
-            ItemResult(
-                item=item,
-                prompt=content["prompt"],
-                given=question_type.describe(content, item.answer),
-                expected=question_type.describe(content, question_type.correct_answer(content))
-                if show
-                else None,
-                explanation=content["explanation"] if show else None,
-                evidence=content["evidence"] if show else None,
-                ground_given=ground.describe(content, (item.answer or {}).get("ground", []))
-                if "ground" in content
-                else None,
-                ground_expected=ground.describe(content, content["ground"]["answer"])
-                if "ground" in content and show
-                else None,
-            )
-        )
-    return results
+    checking = attempt.assignment.show_answers == ShowAnswers.AFTER_EACH
+    return [item_result(item, reveal or (checking and item.locked)) for item in attempt.items]
+
+
+def item_result(item: AttemptItem, show: bool) -> ItemResult:
+    """One question's answer given and, when show, the correct one with its evidence."""
+    version = item.question_version
+    content = version.content
+    question_type = version.question_type
+    grounded = "ground" in content
+    return ItemResult(
+        item=item,
+        prompt=content["prompt"],
+        given=question_type.describe(content, item.answer),
+        expected=question_type.describe(content, question_type.correct_answer(content))
+        if show
+        else None,
+        explanation=content["explanation"] if show else None,
+        evidence=content["evidence"] if show else None,
+        ground_given=ground.describe(content, (item.answer or {}).get("ground", []))
+        if grounded
+        else None,
+        ground_expected=ground.describe(content, content["ground"]["answer"])
+        if grounded and show
+        else None,
+    )
+
+
+def _marks(right: set[str], chosen: set[str]) -> dict[str, str]:
+    return {
+        **dict.fromkeys(right, "missed"),
+        **{c: "right" if c in right else "wrong" for c in chosen},
+    }
+
+
+def answer_marks(item: AttemptItem) -> tuple[dict[str, str], dict[str, str]]:
+    """How the choices, and the sentences of the "which sentence shows it?" step, are marked
+    once the answer may be shown: "right" (chosen, and right), "wrong" (chosen, not right) or
+    "missed" (right, not chosen); choices not in the map are neither."""
+    version = item.question_version
+    content = version.content
+    question_type = version.question_type
+    choices = _marks(
+        question_type.selected(question_type.correct_answer(content)),
+        question_type.selected(item.answer),
+    )
+    if "ground" not in content:
+        return choices, {}
+    chosen = set((item.answer or {}).get("ground", []))
+    return choices, _marks(set(content["ground"]["answer"]), chosen)
 
 
 def student_history(student: User) -> list[Attempt]:

@@ -10,7 +10,7 @@ from quizapp.join_limits import limit_code_guesses
 from quizapp.models import utcnow
 from quizapp.security import enrolled_assignment_or_404, own_attempt_or_404, student_required
 from quizapp.services import attempts as quiz
-from quizapp.services.articles import article_titles
+from quizapp.services.articles import article_titles, question_articles
 from quizapp.services.attempts import QuizError
 from quizapp.services.classrooms import JoinRefused, classroom_by_code, enrol
 from quizapp.student import bp
@@ -102,16 +102,19 @@ def question(attempt_id: int, position: int):
 def _question_context(attempt, item, now) -> dict:
     version = item.question_version
     reveal = quiz.may_see_item_answer(attempt, item, now)
+    # Before the answer may be shown, nothing on the page tells right from wrong.
+    choice_marks, ground_marks = quiz.answer_marks(item) if reveal else ({}, {})
     return {
         "attempt": attempt,
         "item": item,
         "version": version,
-        "choices": _choices(item),
-        "ground": _ground(item),
+        "choices": _choices(item, choice_marks),
+        "ground": _ground(item, ground_marks),
         "titles": article_titles(),
+        "articles": question_articles(version.content),
         "form": AnswerForm(),
         "reveal": reveal,
-        "correct": version.question_type.correct_answer(version.content) if reveal else None,
+        "checked": quiz.item_result(item, show=True) if reveal else None,
         "answered": [quiz.is_answered(i) for i in attempt.items],
         "remaining": (attempt.deadline_at - now) if attempt.deadline_at else None,
         "check_mode": attempt.assignment.show_answers == "after_each",
@@ -120,18 +123,24 @@ def _question_context(attempt, item, now) -> dict:
     }
 
 
-def _choices(item) -> list[dict]:
-    """The choices in this student's order, each with its opaque token."""
+def _choices(item, marks: dict[str, str]) -> list[dict]:
+    """The choices in this student's order, each with its opaque token and its mark, if any."""
     by_id = {c["id"]: c for c in item.question_version.content["choices"]}
-    return [{**by_id[cid], "token": quiz.choice_token(item, cid)} for cid in item.choice_order]
+    return [
+        {**by_id[cid], "token": quiz.choice_token(item, cid), "mark": marks.get(cid)}
+        for cid in item.choice_order
+    ]
 
 
-def _ground(item) -> list[dict] | None:
-    """The sentences of the "which sentence shows it?" step, each with its opaque token."""
+def _ground(item, marks: dict[str, str]) -> list[dict] | None:
+    """The sentences of the "which sentence shows it?" step, each with its opaque token and mark."""
     ground = item.question_version.content.get("ground")
     if ground is None:
         return None
-    return [{**s, "token": quiz.ground_token(item, s["id"])} for s in ground["sentences"]]
+    return [
+        {**s, "token": quiz.ground_token(item, s["id"]), "mark": marks.get(s["id"])}
+        for s in ground["sentences"]
+    ]
 
 
 def _form_values() -> dict:
@@ -298,6 +307,7 @@ def result(attempt_id: int):
         unsubmitted_reset=quiz.closed_by_reset(attempt) and not reveal,
         answers_from=quiz.answers_shown_from(attempt),
         results=quiz.item_results(attempt, now, reveal=reveal),
+        missed_only=request.args.get("show") == "missed",
     )
 
 

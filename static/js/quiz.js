@@ -74,3 +74,15 @@
   });
   if (changedEarlier) save();
 })();
+
+// Beside the question there is room for the article: open it there. On a phone it stays a
+// closed sheet, one tap away. The current question is scrolled into the navigator's strip.
+(() => {
+  const sheet = document.querySelector("[data-open-when-wide]");
+  if (sheet && window.matchMedia("(min-width: 1024px)").matches) sheet.open = true;
+  const strip = document.querySelector("[data-current-visible]");
+  const current = strip && strip.querySelector("[aria-current]");
+  if (current && strip.scrollWidth > strip.clientWidth) {
+    strip.scrollLeft = current.offsetLeft - strip.clientWidth / 2 + current.offsetWidth / 2;
+  }
+})();
