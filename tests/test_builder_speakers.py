@@ -129,3 +129,30 @@ def test_a_document_speaks_for_whoever_issued_it():
         "county officials",
         "the water board",
     ]
+
+
+def test_a_name_before_the_verb_wins_over_one_at_the_start_of_the_sentence():
+    body = (
+        "Hillary Clinton spoke after Donald Trump. Asked about Trump's claim that it was a bomb, "
+        "Clinton said, “I think it is important to know the facts about any incident like this.”"
+    )
+    assert speakers(body)[0][1] == "Hillary Clinton"
+
+
+def test_a_speaker_named_only_beside_the_verb():
+    body = (
+        "“That is right, Donald, every word of it,” Melanie said to the television.\n\n"
+        "As a phone rang, the announcer said, “It is three in the morning and your children are "
+        "asleep.”"
+    )
+    assert [s for _q, s in speakers(body)] == ["Melanie", "the announcer"]
+
+
+def test_a_pull_quote_signed_with_a_dash():
+    body = "“He makes simple blanket statements about people he knows nothing about.” ― Ana Ruiz"
+    assert speakers(body)[0][1] == "Ana Ruiz"
+
+
+def test_a_generational_suffix_is_part_of_the_name():
+    body = "“Absolutely hate this framing of the vote,” Vann R. Newkirk II, a writer, said online."
+    assert speakers(body)[0][1] == "Vann R. Newkirk II"

@@ -24,6 +24,7 @@ ABBREVIATIONS = frozenset(
         "col",
         "capt",
         "rev",
+        "del",
         "fr",
         "adm",
         "cmdr",

@@ -16,7 +16,10 @@ SPEECH_VERBS = (
     "remembered|replied|answered|continued|concluded|declared|announced|admitted|acknowledged|"
     "complained|shouted|yelled|whispered|testified|tweeted|posted|recounted|observed|countered|"
     "conceded|cautioned|urged|saying|adding|telling|explaining|recalling|writing|noting|warning|"
-    "insisting|arguing|claiming|asking|laments|lamented|joked|jokes|agreed|agrees|wondered"
+    "insisting|arguing|claiming|asking|laments|lamented|joked|jokes|agreed|agrees|wondered|"
+    "demanded|demands|scolded|reads|read|quipped|responded|responds|predicted|boasted|vowed|"
+    "pleaded|mused|charged|contended|suggested|suggests|reiterated|emphasized|emphasised|"
+    "stressed|maintained|calling|called|describing|described"
 )
 SPEECH = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
 TITLES = (
@@ -72,6 +75,8 @@ DESCRIPTOR = re.compile(
     rf"(?:\s+(?:named|called)\s+(?P<named>{NAME})"
     rf"|\s+(?:from|at|of|with|within|for)\s+the\s+[A-Z][\w’'-]*(?:\s+(?:of|the|and|for|[A-Z][\w’'-]*))*)?",
 )
+SIGNED = re.compile(rf"[ \t]*[.,]?[ \t]*[―—–][ \t]*(?P<name>{NAME})")
+SUFFIXES = frozenset(["II", "III", "IV", "Jr.", "Sr."])  # of a name, not an acronym
 DOCUMENTS = frozenset(["statement", "report", "study", "survey", "letter", "release", "memo"])
 AUTHORED = re.compile(r"\s+(?:from|by|of|(?:released|issued|published|sent)\s+by)\s+")
 # "a nurse in the emergency department, who asked not to be named": whatever the noun, the
@@ -366,7 +371,7 @@ def _person_like(name: str) -> bool:
         return False
     if fold(words[-1]) in NOT_PERSON_END:
         return False
-    if any(w.isupper() and len(w.rstrip(".")) > 1 for w in words):
+    if any(w.isupper() and len(w.rstrip(".")) > 1 and w not in SUFFIXES for w in words):
         return False  # acronyms: SSF, U.S. (an initial, "K.", is part of a name)
     return not any(fold(w) in NOT_NAME_START for w in words)
 
@@ -458,6 +463,11 @@ def _speaker_of(
             resolver.focus = subject
             return target
 
+    signed = SIGNED.match(after)
+    if signed:  # a pull quote signed with a dash: “…” ― Ana Ruiz
+        name = _clean_name(signed.group("name"))
+        if name and _person_like(name):
+            return resolver.entity(resolver.fullest(name), "person")
     verb = SPEECH.search(after)
     if verb and verb.start() <= 90:
         before_verb = resolver.resolve_phrase(close, close + verb.start())
@@ -465,6 +475,9 @@ def _speaker_of(
             return before_verb
         post_end = close + verb.end() + _np_end(after[verb.end() :])
         found = resolver.resolve_phrase(close + verb.end(), post_end)
+        if found:
+            return found
+        found = _named_by_itself(resolver, after[: verb.start()].strip(" ,—–-"))
         if found:
             return found
     by = BY_AUTHOR.search(after)
@@ -496,6 +509,22 @@ def _speaker_of(
     return None
 
 
+def _named_by_itself(resolver: Resolver, phrase: str) -> Entity | None:
+    """A speaker the article names only here, right beside the verb: one capitalised name
+    ("Melanie said") or a noun phrase with its determiner ("the announcer said")."""
+    phrase = phrase.strip()
+    words = phrase.split()
+    if len(words) == 1 and re.fullmatch(CAP, words[0]) and fold(words[0]) not in NOT_NAME_START:
+        return resolver.entity(resolver.fullest(words[0]), "person")
+    if (
+        2 <= len(words) <= 5
+        and fold(words[0]) in ("the", "a", "an", "his", "her", "their")
+        and not any(fold(w) in NOT_NAME_START for w in words[1:])
+    ):
+        return resolver.entity(phrase, "descriptor")
+    return None
+
+
 def _from_before(resolver: Resolver, offset: int, before: str) -> Entity | None:
     verb = SPEECH.search(before)
     if verb:
@@ -510,13 +539,16 @@ def _from_before(resolver: Resolver, offset: int, before: str) -> Entity | None:
                 if found:
                     return found
             first = resolver.resolve_phrase(offset + segments[0][0], offset + segments[0][1])
-            if first and first.kind == "person":
-                return first
             found = resolver.resolve_phrase(offset + last[0], offset + last[1])
+            if found and found.kind == "person" and chunk[last[0] : last[1]].strip()[:1].isupper():
+                return found  # "Asked about the bomb, Clinton said": the name before the verb
+            if first and first.kind == "person":
+                return first  # "Ana Ruiz, a nurse at the clinic, said"
             if found:
                 return found
             if first:
                 return first
+            return _named_by_itself(resolver, chunk[last[0] : last[1]])
     according = ACCORDING.search(before)
     if according:
         start = offset + according.end()
@@ -537,7 +569,7 @@ NP_END = re.compile(
 # Abbreviated titles and initials, whose full stop does not end a noun phrase.
 TITLE_END = re.compile(
     r"\b(?:Mr|Mrs|Ms|Mx|Dr|Prof|Rep|Sen|Gov|Gen|Col|Capt|Lt|Sgt|Rev|Fr|Sr|Sra|St|Jr|Adm|Cmdr|"
-    r"Maj|Cpl|Supt|Insp|Det|[A-Z])$"
+    r"Maj|Cpl|Supt|Insp|Det|Del|[A-Z])$"
 )
 
 
