@@ -146,6 +146,8 @@ EXPECTED = {
     ("POST", "/teach/classes/<id:classroom_id>/assign"): OWN_TEACHER,
     ("POST", "/teach/classes/<id:classroom_id>/code"): OWN_TEACHER,
     ("POST", "/teach/classes/<id:classroom_id>/roster"): OWN_TEACHER,
+    ("GET", "/teach/classes/<id:classroom_id>/slips"): OWN_TEACHER,
+    ("POST", "/teach/classes/<id:classroom_id>/slips/new"): OWN_TEACHER,
     ("GET", "/teach/classes/<id:classroom_id>/students/<id:student_id>"): OWN_TEACHER,
     ("POST", "/teach/classes/<id:classroom_id>/students/<id:student_id>/remove"): OWN_TEACHER,
     ("POST", "/teach/classes/<id:classroom_id>/students/<id:student_id>/add-back"): OWN_TEACHER,
