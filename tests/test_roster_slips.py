@@ -3,12 +3,19 @@ passwords once; a reload makes no account and shows no password; new slips are m
 Usernames that got a number say why; a student's first log-in asks for the one-time password
 once."""
 
+import os
 import re
+from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from quizapp.extensions import db
 from quizapp.models import Enrollment, User
+from tests.conftest import PASSWORD
+from tests.test_browser import CHROMIUM, chromium, log_in, new_page, server
+
+__all__ = ["chromium", "server"]  # the live server and browser fixtures of test_browser
 
 SLIP = re.compile(
     r"<dt>Username</dt><dd><code>([^<]+)</code></dd>\s*"
@@ -118,3 +125,36 @@ def test_first_log_in_asks_for_the_one_time_password_once(app, browser, new_brow
     assert "Your password has been changed" in html
     # Later changes ask for the current password again.
     assert "Current password" in student.page("/account/password")
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(
+    not Path(CHROMIUM).exists() and not os.environ.get("CI"),
+    reason="Chromium is not installed (CI installs it)",
+)
+def test_in_a_browser_the_form_says_it_is_working_and_a_reload_makes_nothing(
+    app, server, chromium, make_class
+):
+    klass = make_class(students=())
+    page = new_page(chromium)
+    log_in(page, server, "teacher", PASSWORD)
+    page.goto(f"{server}/teach/classes/{klass['id']}")
+    page.get_by_label("Student names").fill("Reload Tester\nLi Wei")
+    button = page.get_by_role("button", name="Create accounts")
+    # Stop this first submission after the page's own script has seen it, to look at the button
+    # as it is while the accounts are being made.
+    page.evaluate("window.addEventListener('submit', (e) => e.preventDefault(), {once: true})")
+    button.click()
+    busy = page.locator("form[data-busy] [type=submit]")
+    assert busy.get_attribute("aria-busy") == "true"
+    assert (busy.get_attribute("value") or busy.inner_text()) == "Creating accounts…"
+    page.reload()
+    page.get_by_label("Student names").fill("Reload Tester\nLi Wei")
+    page.get_by_role("button", name="Create accounts").click()
+    page.wait_for_url("**/slips")
+    assert page.locator(".slip").count() == 2
+    page.reload()
+    assert page.locator(".slip").count() == 0
+    assert "shown already" in page.content()
+    assert enrolled(app, klass["id"]) == ["li.wei", "reload.tester"]
+    page.context.close()
