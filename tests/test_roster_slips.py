@@ -13,10 +13,12 @@ import sqlalchemy as sa
 from quizapp.extensions import db
 from quizapp.models import Enrollment, User
 from tests.conftest import PASSWORD
-from tests.test_browser import CHROMIUM, chromium, log_in, new_page, server
+from tests.test_browser import CHROMIUM, chromium, log_in, server
+from tests.test_browser_a11y import SMALL_PHONE, Checker, new_page
 
 __all__ = ["chromium", "server"]  # the live server and browser fixtures of test_browser
 
+SIDEWAYS = "() => document.documentElement.scrollWidth - window.innerWidth"
 SLIP = re.compile(
     r"<dt>Username</dt><dd><code>([^<]+)</code></dd>\s*"
     r"<dt>One-time password</dt><dd><code>([^<]+)</code>"
@@ -136,7 +138,8 @@ def test_in_a_browser_the_form_says_it_is_working_and_a_reload_makes_nothing(
     app, server, chromium, make_class
 ):
     klass = make_class(students=())
-    page = new_page(chromium)
+    page = new_page(chromium, SMALL_PHONE)
+    check = Checker("phone")
     log_in(page, server, "teacher", PASSWORD)
     page.goto(f"{server}/teach/classes/{klass['id']}")
     page.get_by_label("Student names").fill("Reload Tester\nLi Wei")
@@ -153,8 +156,13 @@ def test_in_a_browser_the_form_says_it_is_working_and_a_reload_makes_nothing(
     page.get_by_role("button", name="Create accounts").click()
     page.wait_for_url("**/slips")
     assert page.locator(".slip").count() == 2
+    check.axe(page, "password slips")
+    assert page.evaluate(SIDEWAYS) <= 0
     page.reload()
     assert page.locator(".slip").count() == 0
     assert "shown already" in page.content()
+    check.axe(page, "password slips, reloaded")
+    assert page.evaluate(SIDEWAYS) <= 0
+    assert check.axe_problems == []
     assert enrolled(app, klass["id"]) == ["li.wei", "reload.tester"]
     page.context.close()

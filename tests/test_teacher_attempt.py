@@ -14,6 +14,7 @@ from quizapp.models import Attempt
 from tests.conftest import PASSWORD
 from tests.quiz_helpers import form_answer, latest_attempt_id
 from tests.test_browser import CHROMIUM, chromium, log_in, new_page, server
+from tests.test_browser_a11y import SMALL_PHONE, Checker
 
 __all__ = ["chromium", "server"]  # the live server and browser fixtures of test_browser
 
@@ -88,4 +89,16 @@ def test_the_browser_shows_each_chosen_radio_checked(server, chromium, taken):
         radio = questions.nth(position).locator(".as-seen label.choice", has_text=text)
         assert radio.locator("input[type=radio]").is_checked(), text
     assert page.locator(".as-seen input[type=radio]:checked").count() == len(chosen)
+    # At a small phone's width: nothing scrolls sideways and axe finds nothing serious, here
+    # and on an article's page with its note for the teacher.
+    page.set_viewport_size(SMALL_PHONE)
+    check = Checker("phone")
+    for name, path in (
+        ("attempt", f"/teach/attempts/{attempt_id}"),
+        ("article, teacher's view", "/articles/unknown-2014-cuban-doctor-defections"),
+    ):
+        page.goto(server + path)
+        check.axe(page, name)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), name
+    assert check.axe_problems == []
     page.context.close()
