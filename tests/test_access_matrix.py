@@ -107,6 +107,7 @@ EXPECTED = {
     ("GET", "/account/waiting"): LOGGED_IN,
     ("GET", "/admin/"): ADMIN,
     ("GET", "/admin/students"): ADMIN,
+    ("GET", "/admin/password-slip"): ADMIN,
     ("POST", "/admin/invitations"): ADMIN,
     ("POST", "/admin/invitations/<id:invitation_id>/revoke"): ADMIN,
     **{

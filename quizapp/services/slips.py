@@ -1,10 +1,12 @@
 """Password slips: the one-time passwords of new or reset accounts, held until shown once.
 
-The form that makes the accounts posts, the accounts are saved, and the browser is sent on to
-the slips page (post, redirect, get): reloading that page makes nothing again and shows no
-password twice. Until the page takes them, the passwords wait in the job queue's store (the
-instance's SQLite file, or Redis), which every server process shares and no browser sees:
-never in a cookie or an address. Only the teacher who made them can take them, once.
+The form that makes the accounts (or resets a password) posts, the accounts are saved, and the
+browser is sent on to the slips page (post, redirect, get): reloading that page makes nothing
+again and shows no password twice. Until the page takes them, the passwords wait in the job
+queue's store (the instance's SQLite file, or Redis), which every server process shares and no
+browser sees: never in a cookie or an address. Only the teacher (or administrator) who made
+them can take them, once, from the page they are held for: a class's slips page, or the
+administrator's.
 """
 
 from __future__ import annotations
@@ -31,13 +33,22 @@ class HeldSlips:
     reset: bool  # new one-time passwords for accounts that were there, not new accounts
 
 
-def _key(teacher_id: int, classroom_id: int) -> str:
-    return f"password-slips:{teacher_id}:{classroom_id}"
+def for_class(classroom_id: int) -> str:
+    """The place of a class's slips page."""
+    return f"class-{classroom_id}"
 
 
-def keep(store: Huey, teacher_id: int, classroom_id: int, held: HeldSlips) -> None:
-    """Hold the slips for the class's slips page; any not shown yet are shown with them."""
-    key = _key(teacher_id, classroom_id)
+# The place of the administrator's slip page.
+FOR_ADMIN = "admin"
+
+
+def _key(owner_id: int, place: str) -> str:
+    return f"password-slips:{owner_id}:{place}"
+
+
+def keep(store: Huey, owner_id: int, place: str, held: HeldSlips) -> None:
+    """Hold the slips for the page of that place; any not shown yet are shown with them."""
+    key = _key(owner_id, place)
     earlier = store.get(key)
     if earlier is not None and held.made_at - earlier.made_at <= KEPT_FOR:
         held.accounts = earlier.accounts + held.accounts
@@ -45,9 +56,9 @@ def keep(store: Huey, teacher_id: int, classroom_id: int, held: HeldSlips) -> No
     store.put(key, held)
 
 
-def take(store: Huey, teacher_id: int, classroom_id: int, now: datetime) -> HeldSlips | None:
-    """The slips held for this teacher's class, which are then no longer held; None if none."""
-    held = store.get(_key(teacher_id, classroom_id))
+def take(store: Huey, owner_id: int, place: str, now: datetime) -> HeldSlips | None:
+    """The slips this user made for that place, which are then no longer held; None if none."""
+    held = store.get(_key(owner_id, place))
     return held if held is not None and now - held.made_at <= KEPT_FOR else None
 
 

@@ -100,7 +100,7 @@ def _save_and_show_slips(classroom: Classroom, made: list[classrooms.NewAccount]
     teacher_id, classroom_id = current_user.id, classroom.id  # the commit expires both
     db.session.commit()
     held = slips.HeldSlips(made, utcnow(), reset)
-    slips.keep(current_app.extensions["huey"], teacher_id, classroom_id, held)
+    slips.keep(current_app.extensions["huey"], teacher_id, slips.for_class(classroom_id), held)
     return redirect(url_for("teacher.password_slips", classroom_id=classroom_id), 303)
 
 
@@ -112,7 +112,7 @@ def password_slips(classroom_id: int):
     return render_template(
         "teacher/accounts.html",
         classroom=classroom,
-        held=slips.take(store, current_user.id, classroom.id, utcnow()),
+        held=slips.take(store, current_user.id, slips.for_class(classroom.id), utcnow()),
         waiting=len(slips.waiting_students(classroom, current_user)),
         action=ActionForm(),
     )
