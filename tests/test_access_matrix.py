@@ -107,6 +107,7 @@ EXPECTED = {
     ("GET", "/account/waiting"): LOGGED_IN,
     ("GET", "/admin/"): ADMIN,
     ("GET", "/admin/students"): ADMIN,
+    ("GET", "/admin/password-slip"): ADMIN,
     ("POST", "/admin/invitations"): ADMIN,
     ("POST", "/admin/invitations/<id:invitation_id>/revoke"): ADMIN,
     **{
@@ -146,6 +147,8 @@ EXPECTED = {
     ("POST", "/teach/classes/<id:classroom_id>/assign"): OWN_TEACHER,
     ("POST", "/teach/classes/<id:classroom_id>/code"): OWN_TEACHER,
     ("POST", "/teach/classes/<id:classroom_id>/roster"): OWN_TEACHER,
+    ("GET", "/teach/classes/<id:classroom_id>/slips"): OWN_TEACHER,
+    ("POST", "/teach/classes/<id:classroom_id>/slips/new"): OWN_TEACHER,
     ("GET", "/teach/classes/<id:classroom_id>/students/<id:student_id>"): OWN_TEACHER,
     ("POST", "/teach/classes/<id:classroom_id>/students/<id:student_id>/remove"): OWN_TEACHER,
     ("POST", "/teach/classes/<id:classroom_id>/students/<id:student_id>/add-back"): OWN_TEACHER,

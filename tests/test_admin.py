@@ -233,9 +233,13 @@ def test_a_disabled_teacher_cannot_log_in_and_their_classes_are_kept(
 def test_the_administrator_gives_a_teacher_a_one_time_password(app, admin, new_browser, make_user):
     teacher_id = make_user("rivera", Role.TEACHER, "Ms Rivera")
     admin.page("/admin/")
-    html = admin.post(f"/admin/teachers/{teacher_id}/reset-password").get_data(as_text=True)
+    response = admin.post(f"/admin/teachers/{teacher_id}/reset-password", follow=False)
+    assert response.status_code == 303  # post, redirect, get: a reload resets nothing again
+    html = admin.page(response.headers["Location"])
     assert "shown only once" in html
     password = re.search(r"One-time password</dt><dd><code>([^<]+)<", html).group(1)
+    reloaded = admin.page(response.headers["Location"])
+    assert "One-time password" not in reloaded and "shown already" in reloaded
     teacher = new_browser()
     assert "do not match" in teacher.login("rivera", PASSWORD).get_data(as_text=True)
     assert "choose your own password" in teacher.login("rivera", password).get_data(as_text=True)

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from quizapp.extensions import db
 from quizapp.interop import EXPORTERS, export_gift, export_moodle_xml, export_qti
 from quizapp.interop.common import items
+from quizapp.interop.gift import parse_gift
 from quizapp.models import QuestionSet, Role
 from quizapp.question_types.exported import Shape
 from quizapp.services.interop import set_document
@@ -267,3 +268,26 @@ def test_interop_package_knows_nothing_of_flask_or_the_database():
         text = source.read_text()
         assert "import flask" not in text.lower() and "from flask" not in text.lower()
         assert "quizapp.models" not in text and "quizapp.extensions" not in text
+
+
+DOUBLED_QUOTES = re.compile(r"[“”\"]{2}")
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_gift_feedback_quotes_each_piece_of_evidence_once(documents, slug):
+    """A quote that opens or closes with the speaker's own quotation marks gets no second pair
+    (““There was oxygen…”); the file still reads in pygiftparserrgmf, and its feedback, read
+    back by our GIFT reader, has no doubled marks."""
+    parser = pytest.importorskip("pygiftparser.parser")
+    text = export_gift(documents[slug]).data.decode()
+    assert parser.parse(text).questions
+    feedback = [q.get("explanation", "") for q in parse_gift(text.encode()).questions]
+    assert any("Evidence: " in f for f in feedback)
+    assert not [f for f in feedback if DOUBLED_QUOTES.search(f)]
+
+
+def test_gift_feedback_keeps_the_speakers_quotation_marks(documents):
+    text = export_gift(documents["who-said-what"]).data.decode()
+    feedback = "\n".join(q.get("explanation", "") for q in parse_gift(text.encode()).questions)
+    assert "Evidence: “There was oxygen, but they didn’t let me use it,” said Dr. Arias" in feedback
+    assert "(no headline captured)" not in feedback

@@ -12,7 +12,8 @@ from quizapp.config import TeacherSignup
 from quizapp.extensions import db
 from quizapp.models import Invitation, Role, User, utcnow
 from quizapp.security import admin_required
-from quizapp.services import accounts
+from quizapp.services import accounts, slips
+from quizapp.services.classrooms import NewAccount
 from quizapp.teacher.forms import ActionForm
 
 EXPIRED = "The page had expired. Please try again."
@@ -161,9 +162,25 @@ def _reset_password(user: User, back: str):
     if not _confirmed():
         return redirect(back)
     password = accounts.reset_password(user, current_user)
+    slip = NewAccount(user.display_name, user.username, password)
+    admin_id = current_user.id  # the commit expires the user
     db.session.commit()
-    # Shown once: the password is not stored in clear anywhere.
-    return render_template("admin/password.html", user=user, password=password, back=back)
+    # Post, redirect, get: a reload of the slip's page does not reset the password again.
+    held = slips.HeldSlips([slip], utcnow(), reset=True)
+    slips.keep(current_app.extensions["huey"], admin_id, slips.FOR_ADMIN, held)
+    return redirect(url_for("admin.password_slip", back=back), 303)
+
+
+@bp.get("/password-slip")
+@admin_required
+def password_slip():
+    store = current_app.extensions["huey"]
+    back = request.args.get("back", "")
+    return render_template(
+        "admin/password.html",
+        held=slips.take(store, current_user.id, slips.FOR_ADMIN, utcnow()),
+        back=back if back.startswith("/admin/") else url_for("admin.teachers"),
+    )
 
 
 def _confirmed() -> bool:

@@ -138,6 +138,14 @@ class StudentSignupForm(SignupForm):
         return valid
 
 
+class FirstPasswordForm(NewPasswordMixin, FlaskForm):
+    """Right after a log-in with a one-time password, which is not asked for a second time."""
+
+    password = NewPasswordMixin.password
+    confirm = NewPasswordMixin.confirm
+    submit = SubmitField("Save my password")
+
+
 class ChangePasswordForm(NewPasswordMixin, FlaskForm):
     current = PasswordField(
         "Current password",

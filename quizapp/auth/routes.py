@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from quizapp.auth import bp
 from quizapp.auth.forms import (
     ChangePasswordForm,
+    FirstPasswordForm,
     LoginForm,
     StudentSignupForm,
     TeacherSignupForm,
@@ -183,11 +184,16 @@ def signup_student():
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 def change_password():
-    form = ChangePasswordForm()
+    # A student on a one-time password typed it to log in a moment ago (and a reset ends every
+    # other session), so the first choice of a password does not ask for it again.
+    first = current_user.must_change_password
+    form = FirstPasswordForm() if first else ChangePasswordForm()
     if form.validate_on_submit():
-        if not current_user.check_password(form.current.data):
+        if first and current_user.check_password(form.password.data):
+            form.password.errors.append("Choose a password different from the one-time one.")
+        elif not first and not current_user.check_password(form.current.data):
             form.current.errors.append("That is not your current password.")
-        elif form.password.data == form.current.data:
+        elif not first and form.password.data == form.current.data:
             form.password.errors.append("Choose a password different from the current one.")
         else:
             user = current_user._get_current_object()

@@ -100,12 +100,18 @@ def read_article(path: Path) -> Article:
     return parse_article(path.name, text)
 
 
+def one_line_break(text: str) -> str:
+    """The text with every line break as "\n": a browser sends a textarea's as "\r\n" but
+    counts them as one character for its maxlength, so lengths are counted after this."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def parse_article(file: str, text: str) -> Article:
     """An article from its text: the bank's format when it has front matter, else plain text.
 
     Raises ArticleError when the front matter cannot be read."""
     path = Path(file)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = one_line_break(text)
     parts = split_front_matter(text)
     if parts:
         head, body = parts

@@ -67,8 +67,19 @@ def feedback_text(content: dict[str, Any], titles: dict[str, str]) -> str:
     parts = [content.get("explanation") or ""]
     for evidence in content.get("evidence") or []:
         title = titles.get(evidence["article"], evidence["article"])
-        parts.append(f"Evidence: “{evidence['quote']}” ({title})")
+        parts.append(f"Evidence: {quoted(evidence['quote'])} ({title})")
     return "\n\n".join(p for p in parts if p)
+
+
+QUOTE_MARKS = "“”‘’\"'"
+
+
+def quoted(text: str) -> str:
+    """The text in quotation marks, unless it begins or ends with its own: a sentence that
+    opens with a speaker's words would otherwise start ““ (or end ””)."""
+    if text[:1] in QUOTE_MARKS or text[-1:] in QUOTE_MARKS:
+        return text
+    return f"“{text}”"
 
 
 def weights(rights: list[bool]) -> list[Decimal]:

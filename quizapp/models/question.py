@@ -10,6 +10,14 @@ from quizapp.database import utcnow
 from quizapp.extensions import db
 from quizapp.question_types.base import QuestionType
 
+# The bank's mark on a title it wrote because the article's own headline was not captured.
+NO_HEADLINE = " (no headline captured)"
+
+
+def shown_title(title: str) -> str:
+    """An article's title as readers see it: without the bank's no-headline mark."""
+    return title.removesuffix(NO_HEADLINE)
+
 
 class Article(db.Model):
     __tablename__ = "articles"
@@ -27,6 +35,14 @@ class Article(db.Model):
     # Set for an article a teacher brought to the question builder; None for the bank's.
     owner_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
     draft_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("drafts.id"), index=True)
+
+    @property
+    def shown_title(self) -> str:
+        return shown_title(self.title)
+
+    @property
+    def headline_captured(self) -> bool:
+        return not self.title.endswith(NO_HEADLINE)
 
     @property
     def paragraphs(self) -> list[str]:

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from quizapp.extensions import db
 from quizapp.models import Article
+from quizapp.models.question import shown_title
 from quizapp.services.question_files import CAPTION_PREFIX
 
 
@@ -58,7 +59,10 @@ def render_body(body: str, quote: str | None = None) -> tuple[list[Paragraph], b
 def article_titles() -> dict[str, str]:
     """Slug to a short label of the article: its outlet and title."""
     rows = db.session.execute(sa.select(Article.slug, Article.title, Article.outlet))
-    return {slug: f"{title} ({outlet})" if outlet else title for slug, title, outlet in rows}
+    return {
+        slug: f"{shown_title(title)} ({outlet})" if outlet else shown_title(title)
+        for slug, title, outlet in rows
+    }
 
 
 @dataclass

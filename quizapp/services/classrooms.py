@@ -154,6 +154,8 @@ class NewAccount:
     name: str
     username: str
     password: str
+    # Why the username is not the one made from the name, in words for the teacher; or None.
+    adjusted: str | None = None
 
 
 @dataclass
@@ -174,11 +176,21 @@ def new_students(names: list[str]) -> list[NewStudent]:
 
 
 def create_roster(classroom: Classroom, students: list[NewStudent]) -> list[NewAccount]:
-    """Create the students' accounts in the class, with the one-time passwords to hand out."""
+    """Create the students' accounts in the class, with the one-time passwords to hand out
+    and, for each username that got a number, the reason."""
     taken = usernames_starting_with({username_base(s.name) for s in students})
+    before = set(taken)
     accounts = []
     for new in students:
-        username = unique_username(username_base(new.name), taken)
+        base = username_base(new.name)
+        username = unique_username(base, taken)
+        adjusted = None
+        if username != base:
+            adjusted = (
+                f"another account already has the username {base}"
+                if base in before
+                else f"a name above it in the list also makes the username {base}"
+            )
         student = User(
             username=username,
             display_name=new.name,
@@ -187,7 +199,7 @@ def create_roster(classroom: Classroom, students: list[NewStudent]) -> list[NewA
         )
         student.set_password_hash(new.password_hash, temporary=True)
         db.session.add(Enrollment(classroom=classroom, student=student))
-        accounts.append(NewAccount(new.name, username, new.password))
+        accounts.append(NewAccount(new.name, username, new.password, adjusted))
     db.session.flush()
     return accounts
 

@@ -88,11 +88,13 @@ def add_article(
         parsed = builder.parse_article(file_name, text)
     except builder.ArticleError as exc:
         raise DraftError(f"{file_name}: {exc}.") from None
-    body = _paragraphed(parsed.body)
-    if len(body) > MAX_ARTICLE_CHARS:
+    # Counted as the paste box counts (a line break is one character), before blank lines
+    # are put between paragraphs: text the box took is never refused here.
+    if len(parsed.body.strip()) > MAX_ARTICLE_CHARS:
         raise DraftError(
             f"{file_name} is longer than {MAX_ARTICLE_CHARS:,} characters: split it or shorten it."
         )
+    body = _paragraphed(parsed.body)
     if len(body.split()) < MIN_ARTICLE_WORDS:
         raise DraftError(f"{file_name} has fewer than {MIN_ARTICLE_WORDS} words of text.")
     article = Article(

@@ -20,6 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from quizapp import question_types
+from quizapp.builder.articles import one_line_break
 from quizapp.services.drafts import MAX_ARTICLE_CHARS, default_skills
 
 LETTERS = "abcd"
@@ -56,8 +57,18 @@ class PasteForm(FlaskForm):
     published = DateField("Date published", validators=[Optional()])
     text = TextAreaField(
         "Text of the article",
-        validators=[DataRequired(), Length(max=MAX_ARTICLE_CHARS)],
-        description="Paste the article's text; keep a blank line between paragraphs.",
+        # The browser's maxlength and this Length count a line break as one character.
+        filters=[lambda text: one_line_break(text) if text else text],
+        validators=[
+            DataRequired(),
+            Length(
+                max=MAX_ARTICLE_CHARS,
+                message=f"The text is longer than {MAX_ARTICLE_CHARS:,} characters: split it "
+                "into two articles or shorten it.",
+            ),
+        ],
+        description=f"Paste the article's text, at most {MAX_ARTICLE_CHARS:,} characters; keep "
+        "a blank line between paragraphs.",
         render_kw={"rows": 12},
     )
     submit = SubmitField("Add the article")

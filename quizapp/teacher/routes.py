@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -12,7 +12,7 @@ from quizapp.security import (
     own_classroom_or_404,
     teacher_required,
 )
-from quizapp.services import accounts, classrooms, reports, worksheets
+from quizapp.services import accounts, classrooms, reports, slips, worksheets
 from quizapp.services.articles import article_titles
 from quizapp.teacher import bp
 from quizapp.teacher.forms import ActionForm, AssignmentForm, ClassForm, RosterForm
@@ -90,12 +90,43 @@ def add_roster(classroom_id: int):
     end_reads()
     students = classrooms.new_students(classrooms.parse_roster(form.names.data))
     classroom = own_classroom_or_404(classroom_id)
-    accounts = classrooms.create_roster(classroom, students)
-    # Shown once: the passwords are not stored in clear anywhere. Rendered before the commit,
-    # which would expire the class and the teacher and load them again.
-    page = render_template("teacher/accounts.html", classroom=classroom, accounts=accounts)
+    made = classrooms.create_roster(classroom, students)
+    return _save_and_show_slips(classroom, made, reset=False)
+
+
+def _save_and_show_slips(classroom: Classroom, made: list[classrooms.NewAccount], *, reset: bool):
+    """Save the accounts, hold their one-time passwords for the slips page and send the browser
+    there, so that a reload asks for that page again instead of posting the form again."""
+    teacher_id, classroom_id = current_user.id, classroom.id  # the commit expires both
     db.session.commit()
-    return page
+    held = slips.HeldSlips(made, utcnow(), reset)
+    slips.keep(current_app.extensions["huey"], teacher_id, slips.for_class(classroom_id), held)
+    return redirect(url_for("teacher.password_slips", classroom_id=classroom_id), 303)
+
+
+@bp.get("/classes/<id:classroom_id>/slips")
+@teacher_required
+def password_slips(classroom_id: int):
+    classroom = own_classroom_or_404(classroom_id)
+    store = current_app.extensions["huey"]
+    return render_template(
+        "teacher/accounts.html",
+        classroom=classroom,
+        held=slips.take(store, current_user.id, slips.for_class(classroom.id), utcnow()),
+        waiting=len(slips.waiting_students(classroom, current_user)),
+        action=ActionForm(),
+    )
+
+
+@bp.post("/classes/<id:classroom_id>/slips/new")
+@teacher_required
+def new_password_slips(classroom_id: int):
+    classroom = own_classroom_or_404(classroom_id)
+    if not ActionForm().validate_on_submit():
+        flash("The page had expired. Please try again.", "error")
+        return redirect(url_for("teacher.password_slips", classroom_id=classroom.id))
+    made = slips.new_slips(classroom, current_user)
+    return _save_and_show_slips(classroom, made, reset=True)
 
 
 @bp.post("/classes/<id:classroom_id>/students/<id:student_id>/remove")
@@ -145,9 +176,8 @@ def reset_password(classroom_id: int, student_id: int):
         )
         return redirect(url_for("teacher.classroom", classroom_id=classroom.id))
     password = accounts.reset_password(student, current_user)
-    db.session.commit()
-    slips = [classrooms.NewAccount(student.display_name, student.username, password)]
-    return render_template("teacher/accounts.html", classroom=classroom, accounts=slips, reset=True)
+    made = [classrooms.NewAccount(student.display_name, student.username, password)]
+    return _save_and_show_slips(classroom, made, reset=True)
 
 
 @bp.route("/classes/<id:classroom_id>/assign", methods=["GET", "POST"])

@@ -20,6 +20,23 @@ document.addEventListener("click", (event) => {
   }
 });
 
+// A form that takes a moment (a roster's accounts) says it is working, and is sent only once.
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest("form[data-busy]");
+  if (!form || event.defaultPrevented) return;
+  const button = form.querySelector("[type=submit]");
+  if (form.dataset.sent) {
+    event.preventDefault();
+    return;
+  }
+  form.dataset.sent = "true";
+  if (button) {
+    button.setAttribute("aria-busy", "true");
+    if (button.tagName === "INPUT") button.value = form.dataset.busy;
+    else button.textContent = form.dataset.busy;
+  }
+});
+
 // Copy buttons need this script: without it the field is still there to select and copy.
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("[data-copy]").forEach((button) => { button.hidden = false; });
