@@ -122,3 +122,19 @@ def test_differing_figures_never_confirm_a_claim():
         quoted = " ".join(e["quote"] for e in question["evidence"])
         if "30,000" in quoted and "31,000" in quoted:
             assert question["answer"] is False
+
+
+def test_a_key_resting_on_an_uncertain_reading_is_marked_for_the_teacher():
+    checked = {q["kind"]: q["check"] for q in drafted() if q.get("check")}
+    assert list(checked) == ["corroboration"]
+    assert checked["corroboration"].startswith(
+        "the key rests on this reading of the articles: The articles give different figures"
+    )
+    described = article(
+        "clinic.md", "Harrow Post",
+        "“We had no beds left for anyone by midnight,” a nurse at the clinic said.\n\n"
+        "“The clinic will open a second ward next month,” said director Ines Calder.",
+    )  # fmt: skip
+    questions = draft_set([described], extract_articles([described]), "clinic")["questions"]
+    notes = [q.get("check", "") for q in questions if q["kind"] == "attribution"]
+    assert any(n.startswith("the speaker is a description (a nurse)") for n in notes)

@@ -115,8 +115,18 @@ def _attribution(by_file: dict[str, Article], quotes: list[dict]) -> list[dict]:
                 ),
                 "evidence": [{"article": article.slug, "quote": evidence}],
             }
+            | _check(
+                speakers[answer][:1].islower(),
+                f"the speaker is a description ({speakers[answer]}): check that the article "
+                "names no one for these words.",
+            )
         )
     return questions
+
+
+def _check(doubtful: bool, why: str) -> dict[str, str]:
+    """A note for the teacher on a drafted question whose key rests on an uncertain reading."""
+    return {"check": why} if doubtful else {}
 
 
 def _numbers(text: str) -> set[str]:
@@ -219,6 +229,11 @@ def _figures(by_file: dict[str, Article], figures: list[dict]) -> list[dict]:
                 ),
                 "evidence": [{"article": article.slug, "quote": figure["sentence"]}],
             }
+            | _check(
+                not figure["measures"],
+                "what the figure counts was not found: check that the other choices count "
+                "other things.",
+            )
         )
     return questions
 
@@ -253,5 +268,9 @@ def _corroboration(by_file: dict[str, Article], claims: list[dict]) -> list[dict
                     for f, sentence in claim["evidence"].items()
                 ],
             }
+            | _check(
+                any(s in claim["reason"] for s in ("different figures", "repeats the words")),
+                f"the key rests on this reading of the articles: {claim['reason']}",
+            )
         )
     return questions
