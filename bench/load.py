@@ -609,6 +609,7 @@ def check_scores(app, students: list[Student], attempt_ids: list[int]) -> dict[s
     from quizapp.models import Attempt
     from quizapp.question_types import ground
     from quizapp.services.attempts import parse_answer
+    from quizapp.templating import format_points
 
     sent: dict[tuple[int, int], dict[str, Any]] = {}
     shown: dict[int, str] = {}
@@ -629,9 +630,8 @@ def check_scores(app, students: list[Student], attempt_ids: list[int]) -> dict[s
                 if "ground" in version.content:
                     expected += ground.grade(version.content, answer)
             checked += 1
-            shown_ok = attempt.id not in shown or float(shown[attempt.id]) == round(
-                attempt.score, 2
-            )
+            # The page shows points as everyone is shown them (templating.format_points).
+            shown_ok = attempt.id not in shown or shown[attempt.id] == format_points(attempt.score)
             if attempt.submitted_at is None or abs(attempt.score - expected) > 1e-6 or not shown_ok:
                 mismatches.append((attempt.id, attempt.score, expected, shown.get(attempt.id)))
         db.engine.dispose()
