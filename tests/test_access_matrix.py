@@ -179,6 +179,7 @@ EXPECTED = {
             ("GET", "/progress"),
             ("GET", "/review"),
             ("POST", "/review/<any(quotes, figures):part>"),
+            ("POST", "/review/line"),
             ("POST", "/generate"),
             ("GET", "/questions"),
             ("GET", "/questions/new"),

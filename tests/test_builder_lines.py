@@ -217,3 +217,44 @@ def test_two_articles_of_one_outlet_are_one_line():
         "is published by Harrowgate Ledger, like “ledger.md”"
     )
     assert sources["courier.md"].line == "Eastmoor Courier"
+
+
+def test_the_teacher_joins_or_splits_reporting_lines_and_the_claims_follow(app, browser, make_user):
+    make_user("teacher", Role.TEACHER)
+    browser.login("teacher")
+    draft_id = _new_draft(browser, "The bottling strike, by hand")
+    for one in (ORIGINAL, OWN):
+        browser.post(
+            f"/teach/drafts/{draft_id}/articles",
+            {"title": one.file, "outlet": one.outlet, "published": one.published, "text": one.body},
+        )
+    _found(browser, draft_id)
+    with app.app_context():
+        draft = db.session.get(Draft, draft_id)
+        ledger, courier = (
+            next(a.slug for a in draft.articles if a.outlet == name)
+            for name in ("Harrowgate Ledger", "Eastmoor Courier")
+        )
+        assert any(c["independent"] for c in draft.extraction["claims"])
+
+    # The teacher knows the Courier's reporter worked from the Ledger's story.
+    url = f"/teach/drafts/{draft_id}/review/line?article={courier}"
+    response = browser.post(url, {"line": ledger})
+    assert "Saved: the reporting line" in unescape(response.get_data(as_text=True))
+    text = _text(browser.page(f"/teach/drafts/{draft_id}/review?article={courier}"))
+    assert (
+        "Reporting line: Harrowgate Ledger — on the line of Harrowgate Ledger, as you said." in text
+    )
+    with app.app_context():
+        claims = db.session.get(Draft, draft_id).extraction["claims"]
+        assert claims and not any(c["independent"] for c in claims)
+
+    # A line that is not offered changes nothing; taking the word back restores the finding.
+    assert "Choose one of the reporting lines" in unescape(
+        browser.post(url, {"line": "no-such-article"}).get_data(as_text=True)
+    )
+    browser.post(url, {"line": "found"})
+    with app.app_context():
+        draft = db.session.get(Draft, draft_id)
+        assert any(c["independent"] for c in draft.extraction["claims"])
+        assert (draft.corrections or {}).get("lines") == {}

@@ -17,7 +17,7 @@ from quizapp.builder.articles import (
     read_folder,
     write_bank_article,
 )
-from quizapp.builder.claims import find_claims
+from quizapp.builder.claims import OWN_LINE, find_claims, rejudge
 from quizapp.builder.conflicts import find_conflicts
 from quizapp.builder.drafts import draft_set, with_ground
 from quizapp.builder.figures import Figure, find_figures
@@ -26,6 +26,7 @@ from quizapp.builder.quotes import find_quotes
 from quizapp.builder.speakers import attribute
 
 __all__ = [
+    "OWN_LINE",
     "Article",
     "ArticleError",
     "Skipped",
@@ -37,6 +38,7 @@ __all__ = [
     "extract_shared",
     "parse_article",
     "read_folder",
+    "rejudge",
     "with_ground",
     "write_bank_article",
 ]

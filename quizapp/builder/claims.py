@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from quizapp.builder.articles import Article
 from quizapp.builder.figures import SMALL, find_figures
-from quizapp.builder.lines import Source, reporting_lines
+from quizapp.builder.lines import Source, label_of, reporting_lines
 from quizapp.builder.quotes import find_quotes
 from quizapp.builder.speakers import ANONYMITY, attribute
 from quizapp.builder.text import (
@@ -23,6 +23,7 @@ from quizapp.builder.text import (
     words_of,
 )
 
+CREDITED = "credited to another source"  # the line of a sentence an article credits to another
 SIMILAR = 0.25  # weighted overlap above which two sentences state the same claim
 BALANCE = 0.7  # 0.5 is the cosine; more weighs the shorter sentence, so a long one can still match
 COHERENCE = 0.5  # a sentence joins a claim if its mean likeness to it is this part of SIMILAR
@@ -334,14 +335,74 @@ def find_claims(articles: list[Article]) -> list[Claim]:
                 files,
                 len(set(lines.values())) >= 2 and not differ,
                 evidence,
-                lines | {f: "credited to another source" for f in files if f not in own},
-                f"The articles give different figures ({differ}): a difference to check, not a "
-                "confirmation."
-                if differ
-                else _verdict(files, own, sources),
+                lines | {f: CREDITED for f in files if f not in own},
+                _differ_reason(differ) if differ else _verdict(files, own, sources),
             )
         )
     return sorted(claims, key=lambda c: (-len(c.articles), fold(c.claim)))
+
+
+OWN_LINE = ""  # a teacher's word that an article is a line of its own
+
+
+def rejudge(extraction: dict, joined: dict[str, str]) -> dict:
+    """The extraction with the reporting lines a teacher set: joined maps an article to the
+    article whose line it belongs to, or to OWN_LINE; every other article keeps the line the
+    builder found ("as_found" keeps it beside the teacher's). The claims are judged again."""
+    entries = {}
+    for entry in extraction["articles"]:
+        found = entry.get("as_found") or {
+            "line": entry["line"],
+            "line_reason": entry["line_reason"],
+        }
+        entries[entry["file"]] = {k: v for k, v in entry.items() if k != "as_found"} | found
+    names = {f: label_of(a["outlet"], a["title"], f) for f, a in entries.items()}
+    joined = {f: other for f, other in joined.items() if f in entries and other in (*entries, "")}
+
+    def line_of(file: str, depth: int = 0) -> str:
+        other = joined.get(file)
+        if other is None or depth > len(joined):
+            return entries[file]["line"]
+        return names[file] if other == OWN_LINE else line_of(other, depth + 1)
+
+    articles = []
+    for file, entry in entries.items():
+        if file in joined:
+            other = joined[file]
+            reason = (
+                "its own reporting, as you said"
+                if other == OWN_LINE
+                else f"on the line of {names[other]}, as you said"
+            )
+            found = {"line": entry["line"], "line_reason": entry["line_reason"]}
+            entry = entry | {"line": line_of(file), "line_reason": reason, "as_found": found}
+        articles.append(entry)
+    sources = {
+        a["file"]: Source(a["file"], names[a["file"]], a["line"], a["line_reason"])
+        for a in articles
+    }
+    claims = []
+    for claim in extraction["claims"]:
+        files = claim["articles"]
+        own = [f for f in files if claim["lines"].get(f) != CREDITED]
+        lines = {f: sources[f].line for f in own}
+        differ = _differing_figures([claim["evidence"][f] for f in files])
+        claims.append(
+            claim
+            | {
+                "lines": lines | {f: CREDITED for f in files if f not in own},
+                "independent": len(set(lines.values())) >= 2 and not differ,
+                "reason": _differ_reason(differ) if differ else _verdict(files, own, sources),
+            }
+        )
+    return extraction | {"articles": articles, "claims": claims}
+
+
+def _differ_reason(differ: str) -> str:
+    return (
+        f"The articles give different figures ({differ}): a difference to check, not a "
+        "confirmation."
+    )
 
 
 def _differing_figures(sentences: list[str]) -> str:

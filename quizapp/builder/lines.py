@@ -59,9 +59,13 @@ OWN = "its own reporting"
 
 
 def label(article: Article) -> str:
+    return label_of(article.outlet, article.title, article.file)
+
+
+def label_of(outlet: str, title: str, file: str) -> str:
     """How students know an article: by its outlet, else its title, else its file."""
-    title = article.title.strip()
-    return article.outlet.strip() or (f"“{title}”" if title else article.file)
+    title = title.strip()
+    return outlet.strip() or (f"“{title}”" if title else file)
 
 
 def agency_of(article: Article) -> tuple[str, str] | None:

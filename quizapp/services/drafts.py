@@ -328,6 +328,23 @@ def _correct(draft: Draft, part: str, changes: dict[str, dict[str, Any]]) -> int
     return len(changes)
 
 
+AS_FOUND = "found"  # the teacher takes back their word on an article's reporting line
+
+
+def set_line(draft: Draft, slug: str, line: str) -> None:
+    """The teacher's word on an article's reporting line: AS_FOUND, its own (OWN_LINE), or the
+    slug of the article whose line it belongs to. Claims are judged again by it."""
+    corrections = copy.deepcopy(draft.corrections or {})
+    lines = corrections.setdefault("lines", {})
+    if line == AS_FOUND:
+        lines.pop(slug, None)
+    else:
+        lines[slug] = line
+    draft.corrections = corrections
+    draft.extraction = builder.rejudge(draft.extraction, lines)
+    draft.updated_at = utcnow()
+
+
 def _found_key(item: dict[str, Any]) -> str:
     """A found quote or figure by where it is: its article, offset and words (an article's text
     never changes once added, so the same words at the same place are the same find)."""
@@ -358,6 +375,8 @@ def _with_corrections(
             figure["checked"] = True  # the teacher's words, fit to show students
         figures.append(figure)
     extraction["quotes"], extraction["figures"] = quotes, figures
+    if corrections.get("lines"):
+        extraction = builder.rejudge(extraction, corrections["lines"])
     extraction["conflicts"] = [
         c
         for c in extraction["conflicts"]

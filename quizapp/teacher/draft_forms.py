@@ -20,8 +20,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from quizapp import question_types
+from quizapp.builder import OWN_LINE
 from quizapp.builder.articles import one_line_break
-from quizapp.services.drafts import MAX_ARTICLE_CHARS, default_skills
+from quizapp.services.drafts import AS_FOUND, MAX_ARTICLE_CHARS, default_skills
 
 LETTERS = "abcd"
 KIND_CHOICES = [
@@ -123,6 +124,23 @@ class QuoteCorrectionsForm(CorrectionsForm):
 class FigureCorrectionsForm(CorrectionsForm):
     rows = RowList(FormField(FigureRow))
     submit = SubmitField("Save the figures")
+
+
+class LineForm(FlaskForm):
+    """The teacher's word on the reporting line of the article shown in the review."""
+
+    line = SelectField("Reporting line")
+    submit = SubmitField("Save the line")
+
+    def set_choices(self, slug: str, labels: dict[str, str]) -> None:
+        self.line.choices = [
+            SelectChoice(AS_FOUND, "As the builder found it"),
+            SelectChoice(OWN_LINE, "Its own reporting"),
+        ] + [
+            SelectChoice(other, f"The same line as {label}")
+            for other, label in labels.items()
+            if other != slug
+        ]
 
 
 class EvidenceRow(Form):

@@ -17,6 +17,7 @@ from quizapp.teacher import bp
 from quizapp.teacher.draft_forms import (
     DraftForm,
     FigureCorrectionsForm,
+    LineForm,
     PasteForm,
     QuestionForm,
     QuoteCorrectionsForm,
@@ -192,6 +193,9 @@ def _review_page(draft: Draft, quotes_form=None, figures_form=None, status: int 
     found = review(draft, request.args.get("article"))
     if found is None:
         abort(404)
+    said = (draft.corrections or {}).get("lines", {})
+    line_form = LineForm(formdata=None, line=said.get(found.article.slug, drafts.AS_FOUND))
+    line_form.set_choices(found.article.slug, draft.article_labels)
     return render_template(
         "teacher/draft_review.html",
         draft=draft,
@@ -200,6 +204,7 @@ def _review_page(draft: Draft, quotes_form=None, figures_form=None, status: int 
         figures_form=figures_form or FigureCorrectionsForm(formdata=None),
         quote_rows=_correction_rows(found.quotes, quotes_form, "speaker"),
         figure_rows=_correction_rows(found.figures, figures_form, "measures"),
+        line_form=line_form,
         action=ActionForm(),
     ), status
 
@@ -268,6 +273,26 @@ def correct(draft_id: int, part: str):
         "teacher.draft_review", draft_id=draft.id, article=request.args.get("article"), _anchor=part
     )
     return redirect(back)
+
+
+@bp.post("/drafts/<id:draft_id>/review/line")
+@teacher_required
+def set_line(draft_id: int):
+    draft = _draft_or_404(draft_id)
+    if redirect_away := _ready_or_redirect(draft):
+        return redirect_away
+    slug = request.args.get("article", "")
+    if slug not in draft.article_labels:
+        abort(404)
+    form = LineForm()
+    form.set_choices(slug, draft.article_labels)
+    if form.validate_on_submit():
+        drafts.set_line(draft, slug, form.line.data)
+        db.session.commit()
+        flash("Saved: the reporting line, and the claims judged again by it.", "success")
+    else:
+        flash("Choose one of the reporting lines offered.", "error")
+    return redirect(url_for("teacher.draft_review", draft_id=draft.id, article=slug))
 
 
 @bp.post("/drafts/<id:draft_id>/generate")
