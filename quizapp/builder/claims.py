@@ -23,7 +23,7 @@ from quizapp.builder.text import (
     words_of,
 )
 
-CREDITED = "credited to another source"  # the line of a sentence an article credits to another
+CREDITED_LINE = "credited to another source"  # the line of a sentence an article credits to another
 SIMILAR = 0.25  # weighted overlap above which two sentences state the same claim
 BALANCE = 0.7  # 0.5 is the cosine; more weighs the shorter sentence, so a long one can still match
 COHERENCE = 0.5  # a sentence joins a claim if its mean likeness to it is this part of SIMILAR
@@ -335,7 +335,7 @@ def find_claims(articles: list[Article]) -> list[Claim]:
                 files,
                 len(set(lines.values())) >= 2 and not differ,
                 evidence,
-                lines | {f: CREDITED for f in files if f not in own},
+                lines | {f: CREDITED_LINE for f in files if f not in own},
                 _differ_reason(differ) if differ else _verdict(files, own, sources),
             )
         )
@@ -384,13 +384,13 @@ def rejudge(extraction: dict, joined: dict[str, str]) -> dict:
     claims = []
     for claim in extraction["claims"]:
         files = claim["articles"]
-        own = [f for f in files if claim["lines"].get(f) != CREDITED]
+        own = [f for f in files if claim["lines"].get(f) != CREDITED_LINE]
         lines = {f: sources[f].line for f in own}
         differ = _differing_figures([claim["evidence"][f] for f in files])
         claims.append(
             claim
             | {
-                "lines": lines | {f: CREDITED for f in files if f not in own},
+                "lines": lines | {f: CREDITED_LINE for f in files if f not in own},
                 "independent": len(set(lines.values())) >= 2 and not differ,
                 "reason": _differ_reason(differ) if differ else _verdict(files, own, sources),
             }
