@@ -52,7 +52,6 @@ def create_invitation():
     if not form.validate_on_submit():
         return _teachers_page(form), 400
     invitation, secret = accounts.invite(current_user, form.name.data, form.days.data, utcnow())
-    db.session.commit()
     # Shown once, in this response only: the link is not stored anywhere.
     link = url_for("auth.signup_teacher", invite=secret, _external=True)
     return _teachers_page(InvitationForm(formdata=None), new_invitation=invitation, link=link)
@@ -68,7 +67,6 @@ def revoke_invitation(invitation_id: int):
         except accounts.AccountError as error:
             flash(str(error), "error")
         else:
-            db.session.commit()
             flash(
                 f"The invitation for {invitation.name} is withdrawn: it no longer works.", "success"
             )
@@ -92,7 +90,6 @@ def _change_teacher(teacher_id: int, change: Callable[[User, User], None], done:
         except accounts.AccountError as error:
             flash(str(error), "error")
         else:
-            db.session.commit()
             flash(done.format(name=name), "success")
     return redirect(url_for("admin.teachers"))
 
@@ -161,7 +158,6 @@ def _reset_password(user: User, back: str):
     if not _confirmed():
         return redirect(back)
     password = accounts.reset_password(user, current_user)
-    db.session.commit()
     # Shown once: the password is not stored in clear anywhere.
     return render_template("admin/password.html", user=user, password=password, back=back)
 

@@ -12,6 +12,7 @@ from typing import Any
 from quizapp import question_types
 from quizapp.question_types import ground
 from quizapp.question_types.exported import Item, Shape
+from quizapp.refusals import Refusal
 
 WEIGHT_PLACES = Decimal("0.00001")  # Moodle writes grades in percent to five decimals
 
@@ -31,7 +32,7 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)
 
 
-class ImportFormatError(ValueError):
+class ImportFormatError(Refusal, ValueError):
     """The file is malformed; the message names the line (GIFT) or the element (XML)."""
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from quizapp.extensions import db
-from quizapp.models import Article
+from quizapp.models import Article, User
 from quizapp.services.question_files import CAPTION_PREFIX
 
 
@@ -59,3 +59,18 @@ def article_titles() -> dict[str, str]:
     """Slug to a short label of the article: its outlet and title."""
     rows = db.session.execute(sa.select(Article.slug, Article.title, Article.outlet))
     return {slug: f"{title} ({outlet})" if outlet else title for slug, title, outlet in rows}
+
+
+def listed_for(user: User) -> list[Article]:
+    """The articles the reading list shows a user: the bank's and their own."""
+    return list(
+        db.session.scalars(
+            sa.select(Article)
+            .where(sa.or_(Article.owner_id.is_(None), Article.owner_id == user.id))
+            .order_by(Article.published, Article.title)
+        )
+    )
+
+
+def by_slug(slug: str) -> Article | None:
+    return db.session.scalar(sa.select(Article).where(Article.slug == slug))

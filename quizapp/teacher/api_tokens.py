@@ -39,7 +39,6 @@ def api_tokens():
     if form.validate_on_submit():
         token, secret = ApiToken.issue(current_user, form.name.data.strip())
         db.session.add(token)
-        db.session.commit()
         form = TokenForm(formdata=None)
     status = 400 if form.errors else 200
     return render_template(
@@ -57,6 +56,5 @@ def revoke_api_token(token_id: int):
         abort(404)
     if ActionForm().validate_on_submit() and token.revoked_at is None:
         token.revoked_at = utcnow()
-        db.session.commit()
         flash(f"The token “{token.name}” is revoked: it no longer works.", "success")
     return redirect(url_for("teacher.api_tokens"))

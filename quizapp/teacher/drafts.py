@@ -23,6 +23,7 @@ from quizapp.teacher.draft_forms import (
     UploadForm,
 )
 from quizapp.teacher.forms import ActionForm
+from quizapp.transactions import after_commit
 
 CHANGED = "The list of {} changed since the page was opened; nothing was saved."
 
@@ -47,7 +48,6 @@ def draft_list():
     form = DraftForm()
     if form.validate_on_submit():
         draft = drafts.create_draft(current_user.id, form.title.data)
-        db.session.commit()
         flash("Now add the articles: paste them or upload their files.", "success")
         return _to_draft(draft)
     mine = db.session.scalars(
@@ -95,7 +95,6 @@ def paste_article(draft_id: int):
         db.session.rollback()
         form.text.errors.append(str(exc))
         return _draft_page(_draft_or_404(draft_id), paste=form, status=400)
-    db.session.commit()
     flash(f"Added “{article.title}”.", "success")
     return _to_draft(draft, "articles")
 
@@ -118,7 +117,6 @@ def upload_articles(draft_id: int):
         db.session.rollback()
         form.files.errors.append(f"{exc} No file was added.")
         return _draft_page(_draft_or_404(draft_id), upload=form, status=400)
-    db.session.commit()
     flash(f"Added {len(files)} article{'s' if len(files) > 1 else ''}.", "success")
     return _to_draft(draft, "articles")
 
@@ -138,7 +136,6 @@ def remove_article(draft_id: int, article_id: int):
         except drafts.DraftError as exc:
             flash(str(exc), "error")
         else:
-            db.session.commit()
             flash(f"Removed “{article.title}”.", "success")
     return _to_draft(draft, "articles")
 
@@ -153,7 +150,6 @@ def delete_draft(draft_id: int):
         except drafts.DraftError as exc:
             flash(str(exc), "error")
             return _to_draft(draft)
-        db.session.commit()
         flash(f"Deleted the draft “{draft.title}”.", "success")
     return redirect(url_for("teacher.draft_list"))
 
@@ -168,9 +164,8 @@ def start_extraction(draft_id: int):
         except drafts.DraftError as exc:
             flash(str(exc), "error")
         else:
-            db.session.commit()  # the worker must see the queued draft
             if step:  # else it follows the teacher's draft being read
-                jobs.enqueue("extract_step", *step)
+                after_commit(lambda: jobs.enqueue("extract_step", *step))
     return _to_draft(draft, "progress")
 
 
@@ -262,7 +257,6 @@ def correct(draft_id: int, part: str):
     if not valid:
         return _review_page(draft, **{f"{part}_form": form}, status=400)
     changed = apply(draft, [(row[text].data, row.keep.data) for row in form.rows])
-    db.session.commit()
     flash(f"Saved: {changed} {noun}{'s' if changed != 1 else ''} corrected.", "success")
     back = url_for(
         "teacher.draft_review", draft_id=draft.id, article=request.args.get("article"), _anchor=part
@@ -278,7 +272,6 @@ def generate_questions(draft_id: int):
         return redirect_away
     if ActionForm().validate_on_submit():
         count = drafts.generate_questions(draft)
-        db.session.commit()
         if count:
             flash(f"Drafted {count} questions. Read each one before publishing.", "success")
         else:
@@ -324,7 +317,6 @@ def edit_question(draft_id: int, key: str | None = None):
     if problems:
         form.form_errors.extend(problems)
         return _question_form_page(draft, form, key, 400)
-    db.session.commit()
     flash("Question saved." if key else "Question added.", "success")
     return redirect(url_for("teacher.draft_questions", draft_id=draft.id))
 
@@ -337,7 +329,6 @@ def delete_question(draft_id: int, key: str):
         abort(404)
     if ActionForm().validate_on_submit():
         drafts.delete_question(draft, key)
-        db.session.commit()
         flash("Question deleted.", "success")
     return redirect(url_for("teacher.draft_questions", draft_id=draft.id))
 
@@ -354,6 +345,5 @@ def publish_draft(draft_id: int):
         for problem in problems:
             flash(f"Not published: {problem}", "error")
         return redirect(url_for("teacher.draft_questions", draft_id=draft.id))
-    db.session.commit()
     flash("Published. Assign the set to a class from this page.", "success")
     return redirect(url_for("teacher.question_set", slug=draft.slug))

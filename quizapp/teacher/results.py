@@ -35,7 +35,6 @@ def _finalise(classroom: Classroom) -> None:
     """Submit attempts whose time ran out, so that every number shown is final."""
     ids = db.session.scalars(sa.select(Assignment.id).filter_by(classroom_id=classroom.id))
     quiz.finalise_expired(list(ids), utcnow())
-    db.session.commit()
 
 
 def _class_table(classroom: Classroom) -> reports.ScoreTable:
