@@ -24,6 +24,7 @@ from quizapp.models import (
     Question,
     QuestionVersion,
     ShowAnswers,
+    Status,
     User,
 )
 from quizapp.question_types import ground
@@ -44,7 +45,13 @@ class QuizError(Refusal):
 
 
 # What needs the student's attention first.
-STATUS_ORDER = {"in progress": 0, "to do": 1, "upcoming": 2, "overdue": 3, "done": 4}
+STATUS_ORDER = {
+    Status.IN_PROGRESS: 0,
+    Status.TO_DO: 1,
+    Status.UPCOMING: 2,
+    Status.OVERDUE: 3,
+    Status.DONE: 4,
+}
 
 
 @dataclass
@@ -52,7 +59,7 @@ class AssignmentRow:
     """An assignment as a student's home lists it, on the student's own terms."""
 
     assignment: Assignment
-    status: str  # "upcoming", "to do", "in progress", "done", "overdue"
+    status: Status  # one of STATUS_ORDER
     attempts: list[Attempt]  # reset ones too: they stay in the history
     terms: Terms
 
@@ -126,16 +133,16 @@ def student_assignments(student: User, now: datetime) -> list[AssignmentRow]:
     )
 
 
-def _status(row: AssignmentRow, now: datetime) -> str:
+def _status(row: AssignmentRow, now: datetime) -> Status:
     if row.in_progress:
-        return "in progress"
+        return Status.IN_PROGRESS
     if row.counted:
-        return "done"
+        return Status.DONE
     if now < row.terms.opens_at:
-        return "upcoming"
+        return Status.UPCOMING
     if row.terms.due_at and now >= row.terms.due_at:
-        return "overdue"
-    return "to do"
+        return Status.OVERDUE
+    return Status.TO_DO
 
 
 def start_attempt(assignment: Assignment, student: User, now: datetime) -> Attempt:
