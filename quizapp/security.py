@@ -10,11 +10,13 @@ from sqlalchemy import orm as so
 
 from quizapp.extensions import db, login_manager
 from quizapp.models import (
+    ApiToken,
     Article,
     Assignment,
     Attempt,
     AttemptItem,
     Classroom,
+    Draft,
     Enrollment,
     QuestionSet,
     User,
@@ -184,3 +186,22 @@ def readable_article_or_404(slug: str) -> Article:
     if article is None:
         abort(404)
     return article
+
+
+def own_draft_or_404(draft_id: int) -> Draft:
+    """The teacher's own draft; another teacher's is not found."""
+    draft = db.session.scalar(
+        sa.select(Draft).where(Draft.id == draft_id, Draft.owner_id == current_user.id)
+    )
+    if draft is None:
+        abort(404)
+    return draft
+
+
+def own_api_token_or_404(token_id: int) -> ApiToken:
+    token = db.session.scalar(
+        sa.select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == current_user.id)
+    )
+    if token is None:
+        abort(404)
+    return token

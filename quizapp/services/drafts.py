@@ -48,6 +48,21 @@ class DraftError(Refusal, ValueError):
     """Something the teacher gave that cannot be used; the message says why."""
 
 
+def drafts_of(teacher: User) -> list[Draft]:
+    """The teacher's drafts, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Draft).where(Draft.owner_id == teacher.id).order_by(Draft.created_at.desc())
+        )
+    )
+
+
+def article_of(draft: Draft, article_id: int) -> Article | None:
+    return db.session.scalar(
+        sa.select(Article).where(Article.id == article_id, Article.draft_id == draft.id)
+    )
+
+
 def draft_of_set(qset: QuestionSet, teacher: User) -> Draft | None:
     """The teacher's draft a set was published from, to edit it again."""
     return db.session.scalar(

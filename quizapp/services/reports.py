@@ -121,6 +121,10 @@ def class_assignments(classroom: Classroom) -> list[Assignment]:
     )
 
 
+def class_assignment_ids(classroom: Classroom) -> list[int]:
+    return list(db.session.scalars(sa.select(Assignment.id).filter_by(classroom_id=classroom.id)))
+
+
 def class_members(classroom: Classroom) -> tuple[list[User], set[int]]:
     """Every student who is or was in the class, current ones first, and the removed ones' ids."""
     members = db.session.execute(
@@ -154,9 +158,8 @@ class StudentResult:
         return max(counted, default=None)
 
 
-def assignment_results(assignment: Assignment) -> list[StudentResult]:
-    """Every student of the class, by name, with their attempts; a removed student only if
-    they made one."""
+def attempts_by_student(assignment: Assignment) -> dict[int, list[Attempt]]:
+    """Every attempt at the assignment (reset ones too), by student id, in number order."""
     attempts: dict[int, list[Attempt]] = {}
     for attempt in db.session.scalars(
         sa.select(Attempt)
@@ -164,6 +167,25 @@ def assignment_results(assignment: Assignment) -> list[StudentResult]:
         .order_by(Attempt.student_id, Attempt.number)
     ):
         attempts.setdefault(attempt.student_id, []).append(attempt)
+    return attempts
+
+
+def student_history(student: User, assignment_ids: list[int]) -> list[Attempt]:
+    """The student's attempts at these assignments, latest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Attempt)
+            .where(Attempt.student_id == student.id, Attempt.assignment_id.in_(assignment_ids))
+            .options(so.selectinload(Attempt.assignment).selectinload(Assignment.question_set))
+            .order_by(Attempt.started_at.desc())
+        )
+    )
+
+
+def assignment_results(assignment: Assignment) -> list[StudentResult]:
+    """Every student of the class, by name, with their attempts; a removed student only if
+    they made one."""
+    attempts = attempts_by_student(assignment)
     return [
         StudentResult(student, in_class, attempts.get(student.id, []))
         for student, in_class in classrooms.members(assignment.classroom)

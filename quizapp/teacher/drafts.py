@@ -3,14 +3,13 @@
 from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from quizapp import jobs
 from quizapp.extensions import db
-from quizapp.models import Article, Draft
-from quizapp.security import teacher_required
+from quizapp.models import Draft
+from quizapp.security import own_draft_or_404, teacher_required
 from quizapp.services import drafts
 from quizapp.services.draft_review import review
 from quizapp.teacher import bp
@@ -28,16 +27,6 @@ from quizapp.transactions import after_commit
 CHANGED = "The list of {} changed since the page was opened; nothing was saved."
 
 
-def _draft_or_404(draft_id: int) -> Draft:
-    """The teacher's own draft; another teacher's is not found."""
-    draft = db.session.scalar(
-        sa.select(Draft).where(Draft.id == draft_id, Draft.owner_id == current_user.id)
-    )
-    if draft is None:
-        abort(404)
-    return draft
-
-
 def _to_draft(draft: Draft, anchor: str | None = None):
     return redirect(url_for("teacher.draft", draft_id=draft.id, _anchor=anchor))
 
@@ -50,9 +39,7 @@ def draft_list():
         draft = drafts.create_draft(current_user.id, form.title.data)
         flash("Now add the articles: paste them or upload their files.", "success")
         return _to_draft(draft)
-    mine = db.session.scalars(
-        sa.select(Draft).where(Draft.owner_id == current_user.id).order_by(Draft.created_at.desc())
-    ).all()
+    mine = drafts.drafts_of(current_user)
     return render_template("teacher/drafts.html", drafts=mine, form=form), (
         400 if form.errors else 200
     )
@@ -72,13 +59,13 @@ def _draft_page(draft: Draft, paste=None, upload=None, status: int = 200):
 @bp.get("/drafts/<id:draft_id>")
 @teacher_required
 def draft(draft_id: int):
-    return _draft_page(_draft_or_404(draft_id))
+    return _draft_page(own_draft_or_404(draft_id))
 
 
 @bp.post("/drafts/<id:draft_id>/articles")
 @teacher_required
 def paste_article(draft_id: int):
-    draft = _draft_or_404(draft_id)
+    draft = own_draft_or_404(draft_id)
     form = PasteForm()
     if not form.validate_on_submit():
         return _draft_page(draft, paste=form, status=400)
@@ -94,7 +81,7 @@ def paste_article(draft_id: int):
     except drafts.DraftError as exc:
         db.session.rollback()
         form.text.errors.append(str(exc))
-        return _draft_page(_draft_or_404(draft_id), paste=form, status=400)
+        return _draft_page(own_draft_or_404(draft_id), paste=form, status=400)
     flash(f"Added “{article.title}”.", "success")
     return _to_draft(draft, "articles")
 
@@ -102,7 +89,7 @@ def paste_article(draft_id: int):
 @bp.post("/drafts/<id:draft_id>/files")
 @teacher_required
 def upload_articles(draft_id: int):
-    draft = _draft_or_404(draft_id)
+    draft = own_draft_or_404(draft_id)
     form = UploadForm()
     files = [f for f in form.files.data or [] if f and f.filename]
     if not form.validate_on_submit() or not files:
@@ -116,7 +103,7 @@ def upload_articles(draft_id: int):
     except drafts.DraftError as exc:
         db.session.rollback()
         form.files.errors.append(f"{exc} No file was added.")
-        return _draft_page(_draft_or_404(draft_id), upload=form, status=400)
+        return _draft_page(own_draft_or_404(draft_id), upload=form, status=400)
     flash(f"Added {len(files)} article{'s' if len(files) > 1 else ''}.", "success")
     return _to_draft(draft, "articles")
 
@@ -124,10 +111,8 @@ def upload_articles(draft_id: int):
 @bp.post("/drafts/<id:draft_id>/articles/<id:article_id>/remove")
 @teacher_required
 def remove_article(draft_id: int, article_id: int):
-    draft = _draft_or_404(draft_id)
-    article = db.session.scalar(
-        sa.select(Article).where(Article.id == article_id, Article.draft_id == draft.id)
-    )
+    draft = own_draft_or_404(draft_id)
+    article = drafts.article_of(draft, article_id)
     if article is None:
         abort(404)
     if ActionForm().validate_on_submit():
@@ -143,7 +128,7 @@ def remove_article(draft_id: int, article_id: int):
 @bp.post("/drafts/<id:draft_id>/delete")
 @teacher_required
 def delete_draft(draft_id: int):
-    draft = _draft_or_404(draft_id)
+    draft = own_draft_or_404(draft_id)
     if ActionForm().validate_on_submit():
         try:
             drafts.delete_draft(draft)
@@ -157,7 +142,7 @@ def delete_draft(draft_id: int):
 @bp.post("/drafts/<id:draft_id>/extract")
 @teacher_required
 def start_extraction(draft_id: int):
-    draft = _draft_or_404(draft_id)
+    draft = own_draft_or_404(draft_id)
     if ActionForm().validate_on_submit():
         try:
             step = drafts.start_extraction(draft)
@@ -172,7 +157,7 @@ def start_extraction(draft_id: int):
 @bp.get("/drafts/<id:draft_id>/progress")
 @teacher_required
 def draft_progress(draft_id: int):
-    draft = _draft_or_404(draft_id)
+    draft = own_draft_or_404(draft_id)
     return jsonify(
         status=draft.status,
         done=draft.steps_done,
@@ -230,7 +215,7 @@ def _ready_or_redirect(draft: Draft):
 @bp.get("/drafts/<id:draft_id>/review")
 @teacher_required
 def draft_review(draft_id: int):
-    draft = _draft_or_404(draft_id)
+    draft = own_draft_or_404(draft_id)
     return _ready_or_redirect(draft) or _review_page(draft)
 
 
@@ -244,7 +229,7 @@ CORRECTIONS = {
 @bp.post("/drafts/<id:draft_id>/review/<any(quotes, figures):part>")
 @teacher_required
 def correct(draft_id: int, part: str):
-    draft = _draft_or_404(draft_id)
+    draft = own_draft_or_404(draft_id)
     if redirect_away := _ready_or_redirect(draft):
         return redirect_away
     form_class, text, apply, noun = CORRECTIONS[part]
@@ -267,7 +252,7 @@ def correct(draft_id: int, part: str):
 @bp.post("/drafts/<id:draft_id>/generate")
 @teacher_required
 def generate_questions(draft_id: int):
-    draft = _draft_or_404(draft_id)
+    draft = own_draft_or_404(draft_id)
     if redirect_away := _ready_or_redirect(draft):
         return redirect_away
     if ActionForm().validate_on_submit():
@@ -282,7 +267,7 @@ def generate_questions(draft_id: int):
 @bp.get("/drafts/<id:draft_id>/questions")
 @teacher_required
 def draft_questions(draft_id: int):
-    draft = _draft_or_404(draft_id)
+    draft = own_draft_or_404(draft_id)
     return render_template(
         "teacher/draft_questions.html",
         draft=draft,
@@ -299,7 +284,7 @@ def _question_form_page(draft: Draft, form: QuestionForm, key: str | None, statu
 @bp.route("/drafts/<id:draft_id>/questions/<key>", methods=["GET", "POST"])
 @teacher_required
 def edit_question(draft_id: int, key: str | None = None):
-    draft = _draft_or_404(draft_id)
+    draft = own_draft_or_404(draft_id)
     previous = None
     if key is not None:
         previous = drafts.find_question(draft, key)
@@ -324,7 +309,7 @@ def edit_question(draft_id: int, key: str | None = None):
 @bp.post("/drafts/<id:draft_id>/questions/<key>/delete")
 @teacher_required
 def delete_question(draft_id: int, key: str):
-    draft = _draft_or_404(draft_id)
+    draft = own_draft_or_404(draft_id)
     if drafts.find_question(draft, key) is None:
         abort(404)
     if ActionForm().validate_on_submit():
@@ -336,7 +321,7 @@ def delete_question(draft_id: int, key: str):
 @bp.post("/drafts/<id:draft_id>/publish")
 @teacher_required
 def publish_draft(draft_id: int):
-    draft = _draft_or_404(draft_id)
+    draft = own_draft_or_404(draft_id)
     if not ActionForm().validate_on_submit():
         return redirect(url_for("teacher.draft_questions", draft_id=draft.id))
     problems = drafts.publish(draft)
