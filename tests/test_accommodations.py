@@ -36,7 +36,7 @@ def setup(app, make_user, make_class, make_assignment):
 
 def take(app, browser, assignment_id: int, student_id: int, correct: bool = True) -> int:
     """Start an attempt, answer every question (right or wrong) and submit it."""
-    start_quiz(browser, assignment_id).get_data(as_text=True)
+    start_quiz(browser, assignment_id)
     attempt_id = latest_attempt_id(app, student_id)
     for position in range(question_count(app, attempt_id)):
         browser.post(
@@ -93,7 +93,7 @@ def test_own_due_time_lets_that_student_start_after_the_class_due_time(
     browser.login("sam")
     home = browser.page("/home")
     assert f"Due {shown}." in home and "Overdue" not in home
-    start_quiz(browser, s["assignment"]).get_data(as_text=True)
+    start_quiz(browser, s["assignment"])
     with app.app_context():
         attempt = db.session.get(Attempt, latest_attempt_id(app, s["sam"]))
         assert attempt.deadline_at == new_due
@@ -108,7 +108,7 @@ def test_own_due_time_lets_that_student_start_after_the_class_due_time(
 def test_more_time_moves_the_deadline_of_an_attempt_in_progress(app, browser, new_browser, setup):
     s = setup(time_limit_minutes=10, due_at=utcnow() + timedelta(hours=2))
     browser.login("sam")
-    start_quiz(browser, s["assignment"]).get_data(as_text=True)
+    start_quiz(browser, s["assignment"])
     attempt_id = latest_attempt_id(app, s["sam"])
     teacher = new_browser()
     teacher.login("teacher")
@@ -192,7 +192,7 @@ def test_resetting_an_attempt_in_progress_closes_it_with_its_saved_answers(
 ):
     s = setup()
     browser.login("sam")
-    start_quiz(browser, s["assignment"]).get_data(as_text=True)
+    start_quiz(browser, s["assignment"])
     attempt_id = latest_attempt_id(app, s["sam"])
     browser.post(f"/attempts/{attempt_id}/q/0", form_answer(app, attempt_id, 0))
 
@@ -242,7 +242,7 @@ def test_an_attempt_reset_before_it_was_submitted_shows_no_answers(
 ):
     s = setup(show_answers="after_submit")
     browser.login("sam")
-    start_quiz(browser, s["assignment"]).get_data(as_text=True)
+    start_quiz(browser, s["assignment"])
     attempt_id = latest_attempt_id(app, s["sam"])
     browser.post(f"/attempts/{attempt_id}/q/0", form_answer(app, attempt_id, 0))
     reset_by_teacher(new_browser, s, attempt_id)
@@ -265,7 +265,7 @@ def test_a_reset_attempt_shows_only_the_answers_checked_before_the_reset(
 ):
     s = setup(show_answers="after_each")
     browser.login("sam")
-    start_quiz(browser, s["assignment"]).get_data(as_text=True)
+    start_quiz(browser, s["assignment"])
     attempt_id = latest_attempt_id(app, s["sam"])
     browser.post(f"/attempts/{attempt_id}/q/0", {**form_answer(app, attempt_id, 0), "go": "check"})
     browser.post(f"/attempts/{attempt_id}/q/1", {**form_answer(app, attempt_id, 1), "go": "next"})

@@ -316,7 +316,7 @@ def test_two_tabs_submitting_at_once_give_one_submission(
 
     threads = [threading.Thread(target=tab) for _ in range(4)]
     for thread in threads:
-        thread.start_quiz()
+        thread.start()
     for thread in threads:
         thread.join()
     assert [code for code, _ in results] == [200] * 4

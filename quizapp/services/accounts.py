@@ -137,11 +137,14 @@ def sign_up(
                 status=status,
             )
             if invitation is not None and not claim(invitation, user, now):
-                raise InvitationSpent(invitation.problem(now) or "has stopped working")
+                raise InvitationSpent
             if classroom is not None:
                 enrol(user, classroom)
     except IntegrityError:
         raise UsernameTaken(USERNAME_TAKEN) from None
+    except InvitationSpent:
+        db.session.refresh(invitation)  # as another sign-up left it
+        raise InvitationSpent(invitation.problem(now) or "has stopped working") from None
     return user
 
 
