@@ -31,6 +31,25 @@ def test_only_the_boundary_module_commits():
     assert committing == []
 
 
+# Jobs that must hold no transaction while they wait (the builder's reading, the LMS's answer)
+# end theirs in between, and the one command that times its commit.
+ENDS_TRANSACTIONS = {
+    "quizapp/cli.py",
+    "quizapp/services/drafts.py",
+    "quizapp/services/lti_grades.py",
+    "quizapp/services/lti_roster.py",
+}
+
+
+def test_only_commands_and_jobs_end_their_transactions_early():
+    importing = {
+        str(path.relative_to(PACKAGE.parent))
+        for path in PACKAGE.rglob("*.py")
+        if re.search(r"from quizapp\.transactions import [^\n]*\bcommit\b", path.read_text())
+    }
+    assert importing == ENDS_TRANSACTIONS
+
+
 @pytest.fixture
 def boundary_app(tmp_path):
     """An app of its own with views that write and then answer, refuse or fail."""
