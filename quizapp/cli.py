@@ -118,6 +118,7 @@ def check(directory: Path | None) -> None:
 def load(directory: Path | None) -> None:
     """Validate every file and load the valid ones; exits 1 if any file has a problem."""
     report = load_bank(directory or bank_dir())
+    commit()  # here: the valid files are kept though the command then exits 1
     for problem in report.problems:
         click.echo(f"error: {problem}", err=True)
     click.echo(
