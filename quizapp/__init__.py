@@ -10,13 +10,14 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from quizapp import config as config_module
 from quizapp.database import READ_ONLY, DatabaseBusy
 from quizapp.extensions import csrf, db, login_manager, migrate
+from quizapp.transactions import QuizApp
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app: defaults, environment, instance/config.py, then the given overrides."""
-    app = Flask(
+    app = QuizApp(
         __name__,
         instance_relative_config=True,
         template_folder="../templates",
@@ -50,10 +51,6 @@ def _finish_config(app: Flask) -> None:
         "sqlite:///" + str(Path(app.instance_path) / "quizapp.sqlite3")
     )
     app.config["SQLALCHEMY_DATABASE_URI"] = config_module.normalise_database_url(url)
-    if url.startswith("sqlite"):
-        options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
-        options.setdefault("connect_args", {"timeout": 15})
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def register_extensions(app: Flask) -> None:

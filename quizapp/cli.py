@@ -11,15 +11,15 @@ import click
 import sqlalchemy as sa
 from flask import current_app
 from flask.cli import AppGroup
-from werkzeug.datastructures import MultiDict
 
-from quizapp.auth.forms import SignupForm
 from quizapp.database import DatabaseBusy
 from quizapp.extensions import db
 from quizapp.models import Question, QuestionSet, Role, User
 from quizapp.schema import schema_problem
+from quizapp.services import accounts
 from quizapp.services.question_bank import load_bank
 from quizapp.services.question_files import read_bank
+from quizapp.transactions import commit, unit_of_work
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 questions_cli = AppGroup("questions", help="Validate, load and export the question bank.")
@@ -27,14 +27,16 @@ demo_cli = AppGroup("demo", help="Demo data for trying the app.")
 
 
 def needs_schema(command: Callable) -> Callable:
-    """Stop a command with one line, not a traceback, when the database is not ready for it."""
+    """A command that uses the database: it runs in one transaction, committed when it ends;
+    it stops with one line, not a traceback, when the database is not ready for it."""
 
     @wraps(command)
     def checked(*args, **kwargs):
         if problem := schema_problem(db.engine, current_app.extensions["migrate"].directory):
             raise click.ClickException(problem)
         try:
-            return command(*args, **kwargs)
+            with unit_of_work():
+                return command(*args, **kwargs)
         except DatabaseBusy:
             raise click.ClickException(
                 "the database stayed busy with other writes (is a large import or a backup "
@@ -69,30 +71,12 @@ def create_admin(username: str, display_name: str, password: str) -> None:
 
 
 def _create_account(role: Role, username: str, display_name: str, password: str) -> User:
-    """An account checked by the sign-up form's own rules for usernames and passwords."""
-    form = SignupForm(
-        formdata=MultiDict(
-            {
-                "username": username,
-                "display_name": display_name,
-                "password": password,
-                "confirm": password,
-            }
-        ),
-        meta={"csrf": False},
+    """An account checked by the sign-up rules for usernames and passwords."""
+    if problems := accounts.new_account_problems(username, display_name, password):
+        raise click.ClickException(" ".join(problems))
+    return accounts.create_user(
+        accounts.normalise_username(username), display_name.strip(), role, password=password
     )
-    if not form.validate():
-        raise click.ClickException(
-            " ".join(
-                f"{form[name].label.text}: {' '.join(errors)}"
-                for name, errors in form.errors.items()
-            )
-        )
-    user = User(username=form.username.data, display_name=display_name.strip(), role=role)
-    user.set_password(password)
-    db.session.add(user)
-    db.session.commit()
-    return user
 
 
 def bank_dir() -> Path:
@@ -134,7 +118,7 @@ def check(directory: Path | None) -> None:
 def load(directory: Path | None) -> None:
     """Validate every file and load the valid ones; exits 1 if any file has a problem."""
     report = load_bank(directory or bank_dir())
-    db.session.commit()
+    commit()  # here: the valid files are kept though the command then exits 1
     for problem in report.problems:
         click.echo(f"error: {problem}", err=True)
     click.echo(
@@ -344,7 +328,6 @@ def import_command(file: Path, slug: str, title: str, teacher: str, fmt: str | N
     if result.problems:
         db.session.rollback()
         raise click.ClickException("; ".join(result.problems))
-    db.session.commit()
     click.echo(
         f"Imported {len(result.set_file.questions)} questions as {slug!r} "
         f"for {owner.username}; {len(result.skipped)} not imported."
@@ -389,7 +372,6 @@ def seed(password: str | None) -> None:
     from quizapp.services.demo import seed_demo
 
     result = seed_demo(password)
-    db.session.commit()
     click.echo(result.summary())
 
 
@@ -418,6 +400,6 @@ def generate_command(
         )
     except ValueError as error:
         raise click.ClickException(str(error)) from None
-    db.session.commit()
+    commit()  # here, not when the command ends: the time taken includes it
     result.seconds = time.perf_counter() - started
     click.echo(result.summary())

@@ -27,7 +27,7 @@ TEACHER_SIGNUP_OFF_ALIASES = {"0", "false", "no"}
 
 
 class Config:
-    SQLALCHEMY_DATABASE_URI: str | None = None  # resolved in database_url()
+    SQLALCHEMY_DATABASE_URI: str | None = None  # DATABASE_URL, else SQLite in the instance folder
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
     # Students must be able to sign up without a teacher's help; teachers only where allowed:
     # "invite" (the default), "approval", "open" or "off", as TeacherSignup above describes.

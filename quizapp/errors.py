@@ -10,6 +10,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 
 from quizapp.database import DatabaseBusy
 from quizapp.extensions import db
+from quizapp.refusals import Refusal
 from quizapp.transactions import begin_reading
 
 MESSAGES = {
@@ -86,6 +87,12 @@ def register(app: Flask) -> None:
     def too_large(error):
         custom = error.description != RequestEntityTooLarge.description
         return render(413, detail=error.description if custom else None)
+
+    @app.errorhandler(Refusal)
+    def refused(refusal: Refusal):
+        # A refusal no view answered in its own way: nothing was saved (the request's
+        # transaction was rolled back), and the message says why.
+        return render(400, "That could not be done", str(refusal))
 
     @app.errorhandler(DatabaseBusy)
     def database_busy(_error):

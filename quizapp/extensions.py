@@ -9,7 +9,9 @@ from flask_wtf import CSRFProtect
 
 from quizapp.database import Base
 
-db = SQLAlchemy(model_class=Base)
+# Objects stay loaded after the commit: a page rendered or a redirect built after it reads them
+# without loading them again.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -28,6 +28,7 @@ from huey.api import TaskWrapper
 from quizapp.extensions import db
 from quizapp.lti import jobs as lti_jobs
 from quizapp.schema import schema_problem
+from quizapp.transactions import unit_of_work
 
 
 def init_app(app: Flask) -> None:
@@ -46,7 +47,8 @@ def init_app(app: Flask) -> None:
 
         with app.app_context():
             try:
-                following = run_step(Step(owner_id, draft_id, chain, found))
+                with unit_of_work():
+                    following = run_step(Step(owner_id, draft_id, chain, found))
             finally:
                 db.session.remove()
         if following:
@@ -59,7 +61,8 @@ def init_app(app: Flask) -> None:
 
 
 def enqueue(name: str, *args: object, delay: int = 0) -> None:
-    """Queue a job, to run after delay seconds; call it after committing what it will read."""
+    """Queue a job, to run after delay seconds. A view queues it with
+    `transactions.after_commit`: the job reads what the request saved."""
     task: TaskWrapper = current_app.extensions["jobs"][name]
     if delay:
         task.schedule(args, delay=delay)

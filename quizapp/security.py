@@ -9,7 +9,18 @@ from flask_login import current_user, login_required
 from sqlalchemy import orm as so
 
 from quizapp.extensions import db, login_manager
-from quizapp.models import Assignment, Attempt, AttemptItem, Classroom, Enrollment, User
+from quizapp.models import (
+    ApiToken,
+    Article,
+    Assignment,
+    Attempt,
+    AttemptItem,
+    Classroom,
+    Draft,
+    Enrollment,
+    QuestionSet,
+    User,
+)
 
 
 @login_manager.user_loader
@@ -49,22 +60,24 @@ student_required = role_required("student")
 admin_required = role_required("admin")
 
 
-def own_classroom_or_404(classroom_id: int) -> Classroom:
+def own_classroom_or_404(classroom_id: int, teacher: User | None = None) -> Classroom:
+    """A class of the teacher's (default: the one logged in; the API's is the token's)."""
+    teacher_id = (teacher or current_user).id
     classroom = db.session.scalar(
-        sa.select(Classroom).where(
-            Classroom.id == classroom_id, Classroom.teacher_id == current_user.id
-        )
+        sa.select(Classroom).where(Classroom.id == classroom_id, Classroom.teacher_id == teacher_id)
     )
     if classroom is None:
         abort(404)
     return classroom
 
 
-def own_assignment_or_404(assignment_id: int) -> Assignment:
+def own_assignment_or_404(assignment_id: int, teacher: User | None = None) -> Assignment:
+    """An assignment of one of the teacher's classes (default: the teacher logged in)."""
+    teacher_id = (teacher or current_user).id
     assignment = db.session.scalar(
         sa.select(Assignment)
         .join(Classroom)
-        .where(Assignment.id == assignment_id, Classroom.teacher_id == current_user.id)
+        .where(Assignment.id == assignment_id, Classroom.teacher_id == teacher_id)
     )
     if assignment is None:
         abort(404)
@@ -139,3 +152,43 @@ def taught_attempt_or_404(attempt_id: int) -> Attempt:
     if attempt is None:
         abort(404)
     return attempt
+
+
+def visible_set_or_404(slug: str) -> QuestionSet:
+    """A bank set, or one of the teacher's own; another teacher's is not found."""
+    qset = db.session.scalar(
+        sa.select(QuestionSet).where(
+            QuestionSet.slug == slug, QuestionSet.visible_to(current_user.id)
+        )
+    )
+    if qset is None:
+        abort(404)
+    return qset
+
+
+def readable_article_or_404(slug: str) -> Article:
+    """An article the user may read (Article.readable_by); any other is not found."""
+    readable = Article.readable_by(current_user.id)
+    article = db.session.scalar(sa.select(Article).where(Article.slug == slug, readable))
+    if article is None:
+        abort(404)
+    return article
+
+
+def own_draft_or_404(draft_id: int) -> Draft:
+    """The teacher's own draft; another teacher's is not found."""
+    draft = db.session.scalar(
+        sa.select(Draft).where(Draft.id == draft_id, Draft.owner_id == current_user.id)
+    )
+    if draft is None:
+        abort(404)
+    return draft
+
+
+def own_api_token_or_404(token_id: int) -> ApiToken:
+    token = db.session.scalar(
+        sa.select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == current_user.id)
+    )
+    if token is None:
+        abort(404)
+    return token

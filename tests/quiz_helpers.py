@@ -16,6 +16,25 @@ def latest_attempt_id(app, student_id: int) -> int:
         )
 
 
+def start_quiz(browser, assignment_id: int):
+    """Start (or go on with) a quiz from the student's home page, as its button does; the
+    response, redirects followed (the first question, or home with the reason it was refused)."""
+    browser.page("/home")
+    return browser.post(f"/assignments/{assignment_id}/start")
+
+
+def class_quiz_started(
+    app, browser, make_class, make_assignment, *, students=("sam",), **settings
+) -> tuple[dict, int, int]:
+    """A class with an assignment, whose first student, logged in on browser, starts it: the
+    class (as make_class gives it), the assignment's id and the attempt's id."""
+    klass = make_class(students=students)
+    assignment_id = make_assignment(klass["id"], **settings)
+    browser.login(students[0])
+    start_quiz(browser, assignment_id)
+    return klass, assignment_id, latest_attempt_id(app, klass["students"][students[0]])
+
+
 def form_answer(app, attempt_id: int, position: int, correct: bool = True) -> dict:
     """The form fields a student posts to answer one question right (or wrong)."""
     with app.app_context():

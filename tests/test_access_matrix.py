@@ -20,7 +20,7 @@ from quizapp.models import (
 )
 from quizapp.services import accounts, drafts
 from tests.conftest import BANK
-from tests.quiz_helpers import latest_attempt_id
+from tests.quiz_helpers import latest_attempt_id, start_quiz
 
 ARTICLE = BANK / "articles" / "nyt-2019-cuban-doctors-votes.md"
 
@@ -230,8 +230,7 @@ def world(app, browser, new_browser, make_class, make_assignment, make_user):
     )
     sam = new_browser()
     sam.login("sam")
-    sam.page("/home")
-    sam.post(f"/assignments/{assignment_id}/start")
+    start_quiz(sam, assignment_id)
     attempt_id = latest_attempt_id(app, mine["students"]["sam"])
     browser.login("teacher")
     browser.page("/teach/sets/import")

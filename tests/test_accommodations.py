@@ -11,7 +11,7 @@ from quizapp.extensions import db
 from quizapp.models import Accommodation, Assignment, Attempt, AuditEvent, utcnow
 from quizapp.templating import format_time
 from quizapp.timezone import to_local, to_utc
-from tests.quiz_helpers import form_answer, latest_attempt_id, question_count
+from tests.quiz_helpers import form_answer, latest_attempt_id, question_count, start_quiz
 
 
 @pytest.fixture
@@ -34,14 +34,9 @@ def setup(app, make_user, make_class, make_assignment):
     return make
 
 
-def start(browser, assignment_id: int) -> str:
-    browser.page("/home")
-    return browser.post(f"/assignments/{assignment_id}/start").get_data(as_text=True)
-
-
 def take(app, browser, assignment_id: int, student_id: int, correct: bool = True) -> int:
     """Start an attempt, answer every question (right or wrong) and submit it."""
-    start(browser, assignment_id)
+    start_quiz(browser, assignment_id)
     attempt_id = latest_attempt_id(app, student_id)
     for position in range(question_count(app, attempt_id)):
         browser.post(
@@ -98,7 +93,7 @@ def test_own_due_time_lets_that_student_start_after_the_class_due_time(
     browser.login("sam")
     home = browser.page("/home")
     assert f"Due {shown}." in home and "Overdue" not in home
-    start(browser, s["assignment"])
+    start_quiz(browser, s["assignment"])
     with app.app_context():
         attempt = db.session.get(Attempt, latest_attempt_id(app, s["sam"]))
         assert attempt.deadline_at == new_due
@@ -106,14 +101,14 @@ def test_own_due_time_lets_that_student_start_after_the_class_due_time(
     kim = new_browser()
     kim.login("kim")
     assert "Overdue" in kim.page("/home")
-    assert "its due time has passed" in start(kim, s["assignment"])
+    assert "its due time has passed" in start_quiz(kim, s["assignment"]).get_data(as_text=True)
     assert attempt_count(app, s["kim"]) == 0
 
 
 def test_more_time_moves_the_deadline_of_an_attempt_in_progress(app, browser, new_browser, setup):
     s = setup(time_limit_minutes=10, due_at=utcnow() + timedelta(hours=2))
     browser.login("sam")
-    start(browser, s["assignment"])
+    start_quiz(browser, s["assignment"])
     attempt_id = latest_attempt_id(app, s["sam"])
     teacher = new_browser()
     teacher.login("teacher")
@@ -140,7 +135,7 @@ def test_one_more_attempt_allows_exactly_one_more_start(app, browser, new_browse
     s = setup(attempts_allowed=1)
     browser.login("sam")
     take(app, browser, s["assignment"], s["sam"])
-    assert "used all your attempts" in start(browser, s["assignment"])
+    assert "used all your attempts" in start_quiz(browser, s["assignment"]).get_data(as_text=True)
 
     teacher = new_browser()
     teacher.login("teacher")
@@ -152,7 +147,7 @@ def test_one_more_attempt_allows_exactly_one_more_start(app, browser, new_browse
 
     assert "Try again (1 left)" in browser.page("/home")
     take(app, browser, s["assignment"], s["sam"])
-    assert "used all your attempts" in start(browser, s["assignment"])
+    assert "used all your attempts" in start_quiz(browser, s["assignment"]).get_data(as_text=True)
     assert attempt_count(app, s["sam"]) == 2
 
 
@@ -178,7 +173,7 @@ def test_reset_attempt_stays_in_the_history_does_not_count_and_gives_an_attempt_
     assert '<span class="badge">Reset</span>' in browser.page("/history")
     assert "no longer counts" in browser.page(f"/attempts/{first}")
     second = take(app, browser, s["assignment"], s["sam"], correct=False)
-    assert "used all your attempts" in start(browser, s["assignment"])
+    assert "used all your attempts" in start_quiz(browser, s["assignment"]).get_data(as_text=True)
     with app.app_context():
         attempts = db.session.scalars(
             sa.select(Attempt).where(Attempt.student_id == s["sam"]).order_by(Attempt.number)
@@ -197,7 +192,7 @@ def test_resetting_an_attempt_in_progress_closes_it_with_its_saved_answers(
 ):
     s = setup()
     browser.login("sam")
-    start(browser, s["assignment"])
+    start_quiz(browser, s["assignment"])
     attempt_id = latest_attempt_id(app, s["sam"])
     browser.post(f"/attempts/{attempt_id}/q/0", form_answer(app, attempt_id, 0))
 
@@ -217,7 +212,7 @@ def test_resetting_an_attempt_in_progress_closes_it_with_its_saved_answers(
         f"/attempts/{attempt_id}/q/1", form_answer(app, attempt_id, 1), form_page="/home"
     ).get_data(as_text=True)
     assert "Your teacher reset this attempt, so it was closed" in html
-    html = start(browser, s["assignment"])
+    html = start_quiz(browser, s["assignment"]).get_data(as_text=True)
     assert "Question 1 of" in html
     with app.app_context():
         new = db.session.get(Attempt, latest_attempt_id(app, s["sam"]))
@@ -247,7 +242,7 @@ def test_an_attempt_reset_before_it_was_submitted_shows_no_answers(
 ):
     s = setup(show_answers="after_submit")
     browser.login("sam")
-    start(browser, s["assignment"])
+    start_quiz(browser, s["assignment"])
     attempt_id = latest_attempt_id(app, s["sam"])
     browser.post(f"/attempts/{attempt_id}/q/0", form_answer(app, attempt_id, 0))
     reset_by_teacher(new_browser, s, attempt_id)
@@ -260,7 +255,9 @@ def test_an_attempt_reset_before_it_was_submitted_shows_no_answers(
     with app.app_context():
         max_score = db.session.get(Attempt, attempt_id).max_score
     assert f"of {max_score:g} points" not in html  # nor is the score
-    assert "Question 1 of" in start(browser, s["assignment"])  # and a fresh attempt is there
+    assert "Question 1 of" in start_quiz(browser, s["assignment"]).get_data(
+        as_text=True
+    )  # and a fresh attempt is there
 
 
 def test_a_reset_attempt_shows_only_the_answers_checked_before_the_reset(
@@ -268,7 +265,7 @@ def test_a_reset_attempt_shows_only_the_answers_checked_before_the_reset(
 ):
     s = setup(show_answers="after_each")
     browser.login("sam")
-    start(browser, s["assignment"])
+    start_quiz(browser, s["assignment"])
     attempt_id = latest_attempt_id(app, s["sam"])
     browser.post(f"/attempts/{attempt_id}/q/0", {**form_answer(app, attempt_id, 0), "go": "check"})
     browser.post(f"/attempts/{attempt_id}/q/1", {**form_answer(app, attempt_id, 1), "go": "next"})

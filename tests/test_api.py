@@ -1,6 +1,7 @@
 """The read-only JSON API: tokens from the settings page, ownership, and the OpenAPI contract."""
 
 import re
+from datetime import timedelta
 
 import pytest
 import schemathesis
@@ -8,6 +9,7 @@ from hypothesis import HealthCheck, settings
 
 from quizapp.extensions import db
 from quizapp.models import ApiToken, Attempt, Role, utcnow
+from tests.quiz_helpers import form_answer, latest_attempt_id, start_quiz
 
 
 def create_token(browser, teacher: str = "teacher", name: str = "gradebook") -> str:
@@ -65,6 +67,32 @@ def test_api_needs_a_valid_token(client, browser, make_user):
     # A logged-in teacher's session cookie is not a token.
     browser.login("teacher")
     assert browser.get("/api/classes").status_code == 401
+
+
+def test_an_attempt_whose_time_ran_out_is_submitted_in_the_api_as_on_the_teachers_pages(
+    app, client, browser, new_browser, make_class, make_assignment
+):
+    klass = make_class(students=("sam",))
+    assignment_id = make_assignment(klass["id"], time_limit_minutes=10)
+    sam = new_browser()
+    sam.login("sam")
+    start_quiz(sam, assignment_id)
+    attempt_id = latest_attempt_id(app, klass["students"]["sam"])
+    sam.post(f"/attempts/{attempt_id}/q/0", form_answer(app, attempt_id, 0))
+    with app.app_context():  # the ten minutes pass while sam is away
+        attempt = db.session.get(Attempt, attempt_id)
+        attempt.deadline_at = utcnow() - timedelta(minutes=1)
+        deadline = attempt.deadline_at
+        db.session.commit()
+    token = create_token(browser)
+    response = client.get(f"/api/assignments/{assignment_id}/results", headers=bearer(token))
+    (row,) = response.get_json()["results"]
+    assert row["status"] == "submitted"
+    (shown,) = row["attempts"]
+    assert row["best_percent"] == shown["percent"] > 0  # the saved answer was graded
+    with app.app_context():
+        stored = db.session.get(Attempt, attempt_id)
+        assert stored.submitted_at == deadline and shown["score"] == stored.score > 0
 
 
 def test_revoked_token_stops_working(client, browser, teaching):

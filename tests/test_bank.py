@@ -14,7 +14,7 @@ from quizapp.models import Attempt, Question, QuestionSet
 from quizapp.services.question_files import read_bank
 from tests.conftest import BANK
 from tests.odd_input import ALIAS_BOMB, with_front_matter
-from tests.quiz_helpers import form_answer, latest_attempt_id
+from tests.quiz_helpers import form_answer, latest_attempt_id, start_quiz
 
 ARTICLE = """---
 title: "A test article"
@@ -215,8 +215,7 @@ def test_editing_a_question_keeps_the_version_students_answered(
     klass = make_class()
     assignment_id = make_assignment(klass["id"])
     browser.login("sam")
-    browser.page("/home")
-    browser.post(f"/assignments/{assignment_id}/start")
+    start_quiz(browser, assignment_id)
     attempt_id = latest_attempt_id(app, klass["students"]["sam"])
     browser.post(f"/attempts/{attempt_id}/q/0", form_answer(app, attempt_id, 0))
     with app.app_context():

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from quizapp.extensions import db
 from quizapp.models import Attempt, Classroom, Enrollment
 from quizapp.services.classrooms import CODE_ALPHABET
-from tests.quiz_helpers import latest_attempt_id
+from tests.quiz_helpers import latest_attempt_id, start_quiz
 
 
 def test_teacher_creates_a_class_and_sees_its_code(app, browser, make_user):
@@ -49,8 +49,7 @@ def test_removed_student_leaves_the_roster_but_keeps_results(
     assignment_id = make_assignment(klass["id"])
     student = new_browser()
     student.login("sam")
-    student.page("/home")
-    student.post(f"/assignments/{assignment_id}/start")
+    start_quiz(student, assignment_id)
     attempt_id = latest_attempt_id(app, klass["students"]["sam"])
 
     browser.login("teacher")

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from quizapp.extensions import db
 from quizapp.models import Attempt
-from tests.quiz_helpers import form_answer, latest_attempt_id
+from tests.quiz_helpers import form_answer, latest_attempt_id, start_quiz
 
 
 @pytest.fixture
@@ -40,8 +40,7 @@ def quiz_started(app, browser, make_class, make_assignment):
     klass = make_class(students=("sam",))
     assignment_id = make_assignment(klass["id"])
     browser.login("sam")
-    browser.page("/home")
-    browser.post(f"/assignments/{assignment_id}/start")
+    start_quiz(browser, assignment_id)
     return latest_attempt_id(app, klass["students"]["sam"])
 
 

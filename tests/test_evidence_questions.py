@@ -8,16 +8,7 @@ import sqlalchemy as sa
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem
 from quizapp.services.attempts import choice_token, ground_token
-from tests.quiz_helpers import latest_attempt_id
-
-
-def start_quiz(app, browser, make_class, make_assignment, **settings):
-    klass = make_class()
-    assignment_id = make_assignment(klass["id"], **settings)
-    browser.login("sam")
-    browser.page("/home")
-    browser.post(f"/assignments/{assignment_id}/start")
-    return latest_attempt_id(app, klass["students"]["sam"])
+from tests.quiz_helpers import class_quiz_started
 
 
 def first_item(app, attempt_id, predicate):
@@ -45,7 +36,7 @@ def item_points(app, item_id):
 def test_evidence_question_shows_the_passage_and_scores_sentences(
     app, browser, make_class, make_assignment
 ):
-    attempt_id = start_quiz(app, browser, make_class, make_assignment)
+    _, _, attempt_id = class_quiz_started(app, browser, make_class, make_assignment)
     item_id, position, content, order = first_item(app, attempt_id, lambda v: v.type == "evidence")
     html = browser.page(f"/attempts/{attempt_id}/q/{position}")
     sentence_boxes = re.findall(
@@ -68,7 +59,7 @@ def test_evidence_question_shows_the_passage_and_scores_sentences(
 
 
 def test_ground_step_is_scored_separately(app, browser, make_class, make_assignment):
-    attempt_id = start_quiz(app, browser, make_class, make_assignment)
+    _, _, attempt_id = class_quiz_started(app, browser, make_class, make_assignment)
     item_id, position, content, _ = first_item(
         app, attempt_id, lambda v: "ground" in v.content and v.type == "single"
     )
@@ -96,7 +87,7 @@ def test_ground_step_is_scored_separately(app, browser, make_class, make_assignm
 
 
 def test_forged_sentence_token_is_refused(app, browser, make_class, make_assignment):
-    attempt_id = start_quiz(app, browser, make_class, make_assignment)
+    _, _, attempt_id = class_quiz_started(app, browser, make_class, make_assignment)
     _, position, _, _ = first_item(app, attempt_id, lambda v: "ground" in v.content)
     html = browser.post(
         f"/attempts/{attempt_id}/q/{position}", {"ground": ["c000000000000"]}

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from quizapp.extensions import db
 from quizapp.models import Article, AttemptItem, Classroom, Draft, Role, utcnow
 from tests.conftest import PASSWORD
-from tests.quiz_helpers import form_answer, latest_attempt_id
+from tests.quiz_helpers import form_answer, latest_attempt_id, start_quiz
 from tests.test_builder_app import _new_draft, _paste_three
 
 # Text a form may receive: ordinary, very long, NUL bytes, control and astral characters.
@@ -40,8 +40,7 @@ def quiz(app, browser, make_class, make_assignment):
         klass["id"], slug="check-in", due_at=utcnow() + timedelta(days=1)
     )
     browser.login("sam")
-    browser.page("/home")
-    browser.post(f"/assignments/{assignment_id}/start")
+    start_quiz(browser, assignment_id)
     attempt_id = latest_attempt_id(app, klass["students"]["sam"])
     browser.post(f"/attempts/{attempt_id}/q/0", form_answer(app, attempt_id, 0))
     return klass, assignment_id, attempt_id

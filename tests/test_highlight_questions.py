@@ -15,8 +15,8 @@ from quizapp.interop import export_gift, export_moodle_xml, export_qti
 from quizapp.models import AttemptItem, QuestionSet, QuestionVersion
 from quizapp.services.generate import generate
 from quizapp.services.interop import set_document
-from tests.quiz_helpers import latest_attempt_id
-from tests.test_evidence_questions import first_item, item_points, start_quiz, tokens
+from tests.quiz_helpers import class_quiz_started, latest_attempt_id, start_quiz
+from tests.test_evidence_questions import first_item, item_points, tokens
 
 SET = "news-opinion-and-pictures"
 WORD_BOX = re.compile(r'<label class="word"><input type="checkbox" name="choices" value="([^"]+)"')
@@ -35,7 +35,7 @@ def words(content, *texts):
 def test_the_passage_is_a_checkbox_per_word_and_gives_no_answer_away(
     app, browser, make_class, make_assignment
 ):
-    attempt_id = start_quiz(app, browser, make_class, make_assignment, slug=SET)
+    _, _, attempt_id = class_quiz_started(app, browser, make_class, make_assignment, slug=SET)
     _, position, content, order = first_item(app, attempt_id, is_loaded_names)
     html = browser.page(f"/attempts/{attempt_id}/q/{position}")
     boxes = WORD_BOX.findall(html)
@@ -52,7 +52,7 @@ def test_the_passage_is_a_checkbox_per_word_and_gives_no_answer_away(
 def test_student_selects_words_and_is_scored_right_minus_wrong_over_right(
     app, browser, make_class, make_assignment
 ):
-    attempt_id = start_quiz(app, browser, make_class, make_assignment, slug=SET)
+    _, _, attempt_id = class_quiz_started(app, browser, make_class, make_assignment, slug=SET)
     item_id, position, content, _ = first_item(app, attempt_id, is_loaded_names)
     right = content["answer"]
     assert right == words(content, "regime", "slave", "Chinese", "communist")
@@ -85,7 +85,7 @@ def test_student_selects_words_and_is_scored_right_minus_wrong_over_right(
 
 
 def test_a_word_that_was_never_offered_is_refused(app, browser, make_class, make_assignment):
-    attempt_id = start_quiz(app, browser, make_class, make_assignment, slug=SET)
+    _, _, attempt_id = class_quiz_started(app, browser, make_class, make_assignment, slug=SET)
     item_id, position, content, _ = first_item(app, attempt_id, is_loaded_names)
     html = browser.post(
         f"/attempts/{attempt_id}/q/{position}",
@@ -109,8 +109,7 @@ def test_teacher_sees_how_often_each_word_was_picked(
     for username, texts in picks.items():
         student = new_browser()
         student.login(username)
-        student.page("/home")
-        student.post(f"/assignments/{assignment_id}/start")
+        start_quiz(student, assignment_id)
         attempt_id = latest_attempt_id(app, klass["students"][username])
         item_id, position, content, _ = first_item(app, attempt_id, is_loaded_names)
         chosen = words(content, *texts)

@@ -10,7 +10,7 @@ from markupsafe import escape
 
 from quizapp.extensions import db
 from quizapp.models import Attempt, utcnow
-from tests.quiz_helpers import form_answer, latest_attempt_id, question_count
+from tests.quiz_helpers import form_answer, latest_attempt_id, question_count, start_quiz
 
 
 def walk_attempt(app, browser, attempt_id: int) -> list[str]:
@@ -94,8 +94,7 @@ def test_tokens_differ_between_students_and_questions(
     for name in ("sam", "kim"):
         student = new_browser()
         student.login(name)
-        student.page("/home")
-        student.post(f"/assignments/{assignment_id}/start")
+        start_quiz(student, assignment_id)
         attempt_id = latest_attempt_id(app, klass["students"][name])
         pages[name] = student.page(f"/attempts/{attempt_id}/q/0")
     tokens = {n: set(re.findall(r'value="(c[0-9a-f]{12})"', p)) for n, p in pages.items()}
@@ -110,8 +109,7 @@ def test_a_ten_hour_quiz_still_submits_from_the_page_opened_at_the_start(
     klass = make_class()
     assignment_id = make_assignment(klass["id"], slug="check-in", time_limit_minutes=600)
     browser.login("sam")
-    browser.page("/home")
-    browser.post(f"/assignments/{assignment_id}/start")
+    start_quiz(browser, assignment_id)
     attempt_id = latest_attempt_id(app, klass["students"]["sam"])
     browser.page(f"/attempts/{attempt_id}/review")  # its form's token is made now
     started = time.time()

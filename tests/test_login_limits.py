@@ -6,7 +6,7 @@ from quizapp.config import TeacherSignup
 from quizapp.extensions import db
 from quizapp.login_limits import ADDRESS_MESSAGE, DEVICE_COOKIE, MESSAGE
 from quizapp.models import Role
-from quizapp.services.classrooms import one_time_password
+from quizapp.services.passwords import one_time_password
 from tests.conftest import PASSWORD, add_user
 
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from quizapp.extensions import db
 from quizapp.models import AttemptItem
-from tests.quiz_helpers import form_answer, latest_attempt_id
+from tests.quiz_helpers import form_answer, latest_attempt_id, start_quiz
 
 
 @contextmanager
@@ -37,8 +37,7 @@ def started_quiz(app, make_class, make_assignment, new_browser):
     assignment_id = make_assignment(klass["id"], slug="check-in")
     browser = new_browser()
     browser.login("sam")
-    browser.page("/home")
-    browser.post(f"/assignments/{assignment_id}/start")
+    start_quiz(browser, assignment_id)
     return browser, latest_attempt_id(app, klass["students"]["sam"])
 
 

@@ -7,12 +7,13 @@ from markupsafe import escape
 
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem, utcnow
-from tests.quiz_helpers import form_answer, latest_attempt_id, question_count, tokens_on_page
-
-
-def start(browser, assignment_id: int):
-    browser.page("/home")
-    return browser.post(f"/assignments/{assignment_id}/start")
+from tests.quiz_helpers import (
+    form_answer,
+    latest_attempt_id,
+    question_count,
+    start_quiz,
+    tokens_on_page,
+)
 
 
 def test_student_takes_quiz_one_question_at_a_time_resumes_and_submits(
@@ -24,7 +25,7 @@ def test_student_takes_quiz_one_question_at_a_time_resumes_and_submits(
     home = browser.page("/home")
     assert "Who said what" in home and "To do" in home
 
-    html = start(browser, assignment_id).get_data(as_text=True)
+    html = start_quiz(browser, assignment_id).get_data(as_text=True)
     attempt_id = latest_attempt_id(app, klass["students"]["sam"])
     total = question_count(app, attempt_id)
     assert f"Question 1 of {total}" in html
@@ -43,7 +44,7 @@ def test_student_takes_quiz_one_question_at_a_time_resumes_and_submits(
     again = new_browser()
     again.login("sam")
     assert "In progress" in again.page("/home")
-    html = start(again, assignment_id).get_data(as_text=True)
+    html = start_quiz(again, assignment_id).get_data(as_text=True)
     assert f"Question {half + 1} of {total}" in html
     html = again.page(f"/attempts/{attempt_id}/q/0")
     assert "Answer saved." in html and "checked" in html
@@ -81,7 +82,7 @@ def test_teacher_sees_the_score_in_the_class_table(
     assignment_id = make_assignment(klass["id"])
     student = new_browser()
     student.login("sam")
-    start(student, assignment_id)
+    start_quiz(student, assignment_id)
     attempt_id = latest_attempt_id(app, klass["students"]["sam"])
     for position in range(question_count(app, attempt_id)):
         student.post(
@@ -103,7 +104,7 @@ def test_unanswered_questions_need_confirmation_before_submitting(
     klass = make_class()
     assignment_id = make_assignment(klass["id"])
     browser.login("sam")
-    start(browser, assignment_id)
+    start_quiz(browser, assignment_id)
     attempt_id = latest_attempt_id(app, klass["students"]["sam"])
     html = browser.page(f"/attempts/{attempt_id}/review")
     assert "unanswered question" in html
@@ -121,7 +122,7 @@ def test_question_pages_hold_no_answers_or_explanations(app, browser, make_class
     klass = make_class()
     assignment_id = make_assignment(klass["id"])
     browser.login("sam")
-    start(browser, assignment_id)
+    start_quiz(browser, assignment_id)
     attempt_id = latest_attempt_id(app, klass["students"]["sam"])
     with app.app_context():
         items = db.session.scalars(
@@ -143,7 +144,7 @@ def test_answers_can_be_changed_until_submitted_then_not(app, browser, make_clas
     klass = make_class()
     assignment_id = make_assignment(klass["id"])
     browser.login("sam")
-    start(browser, assignment_id)
+    start_quiz(browser, assignment_id)
     attempt_id = latest_attempt_id(app, klass["students"]["sam"])
     browser.post(f"/attempts/{attempt_id}/q/0", form_answer(app, attempt_id, 0, False))
     browser.post(f"/attempts/{attempt_id}/q/0", form_answer(app, attempt_id, 0, True))
@@ -163,7 +164,7 @@ def test_autosave_stores_the_answer_without_leaving_the_page(
     klass = make_class()
     assignment_id = make_assignment(klass["id"])
     browser.login("sam")
-    start(browser, assignment_id)
+    start_quiz(browser, assignment_id)
     attempt_id = latest_attempt_id(app, klass["students"]["sam"])
     response = browser.post(
         f"/attempts/{attempt_id}/q/1/autosave", form_answer(app, attempt_id, 1), follow=False
@@ -177,7 +178,7 @@ def test_forged_choice_and_missing_question_are_refused(app, browser, make_class
     klass = make_class()
     assignment_id = make_assignment(klass["id"])
     browser.login("sam")
-    start(browser, assignment_id)
+    start_quiz(browser, assignment_id)
     attempt_id = latest_attempt_id(app, klass["students"]["sam"])
     html = browser.post(f"/attempts/{attempt_id}/q/0", {"choice": "a"}).get_data(as_text=True)
     assert "That answer is not one of the choices" in html
@@ -195,7 +196,7 @@ def test_another_students_attempt_is_not_found(
     klass = make_class(students=("sam", "kim"))
     assignment_id = make_assignment(klass["id"])
     browser.login("sam")
-    start(browser, assignment_id)
+    start_quiz(browser, assignment_id)
     attempt_id = latest_attempt_id(app, klass["students"]["sam"])
     other = new_browser()
     other.login("kim")
@@ -227,8 +228,8 @@ def test_closed_and_not_yet_open_assignments_cannot_be_started(
     browser.login("sam")
     home = browser.page("/home")
     assert "Overdue" in home and "Upcoming" in home
-    assert "its due time has passed" in start(browser, closed).get_data(as_text=True)
-    assert "not open yet" in start(browser, later).get_data(as_text=True)
+    assert "its due time has passed" in start_quiz(browser, closed).get_data(as_text=True)
+    assert "not open yet" in start_quiz(browser, later).get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Attempt)) == 0
 
@@ -238,14 +239,14 @@ def test_attempt_limit_is_enforced(app, browser, make_class, make_assignment):
     assignment_id = make_assignment(klass["id"], attempts_allowed=2)
     browser.login("sam")
     for _ in range(2):
-        start(browser, assignment_id)
+        start_quiz(browser, assignment_id)
         attempt_id = latest_attempt_id(app, klass["students"]["sam"])
         browser.post(
             f"/attempts/{attempt_id}/submit",
             {"confirm_unanswered": "y"},
             form_page=f"/attempts/{attempt_id}/review",
         )
-    html = start(browser, assignment_id).get_data(as_text=True)
+    html = start_quiz(browser, assignment_id).get_data(as_text=True)
     assert "You have used all your attempts" in html
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Attempt)) == 2
@@ -257,8 +258,8 @@ def test_student_not_in_the_class_cannot_start(app, browser, make_class, make_as
     assignment_id = make_assignment(klass["id"])
     browser.login("kim")
     # Another class's quiz and a quiz that does not exist look the same: not found.
-    assert start(browser, assignment_id).status_code == 404
-    assert start(browser, 999999).status_code == 404
+    assert start_quiz(browser, assignment_id).status_code == 404
+    assert start_quiz(browser, 999999).status_code == 404
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Attempt)) == 0
 
@@ -269,7 +270,7 @@ def test_expired_time_limit_refuses_answers_and_submits_saved_ones(
     klass = make_class()
     assignment_id = make_assignment(klass["id"], time_limit_minutes=10)
     browser.login("sam")
-    start(browser, assignment_id)
+    start_quiz(browser, assignment_id)
     attempt_id = latest_attempt_id(app, klass["students"]["sam"])
     browser.post(f"/attempts/{attempt_id}/q/0", form_answer(app, attempt_id, 0))
     with app.app_context():  # eleven minutes pass
@@ -294,7 +295,7 @@ def test_two_tabs_submitting_at_once_give_one_submission(
     klass = make_class()
     assignment_id = make_assignment(klass["id"])
     browser.login("sam")
-    start(browser, assignment_id)
+    start_quiz(browser, assignment_id)
     attempt_id = latest_attempt_id(app, klass["students"]["sam"])
     browser.post(f"/attempts/{attempt_id}/q/0", form_answer(app, attempt_id, 0))
     review = f"/attempts/{attempt_id}/review"
@@ -333,7 +334,7 @@ def test_after_each_mode_shows_feedback_and_locks_the_answer(
     klass = make_class()
     assignment_id = make_assignment(klass["id"], show_answers="after_each")
     browser.login("sam")
-    start(browser, assignment_id)
+    start_quiz(browser, assignment_id)
     attempt_id = latest_attempt_id(app, klass["students"]["sam"])
     html = browser.page(f"/attempts/{attempt_id}/q/0")
     assert "Check answer" in html
@@ -356,7 +357,7 @@ def test_never_mode_shows_the_score_but_not_the_answers(app, browser, make_class
     klass = make_class()
     assignment_id = make_assignment(klass["id"], show_answers="never")
     browser.login("sam")
-    start(browser, assignment_id)
+    start_quiz(browser, assignment_id)
     attempt_id = latest_attempt_id(app, klass["students"]["sam"])
     browser.post(f"/attempts/{attempt_id}/q/0", form_answer(app, attempt_id, 0))
     html = browser.post(f"/attempts/{attempt_id}/submit", {"confirm_unanswered": "y"}).get_data(
@@ -375,7 +376,7 @@ def test_shuffled_choices_are_shown_in_the_students_order(
     klass = make_class()
     assignment_id = make_assignment(klass["id"], shuffle_choices=True, shuffle_questions=True)
     browser.login("sam")
-    start(browser, assignment_id)
+    start_quiz(browser, assignment_id)
     attempt_id = latest_attempt_id(app, klass["students"]["sam"])
     with app.app_context():
         attempt = db.session.get(Attempt, attempt_id)
@@ -408,7 +409,7 @@ def test_a_late_autosave_does_not_move_the_resume_point_back(
     klass = make_class()
     assignment_id = make_assignment(klass["id"])
     browser.login("sam")
-    start(browser, assignment_id)
+    start_quiz(browser, assignment_id)
     attempt_id = latest_attempt_id(app, klass["students"]["sam"])
     total = question_count(app, attempt_id)
     html = browser.post(
@@ -420,5 +421,5 @@ def test_a_late_autosave_does_not_move_the_resume_point_back(
         f"/attempts/{attempt_id}/q/0/autosave", form_answer(app, attempt_id, 0), follow=False
     )
     assert response.get_json() == {"saved": True}
-    html = start(browser, assignment_id).get_data(as_text=True)
+    html = start_quiz(browser, assignment_id).get_data(as_text=True)
     assert f"Question 2 of {total}" in html

@@ -18,6 +18,7 @@ from quizapp.models import (
     utcnow,
 )
 from quizapp.services.classrooms import create_classroom, enrol
+from tests.quiz_helpers import start_quiz
 
 PAGES = (
     "/teach/classes/{klass}",
@@ -132,8 +133,7 @@ def test_a_quiz_page_runs_as_many_statements_for_9_questions_as_for_34(
         assignment_id = make_assignment(klass["id"], slug=slug)
         browser = new_browser()
         browser.login(student)
-        browser.page("/home")
-        browser.post(f"/assignments/{assignment_id}/start")
+        start_quiz(browser, assignment_id)
         with app.app_context():
             attempt_id = db.session.scalar(
                 sa.select(sa.func.max(Attempt.id)).where(

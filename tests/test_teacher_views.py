@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from quizapp.extensions import db
 from quizapp.models import Attempt, QuestionVersion
-from tests.quiz_helpers import form_answer, latest_attempt_id
+from tests.quiz_helpers import form_answer, latest_attempt_id, start_quiz
 
 # Who answers which question of the check-in right (1) or wrong (0), in the set's order.
 # Question 1 everyone gets right; question 9 only the weakest students do.
@@ -26,8 +26,7 @@ STUDENTS = (*PATTERN, "gus", "hal")  # gus never starts; hal starts and does not
 
 
 def take(app, student, assignment_id: int, pattern: list[int] | None, submit=True) -> int:
-    student.page("/home")
-    student.post(f"/assignments/{assignment_id}/start")
+    start_quiz(student, assignment_id)
     with app.app_context():
         attempt_id = db.session.scalar(sa.select(sa.func.max(Attempt.id)))
     for position, right in enumerate(pattern or []):

@@ -45,7 +45,6 @@ def add_lti_platform():
     except lti.RegistrationError as error:
         db.session.rollback()
         return _page(form, str(error)), 400
-    db.session.commit()
     platform = result.platform
     if result.created:
         flash(f"{platform.issuer} is registered: LMS launches from it now work.", "success")

@@ -15,6 +15,7 @@ from quizapp.security import admin_required
 from quizapp.services import accounts, slips
 from quizapp.services.classrooms import NewAccount
 from quizapp.teacher.forms import ActionForm
+from quizapp.transactions import after_commit
 
 EXPIRED = "The page had expired. Please try again."
 
@@ -53,7 +54,6 @@ def create_invitation():
     if not form.validate_on_submit():
         return _teachers_page(form), 400
     invitation, secret = accounts.invite(current_user, form.name.data, form.days.data, utcnow())
-    db.session.commit()
     # Shown once, in this response only: the link is not stored anywhere.
     link = url_for("auth.signup_teacher", invite=secret, _external=True)
     return _teachers_page(InvitationForm(formdata=None), new_invitation=invitation, link=link)
@@ -69,7 +69,6 @@ def revoke_invitation(invitation_id: int):
         except accounts.AccountError as error:
             flash(str(error), "error")
         else:
-            db.session.commit()
             flash(
                 f"The invitation for {invitation.name} is withdrawn: it no longer works.", "success"
             )
@@ -93,7 +92,6 @@ def _change_teacher(teacher_id: int, change: Callable[[User, User], None], done:
         except accounts.AccountError as error:
             flash(str(error), "error")
         else:
-            db.session.commit()
             flash(done.format(name=name), "success")
     return redirect(url_for("admin.teachers"))
 
@@ -163,11 +161,11 @@ def _reset_password(user: User, back: str):
         return redirect(back)
     password = accounts.reset_password(user, current_user)
     slip = NewAccount(user.display_name, user.username, password)
-    admin_id = current_user.id  # the commit expires the user
-    db.session.commit()
-    # Post, redirect, get: a reload of the slip's page does not reset the password again.
+    # Post, redirect, get: a reload of the slip's page does not reset the password again. The
+    # slip is kept once the reset is saved.
     held = slips.HeldSlips([slip], utcnow(), reset=True)
-    slips.keep(current_app.extensions["huey"], admin_id, slips.FOR_ADMIN, held)
+    admin_id, store = current_user.id, current_app.extensions["huey"]
+    after_commit(lambda: slips.keep(store, admin_id, slips.FOR_ADMIN, held))
     return redirect(url_for("admin.password_slip", back=back), 303)
 
 

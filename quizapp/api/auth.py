@@ -44,6 +44,5 @@ def authenticate():
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_GRANULARITY:
         token.last_used_at = now
-        db.session.commit()
     g.api_user = user
     return None

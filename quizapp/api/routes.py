@@ -2,15 +2,15 @@
 
 from datetime import UTC, datetime
 
-import sqlalchemy as sa
-from flask import abort, current_app, g, jsonify, request
+from flask import current_app, g, jsonify, request
 
 from quizapp.api import bp
 from quizapp.api.auth import authenticate, error
 from quizapp.api.openapi import document
-from quizapp.extensions import db
-from quizapp.models import Assignment, Attempt, Classroom, Enrollment, User
-from quizapp.routing import MAX_ID
+from quizapp.models import Assignment, Classroom, User, utcnow
+from quizapp.security import own_assignment_or_404, own_classroom_or_404
+from quizapp.services import attempts as quiz
+from quizapp.services import classrooms, reports
 
 bp.before_request(authenticate)
 
@@ -64,25 +64,6 @@ def _time(moment: datetime | None) -> str | None:
     return None if moment is None else moment.replace(tzinfo=UTC).isoformat().replace("+00:00", "Z")
 
 
-def _checked(ident: int) -> int:
-    """An id too large for the database is simply not found (not a database error)."""
-    if ident > MAX_ID:
-        abort(404)
-    return ident
-
-
-def _classroom(classroom_id: int) -> Classroom:
-    classroom_id = _checked(classroom_id)
-    classroom = db.session.scalar(
-        sa.select(Classroom).where(
-            Classroom.id == classroom_id, Classroom.teacher_id == g.api_user.id
-        )
-    )
-    if classroom is None:
-        abort(404)
-    return classroom
-
-
 def _student(user: User) -> dict:
     return {"id": user.id, "username": user.username, "name": user.display_name}
 
@@ -101,87 +82,57 @@ def _assignment(assignment: Assignment) -> dict:
 
 @read_only("/classes")
 def classes():
-    rows = db.session.execute(
-        sa.select(Classroom, sa.func.count(Enrollment.id))
-        .outerjoin(
-            Enrollment,
-            sa.and_(Enrollment.classroom_id == Classroom.id, Enrollment.removed_at.is_(None)),
-        )
-        .where(Classroom.teacher_id == g.api_user.id)
-        .group_by(Classroom.id)
-        .order_by(Classroom.id)
-    ).all()
+    rooms = classrooms.teacher_classes(g.api_user, order_by=Classroom.id)
+    sizes = classrooms.class_sizes(rooms)
     return jsonify(
         [
-            {"id": c.id, "name": c.name, "students": n, "created_at": _time(c.created_at)}
-            for c, n in rows
+            {
+                "id": c.id,
+                "name": c.name,
+                "students": sizes.get(c.id, 0),
+                "created_at": _time(c.created_at),
+            }
+            for c in rooms
         ]
     )
 
 
 @read_only("/classes/<id:class_id>")
 def classroom(class_id: int):
-    room = _classroom(class_id)
-    rows = db.session.execute(
-        sa.select(User, Enrollment.removed_at)
-        .join(Enrollment, Enrollment.student_id == User.id)
-        .where(Enrollment.classroom_id == room.id)
-        .order_by(User.display_name, User.id)
-    ).all()
+    room = own_classroom_or_404(class_id, g.api_user)
     return jsonify(
         {
             "id": room.id,
             "name": room.name,
             "created_at": _time(room.created_at),
-            "students": [dict(_student(u), in_class=removed is None) for u, removed in rows],
+            "students": [
+                dict(_student(u), in_class=in_class) for u, in_class in classrooms.members(room)
+            ],
         }
     )
 
 
 @read_only("/classes/<id:class_id>/assignments")
 def assignments(class_id: int):
-    room = _classroom(class_id)
-    rows = db.session.scalars(
-        sa.select(Assignment).where(Assignment.classroom_id == room.id).order_by(Assignment.id)
-    ).all()
-    return jsonify([_assignment(a) for a in rows])
+    room = own_classroom_or_404(class_id, g.api_user)
+    return jsonify(
+        [_assignment(a) for a in sorted(reports.class_assignments(room), key=lambda a: a.id)]
+    )
 
 
 @read_only("/assignments/<id:assignment_id>/results")
 def results(assignment_id: int):
-    assignment_id = _checked(assignment_id)
-    assignment = db.session.scalar(
-        sa.select(Assignment)
-        .join(Classroom)
-        .where(Assignment.id == assignment_id, Classroom.teacher_id == g.api_user.id)
-    )
-    if assignment is None:
-        abort(404)
-    students = db.session.execute(
-        sa.select(User, Enrollment.removed_at)
-        .join(Enrollment, Enrollment.student_id == User.id)
-        .where(Enrollment.classroom_id == assignment.classroom_id)
-        .order_by(User.display_name, User.id)
-    ).all()
-    attempts: dict[int, list[Attempt]] = {}
-    for attempt in db.session.scalars(
-        sa.select(Attempt)
-        .where(Attempt.assignment_id == assignment.id)
-        .order_by(Attempt.student_id, Attempt.number)
-    ):
-        attempts.setdefault(attempt.student_id, []).append(attempt)
+    assignment = own_assignment_or_404(assignment_id, g.api_user)
+    # As on the teacher's pages: attempts whose time ran out are submitted before they are read.
+    quiz.finalise_expired([assignment.id], utcnow())
     rows = []
-    for user, removed in students:
-        mine = attempts.get(user.id, [])
-        if removed is not None and not mine:
-            continue
-        counted = [a.percent for a in mine if a.submitted and a.percent is not None]
+    for result in reports.assignment_results(assignment):
         rows.append(
             {
-                "student": _student(user),
-                "in_class": removed is None,
-                "status": _status(mine),
-                "best_percent": max(counted) if counted else None,
+                "student": _student(result.student),
+                "in_class": result.in_class,
+                "status": result.status.name.lower(),
+                "best_percent": result.best_percent,
                 "attempts": [
                     {
                         "number": a.number,
@@ -192,15 +143,8 @@ def results(assignment_id: int):
                         "percent": a.percent if a.submitted else None,
                         "reset": a.reset_at is not None,
                     }
-                    for a in mine
+                    for a in result.attempts
                 ],
             }
         )
     return jsonify({"assignment": _assignment(assignment), "results": rows})
-
-
-def _status(attempts: list[Attempt]) -> str:
-    live = [a for a in attempts if a.reset_at is None]
-    if any(a.submitted for a in live):
-        return "submitted"
-    return "in_progress" if live else "not_started"

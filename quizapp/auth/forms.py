@@ -1,21 +1,15 @@
 import hmac
-import re
 from typing import ClassVar
 
-import sqlalchemy as sa
 from flask import current_app
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
-from quizapp.extensions import db
 from quizapp.join_limits import classroom_for_code
-from quizapp.models import User
+from quizapp.services import accounts
 from quizapp.services.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
-
-USERNAME_RULE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,39}$")
-USERNAME_TAKEN = "That username is taken. Please choose another."
 
 
 class LoginForm(FlaskForm):
@@ -75,21 +69,14 @@ class SignupForm(NewPasswordMixin, FlaskForm):
 
     def validate_username(self, field) -> None:
         _check_username_rule(field)
-        if _username_taken(field.data):
-            raise ValidationError(USERNAME_TAKEN)
+        if accounts.username_taken(field.data):
+            raise ValidationError(accounts.USERNAME_TAKEN)
 
 
 def _check_username_rule(field) -> None:
-    field.data = field.data.strip().lower()
-    if not USERNAME_RULE.match(field.data):
-        raise ValidationError(
-            "Use 3 to 40 lower-case letters, digits, dots, dashes or "
-            "underscores, starting with a letter or digit."
-        )
-
-
-def _username_taken(username: str) -> bool:
-    return db.session.scalar(sa.select(User.id).where(User.username == username)) is not None
+    field.data = accounts.normalise_username(field.data)
+    if not accounts.USERNAME_RULE.match(field.data):
+        raise ValidationError(accounts.USERNAME_RULE_MESSAGE)
 
 
 class TeacherSignupForm(SignupForm):
@@ -132,8 +119,8 @@ class StudentSignupForm(SignupForm):
         valid = super().validate(extra_validators)
         if self.join_code.errors or self.username.errors:
             return valid
-        if _username_taken(self.username.data):
-            self.username.errors.append(USERNAME_TAKEN)
+        if accounts.username_taken(self.username.data):
+            self.username.errors.append(accounts.USERNAME_TAKEN)
             return False
         return valid
 

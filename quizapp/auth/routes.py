@@ -3,7 +3,6 @@ import re
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
-from sqlalchemy.exc import IntegrityError
 
 from quizapp.auth import bp
 from quizapp.auth.forms import (
@@ -14,12 +13,11 @@ from quizapp.auth.forms import (
     TeacherSignupForm,
 )
 from quizapp.config import TeacherSignup
-from quizapp.extensions import db
 from quizapp.join_limits import limit_code_guesses, limit_signups
 from quizapp.login_limits import limit_login
-from quizapp.models import AccountStatus, Classroom, Role, User, utcnow
+from quizapp.models import AccountStatus, Role, User, utcnow
 from quizapp.services import accounts
-from quizapp.services.classrooms import classroom_by_code, enrol
+from quizapp.services.classrooms import classroom_by_code
 from quizapp.services.passwords import authenticate
 from quizapp.transactions import begin_reading
 
@@ -84,25 +82,9 @@ def login():
 def logout():
     if FlaskForm().validate_on_submit():
         current_user.rotate_session()  # a copy of the old cookie stops working
-        db.session.commit()
         logout_user()
         flash("You are logged out.", "success")
     return redirect(url_for("auth.login"))
-
-
-def _save_new_user(form, user: User, classroom: Classroom | None = None) -> bool:
-    """Save a sign-up; False if the username was taken a moment ago by someone else."""
-    try:
-        db.session.add(user)
-        db.session.flush()
-        if classroom is not None:
-            enrol(user, classroom)
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        form.username.errors.append("That username is taken. Please choose another.")
-        return False
-    return True
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -126,18 +108,20 @@ def signup_teacher():
     if invitation is not None or not current_app.config["TEACHER_SIGNUP_CODE"]:
         del form.signup_code
     if form.validate_on_submit():
-        user = User(
-            username=form.username.data,
-            display_name=form.display_name.data.strip(),
-            role=Role.TEACHER,
-            status=AccountStatus.PENDING if waiting else AccountStatus.ACTIVE,
-        )
-        user.set_password(form.password.data)
-        if invitation is not None and not accounts.claim(invitation, user, now):
-            db.session.rollback()
-            problem = invitation.problem(now) or "has stopped working"
-            return render_template("auth/signup_closed.html", mode=mode, problem=problem), 400
-        if not _save_new_user(form, user):
+        try:
+            user = accounts.sign_up(
+                form.username.data,
+                form.display_name.data,
+                form.password.data,
+                Role.TEACHER,
+                now=now,
+                status=AccountStatus.PENDING if waiting else AccountStatus.ACTIVE,
+                invitation=invitation,
+            )
+        except accounts.InvitationSpent as spent:
+            return render_template("auth/signup_closed.html", mode=mode, problem=str(spent)), 400
+        except accounts.UsernameTaken as taken:
+            form.username.errors.append(str(taken))
             return render_template(
                 "auth/signup.html", form=form, invitation=invitation, waiting=waiting
             )
@@ -167,13 +151,17 @@ def signup_student():
         form.join_code.data = request.args["code"]
     if form.validate_on_submit():
         classroom = classroom_by_code(form.join_code.data)
-        user = User(
-            username=form.username.data,
-            display_name=form.display_name.data.strip(),
-            role=Role.STUDENT,
-        )
-        user.set_password(form.password.data)
-        if not _save_new_user(form, user, classroom):
+        try:
+            user = accounts.sign_up(
+                form.username.data,
+                form.display_name.data,
+                form.password.data,
+                Role.STUDENT,
+                now=utcnow(),
+                classroom=classroom,
+            )
+        except accounts.UsernameTaken as taken:
+            form.username.errors.append(str(taken))
             return render_template("auth/join.html", form=form)
         login_user(user)
         flash(f"Welcome! You have joined {classroom.name}.", "success")
@@ -198,7 +186,6 @@ def change_password():
         else:
             user = current_user._get_current_object()
             user.set_password(form.password.data)
-            db.session.commit()
             login_user(user)  # the cookie must carry the new session token
             flash("Your password has been changed.", "success")
             return redirect(_safe_next(home_for(user)))

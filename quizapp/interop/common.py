@@ -13,6 +13,7 @@ from quizapp import question_types
 from quizapp.builder.sentences import paragraphs_of
 from quizapp.question_types import ground
 from quizapp.question_types.exported import Item, Shape
+from quizapp.refusals import Refusal
 
 WEIGHT_PLACES = Decimal("0.00001")  # Moodle writes grades in percent to five decimals
 
@@ -32,7 +33,7 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)
 
 
-class ImportFormatError(ValueError):
+class ImportFormatError(Refusal, ValueError):
     """The file is malformed; the message names the line (GIFT) or the element (XML)."""
 
 

@@ -5,7 +5,6 @@ from flask import current_app, url_for
 from flask.cli import AppGroup
 
 from quizapp.cli import needs_schema
-from quizapp.extensions import db
 from quizapp.lti import keys
 from quizapp.services import lti, lti_grades
 
@@ -26,7 +25,6 @@ def add_platform(**values: str) -> None:
         result = lti.register_platform(**values)
     except lti.RegistrationError as error:
         raise click.ClickException(str(error)) from None
-    db.session.commit()
     platform = result.platform
     if result.created:
         click.echo(f"Registered the platform {platform.issuer} (client id {platform.client_id}).")

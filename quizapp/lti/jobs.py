@@ -5,6 +5,7 @@ from huey import Huey
 
 from quizapp.extensions import db
 from quizapp.lti import keys
+from quizapp.transactions import unit_of_work
 
 
 def register(app: Flask, huey: Huey) -> None:
@@ -14,10 +15,11 @@ def register(app: Flask, huey: Huey) -> None:
 
         with app.app_context():
             try:
-                failed = lti_grades.send(grade_ids, keys.directory_of(app))
-                if failed:
-                    delay = lti_grades.retry_delay(lti_grades.tries_of(failed))
-                    lti_grades.queue_send(failed, delay=delay)
+                with unit_of_work():
+                    failed = lti_grades.send(grade_ids, keys.directory_of(app))
+                    if failed:
+                        delay = lti_grades.retry_delay(lti_grades.tries_of(failed))
+                        lti_grades.queue_send(failed, delay=delay)
             finally:
                 db.session.remove()
 
@@ -27,7 +29,8 @@ def register(app: Flask, huey: Huey) -> None:
 
         with app.app_context():
             try:
-                lti_roster.sync(context_id, keys.directory_of(app))
+                with unit_of_work():
+                    lti_roster.sync(context_id, keys.directory_of(app))
             finally:
                 db.session.remove()
 

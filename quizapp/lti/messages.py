@@ -17,6 +17,8 @@ from typing import Any
 from joserfc import errors, jws, jwt
 from joserfc.jwk import KeySet, RSAKey
 
+from quizapp.refusals import Refusal
+
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
 AGS = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
@@ -31,7 +33,7 @@ INSTRUCTOR_ROLES = {"Instructor", "Administrator", "ContentDeveloper", "Mentor"}
 LEARNER_ROLES = {"Learner"}
 
 
-class LaunchError(Exception):
+class LaunchError(Refusal):
     """A launch the tool refuses; the message names the problem, for the page and the log."""
 
 

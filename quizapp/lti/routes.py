@@ -20,17 +20,18 @@ from quizapp.extensions import csrf, db
 from quizapp.lti import embedding, keys, messages, platform_api
 from quizapp.lti.forms import DeepLinkForm, LinkAccountForm
 from quizapp.lti.messages import Launch, LaunchError
-from quizapp.models import Assignment, Role, utcnow
+from quizapp.models import Role, utcnow
 from quizapp.security import (
     enrolled_assignment_or_404,
     own_classroom_or_404,
     student_required,
     teacher_required,
 )
+from quizapp.services import assignments, lti, lti_grades
 from quizapp.services import attempts as quiz_rules
-from quizapp.services import lti, lti_grades
 from quizapp.student.forms import StartForm
 from quizapp.teacher.forms import ActionForm
+from quizapp.transactions import after_commit
 from quizapp.web import content_security_policy
 
 bp = Blueprint("lti", __name__)
@@ -54,7 +55,6 @@ def login():
         )
     except LaunchError as error:
         return _refused(str(error))
-    db.session.commit()
     response = redirect(address)
     embedding.set_state_cookie(response, state, int(lti.LOGIN_VALID_FOR.total_seconds()))
     return response
@@ -108,9 +108,8 @@ def launch():
         if landing.deep_linking
         else None
     )
-    db.session.commit()
-    if sync_context is not None:  # queued first: nothing may hold the database while it runs
-        jobs.enqueue("sync_lti_roster", sync_context)
+    if sync_context is not None:
+        after_commit(lambda: jobs.enqueue("sync_lti_roster", sync_context))
     login_user(user)
     session[embedding.SESSION_KEY] = embedding.frame_origins(
         pending.issuer, checked.return_url, checked.deep_linking.get("deep_link_return_url")
@@ -177,7 +176,7 @@ def deep_link():
     pending = _deep_link_request()
     classroom = own_classroom_or_404(pending["classroom_id"])
     form = DeepLinkForm()
-    sets = lti.assignable_sets(current_user)
+    sets = assignments.assignable_sets(current_user)
     form.set_id.choices = [(s.id, s.title) for s in sets]
     if not form.is_submitted():
         form.start_from(utcnow())
@@ -185,19 +184,8 @@ def deep_link():
         return render_template(
             "lti/deep_link.html", classroom=classroom, form=form, sets=sets
         ), 400 if form.errors else 200
-    assignment = Assignment(
-        classroom_id=classroom.id,
-        set_id=form.set_id.data,
-        opens_at=form.opens_utc,
-        due_at=form.due_utc,
-        attempts_allowed=form.attempts_allowed.data,
-        time_limit_minutes=form.time_limit_minutes.data or None,
-        shuffle_questions=form.shuffle_questions.data,
-        shuffle_choices=form.shuffle_choices.data,
-        show_answers=form.show_answers.data,
-    )
-    db.session.add(assignment)
-    db.session.flush()
+    chosen = next(s for s in sets if s.id == form.set_id.data)  # the form offers only these
+    assignment = assignments.assign(classroom, chosen, form.terms())
     item = lti.deep_link_item(assignment, url_for("lti.launch", _external=True))
     token = messages.deep_linking_response(
         Launch(pending["claims"]),
@@ -206,7 +194,6 @@ def deep_link():
         items=[item],
     )
     return_url = Launch(pending["claims"]).deep_linking["deep_link_return_url"]
-    db.session.commit()
     session.pop(DEEP_LINK_KEY, None)
     response = current_app.make_response(
         render_template("lti/deep_link_return.html", return_url=return_url, token=token, item=item)
@@ -230,16 +217,12 @@ def quiz(assignment_id: int):
         for r in quiz_rules.student_assignments(current_user, now)
         if r.assignment.id == assignment.id
     )
-    page = None
     if row.in_progress is None:
-        page = render_template("lti/quiz.html", row=row, start_form=StartForm(), now=now)
-    db.session.commit()  # attempts whose time ran out were just submitted
-    if page is None:
-        attempt = row.in_progress
-        return redirect(
-            url_for("student.question", attempt_id=attempt.id, position=attempt.current_position)
-        )
-    return page
+        return render_template("lti/quiz.html", row=row, start_form=StartForm(), now=now)
+    attempt = row.in_progress
+    return redirect(
+        url_for("student.question", attempt_id=attempt.id, position=attempt.current_position)
+    )
 
 
 @bp.route("/lti/account/link", methods=["GET", "POST"])
@@ -258,7 +241,6 @@ def link_account():
             db.session.rollback()
             form.username.errors.append(str(error))
         else:
-            db.session.commit()
             frame = session.get(embedding.SESSION_KEY)
             login_user(account)
             if frame:
@@ -280,8 +262,7 @@ def sync_roster(classroom_id: int):
         abort(404)
     if ActionForm().validate_on_submit():
         context_id = context.id
-        db.session.commit()  # the job reads the database: this request's read ends first
-        jobs.enqueue("sync_lti_roster", context_id)
+        after_commit(lambda: jobs.enqueue("sync_lti_roster", context_id))
         flash("The roster is being synced with the LMS course.", "success")
     return redirect(url_for("teacher.classroom", classroom_id=classroom.id))
 
@@ -294,8 +275,7 @@ def send_grades(classroom_id: int):
         abort(404)
     if ActionForm().validate_on_submit():
         if ids := lti_grades.unsent_ids(classroom):
-            db.session.commit()  # the job reads the database: this request's read ends first
-            lti_grades.queue_send(ids)
+            after_commit(lambda: lti_grades.queue_send(ids))
             flash(f"Sending {len(ids)} grade(s) to the LMS.", "success")
         else:
             flash("Every grade is already in the LMS.", "info")

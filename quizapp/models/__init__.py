@@ -10,6 +10,9 @@ from quizapp.models.attempt import (
     AttemptItem,
     AuditEvent,
     ShowAnswers,
+    Status,
+    attempt_status,
+    percent_of,
 )
 from quizapp.models.classroom import Classroom, Enrollment
 from quizapp.models.draft import Draft, DraftStatus
@@ -54,6 +57,9 @@ __all__ = [
     "QuestionVersion",
     "Role",
     "ShowAnswers",
+    "Status",
     "User",
+    "attempt_status",
+    "percent_of",
     "utcnow",
 ]

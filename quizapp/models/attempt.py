@@ -4,12 +4,42 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import orm as so
+from sqlalchemy.ext.hybrid import hybrid_property
 
 from quizapp.database import utcnow
 from quizapp.extensions import db
 from quizapp.models.classroom import Classroom
 from quizapp.models.question import QuestionSet, QuestionVersion
 from quizapp.models.user import User
+
+
+class Status(StrEnum):
+    """Where a student is with an attempt or an assignment: the one set of words the pages,
+    the exports and the API use (the API writes the name: in_progress)."""
+
+    UPCOMING = "upcoming"
+    TO_DO = "to do"
+    NOT_STARTED = "not started"
+    IN_PROGRESS = "in progress"
+    SUBMITTED = "submitted"
+    LATE = "late"
+    OVERDUE = "overdue"
+    DONE = "done"
+    RESET = "reset"
+
+
+def percent_of(score: float | None, max_score: float | None) -> float | None:
+    """A score out of 100, to one decimal; None when there is none or nothing to score."""
+    if score is None or not max_score:
+        return None
+    return round(100 * score / max_score, 1)
+
+
+def attempt_status(reset_at: datetime | None, submitted_at: datetime | None) -> Status:
+    """One attempt's status, from its reset and submit times (as a query's row has them)."""
+    if reset_at is not None:
+        return Status.RESET
+    return Status.SUBMITTED if submitted_at is not None else Status.IN_PROGRESS
 
 
 class ShowAnswers(StrEnum):
@@ -40,9 +70,6 @@ class Assignment(db.Model):
     @property
     def title(self) -> str:
         return self.question_set.title
-
-    def is_open(self, now: datetime) -> bool:
-        return self.opens_at <= now and (self.due_at is None or now < self.due_at)
 
 
 class Attempt(db.Model):
@@ -79,16 +106,26 @@ class Attempt(db.Model):
     def submitted(self) -> bool:
         return self.submitted_at is not None
 
-    @property
+    @hybrid_property
     def final_score(self) -> float | None:
         """The score that counts: the teacher's override when there is one."""
         return self.override_score if self.override_score is not None else self.score
 
+    @final_score.inplace.expression
+    @classmethod
+    def _final_score_expression(cls) -> sa.ColumnElement[float]:
+        return sa.func.coalesce(cls.override_score, cls.score)
+
     @property
     def percent(self) -> float | None:
-        if self.final_score is None or not self.max_score or self.reset_at is not None:
+        """The final score out of 100; None for a reset attempt, which no longer counts."""
+        if self.reset_at is not None:
             return None
-        return round(100 * self.final_score / self.max_score, 1)
+        return percent_of(self.final_score, self.max_score)
+
+    @property
+    def status(self) -> Status:
+        return attempt_status(self.reset_at, self.submitted_at)
 
 
 class AttemptItem(db.Model):

@@ -40,7 +40,3 @@ class Enrollment(db.Model):
 
     classroom: so.Mapped[Classroom] = so.relationship(back_populates="enrollments")
     student: so.Mapped[User] = so.relationship()
-
-    @property
-    def active(self) -> bool:
-        return self.removed_at is None

@@ -48,6 +48,24 @@ class Article(db.Model):
     def paragraphs(self) -> list[str]:
         return paragraphs_of(self.body)
 
+    @staticmethod
+    def readable_by(user_id: int) -> sa.ColumnElement[bool]:
+        """The bank's articles, a teacher's own, and those of the teachers of a student's classes.
+
+        A teacher's articles are the evidence of the sets they assign, so their students read
+        them; a student removed from the class no longer does.
+        """
+        from quizapp.models.classroom import Classroom, Enrollment  # they import this module
+
+        teachers = (
+            sa.select(Classroom.teacher_id)
+            .join(Enrollment, Enrollment.classroom_id == Classroom.id)
+            .where(Enrollment.student_id == user_id, Enrollment.removed_at.is_(None))
+        )
+        return sa.or_(
+            Article.owner_id.is_(None), Article.owner_id == user_id, Article.owner_id.in_(teachers)
+        )
+
 
 class QuestionSet(db.Model):
     __tablename__ = "question_sets"

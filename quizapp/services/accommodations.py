@@ -23,13 +23,14 @@ from sqlalchemy.exc import IntegrityError
 
 from quizapp.extensions import db
 from quizapp.models import Accommodation, Assignment, Attempt, AuditEvent, User
+from quizapp.refusals import Refusal
 from quizapp.templating import format_points, format_time
 
 MAX_TIME_LIMIT = 600  # minutes, as for the class's own limit
 MAX_REASON = 500
 
 
-class AdjustmentError(Exception):
+class AdjustmentError(Refusal):
     """A change the rules refuse; the message is shown to the teacher as it is."""
 
 

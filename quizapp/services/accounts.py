@@ -1,12 +1,15 @@
-"""The school administrator's work: teacher invitations, approvals, and password resets."""
+"""Accounts: making them (every account is made here), and the school administrator's work:
+teacher invitations, approvals, and password resets."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy import orm as so
+from sqlalchemy.exc import IntegrityError
 
 from quizapp.extensions import db
 from quizapp.models import (
@@ -19,15 +22,130 @@ from quizapp.models import (
     User,
 )
 from quizapp.models.api_token import hash_token
-from quizapp.services.classrooms import one_time_password
+from quizapp.refusals import Refusal
+from quizapp.services.passwords import one_time_password, password_problem
 
 MAX_INVITATION_DAYS = 30
 RECENT_EVENTS = 30
 MAX_FOUND = 50
 
 
-class AccountError(Exception):
+USERNAME_RULE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,39}$")
+USERNAME_RULE_MESSAGE = (
+    "Use 3 to 40 lower-case letters, digits, dots, dashes or underscores, starting with a "
+    "letter or digit."
+)
+USERNAME_TAKEN = "That username is taken. Please choose another."
+MAX_NAME_LENGTH = 120
+
+
+class AccountError(Refusal):
     """A change that cannot be made, with the reason to show."""
+
+
+class UsernameTaken(AccountError):
+    """Another account has the username (perhaps made a moment ago)."""
+
+
+class InvitationSpent(AccountError):
+    """The invitation stopped working between the form and the sign-up."""
+
+
+def normalise_username(username: str) -> str:
+    return username.strip().lower()
+
+
+def username_taken(username: str) -> bool:
+    return db.session.scalar(sa.select(User.id).where(User.username == username)) is not None
+
+
+def username_problem(username: str) -> str | None:
+    """What is wrong with a (normalised) username for a new account, if anything."""
+    if not USERNAME_RULE.match(username):
+        return USERNAME_RULE_MESSAGE
+    if username_taken(username):
+        return USERNAME_TAKEN
+    return None
+
+
+def new_account_problems(username: str, display_name: str, password: str) -> list[str]:
+    """The sign-up rules, for accounts made elsewhere (the command line)."""
+    problems = [
+        username_problem(normalise_username(username)),
+        password_problem(password, username=normalise_username(username)),
+    ]
+    if not display_name.strip() or len(display_name) > MAX_NAME_LENGTH:
+        problems.append(f"Give a name of 1 to {MAX_NAME_LENGTH} characters.")
+    return [p for p in problems if p]
+
+
+def create_user(
+    username: str,
+    display_name: str,
+    role: Role,
+    *,
+    password: str | None = None,
+    password_hash: str | None = None,
+    temporary: bool = False,
+    status: AccountStatus = AccountStatus.ACTIVE,
+    created_by_id: int | None = None,
+    created_at: datetime | None = None,
+) -> User:
+    """Make an account (the caller has checked the username is free, or catches the
+    IntegrityError of a race); with a password, or a hash made beforehand (hash_password);
+    a temporary one is a one-time password, changed at the first log-in."""
+    user = User(
+        username=username,
+        display_name=display_name,
+        role=role,
+        status=status,
+        created_by_id=created_by_id,
+    )
+    if created_at is not None:
+        user.created_at = created_at
+    if password is not None:
+        user.set_password(password, temporary=temporary)
+    elif password_hash is not None:
+        user.set_password_hash(password_hash, temporary=temporary)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def sign_up(
+    username: str,
+    display_name: str,
+    password: str,
+    role: Role,
+    *,
+    now: datetime,
+    status: AccountStatus = AccountStatus.ACTIVE,
+    invitation: Invitation | None = None,
+    classroom: Classroom | None = None,
+) -> User:
+    """A sign-up: the account, with the invitation it uses or the class it joins. Refused
+    whole (UsernameTaken, InvitationSpent): then nothing of it is saved."""
+    from quizapp.services.classrooms import enrol  # classrooms makes accounts through us
+
+    try:
+        with db.session.begin_nested():
+            user = create_user(
+                normalise_username(username),
+                display_name.strip(),
+                role,
+                password=password,
+                status=status,
+            )
+            if invitation is not None and not claim(invitation, user, now):
+                raise InvitationSpent
+            if classroom is not None:
+                enrol(user, classroom)
+    except IntegrityError:
+        raise UsernameTaken(USERNAME_TAKEN) from None
+    except InvitationSpent:
+        db.session.refresh(invitation)  # as another sign-up left it
+        raise InvitationSpent(invitation.problem(now) or "has stopped working") from None
+    return user
 
 
 @dataclass

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from quizapp.extensions import db
-from quizapp.models import Article
+from quizapp.models import Article, User
 from quizapp.models.question import shown_title
 from quizapp.services.question_files import CAPTION_PREFIX
 
@@ -63,6 +63,21 @@ def article_titles() -> dict[str, str]:
         slug: f"{shown_title(title)} ({outlet})" if outlet else shown_title(title)
         for slug, title, outlet in rows
     }
+
+
+def listed_for(user: User) -> list[Article]:
+    """The articles the reading list shows a user: all they may read (Article.readable_by)."""
+    return list(
+        db.session.scalars(
+            sa.select(Article)
+            .where(Article.readable_by(user.id))
+            .order_by(Article.published, Article.title)
+        )
+    )
+
+
+def by_slug(slug: str) -> Article | None:
+    return db.session.scalar(sa.select(Article).where(Article.slug == slug))
 
 
 @dataclass

@@ -24,9 +24,11 @@ from quizapp.models import (
     Question,
     QuestionVersion,
     ShowAnswers,
+    Status,
     User,
 )
 from quizapp.question_types import ground
+from quizapp.refusals import Refusal
 from quizapp.services.accommodations import (
     Terms,
     accommodations_of,
@@ -38,12 +40,18 @@ from quizapp.services.accommodations import (
 MAX_COUNTED_VIEW = timedelta(minutes=30)
 
 
-class QuizError(Exception):
+class QuizError(Refusal):
     """A request the rules refuse; the message is shown to the student as it is."""
 
 
 # What needs the student's attention first.
-STATUS_ORDER = {"in progress": 0, "to do": 1, "upcoming": 2, "overdue": 3, "done": 4}
+STATUS_ORDER = {
+    Status.IN_PROGRESS: 0,
+    Status.TO_DO: 1,
+    Status.UPCOMING: 2,
+    Status.OVERDUE: 3,
+    Status.DONE: 4,
+}
 
 
 @dataclass
@@ -51,7 +59,7 @@ class AssignmentRow:
     """An assignment as a student's home lists it, on the student's own terms."""
 
     assignment: Assignment
-    status: str  # "upcoming", "to do", "in progress", "done", "overdue"
+    status: Status  # one of STATUS_ORDER
     attempts: list[Attempt]  # reset ones too: they stay in the history
     terms: Terms
 
@@ -125,16 +133,16 @@ def student_assignments(student: User, now: datetime) -> list[AssignmentRow]:
     )
 
 
-def _status(row: AssignmentRow, now: datetime) -> str:
+def _status(row: AssignmentRow, now: datetime) -> Status:
     if row.in_progress:
-        return "in progress"
+        return Status.IN_PROGRESS
     if row.counted:
-        return "done"
+        return Status.DONE
     if now < row.terms.opens_at:
-        return "upcoming"
+        return Status.UPCOMING
     if row.terms.due_at and now >= row.terms.due_at:
-        return "overdue"
-    return "to do"
+        return Status.OVERDUE
+    return Status.TO_DO
 
 
 def start_attempt(assignment: Assignment, student: User, now: datetime) -> Attempt:
@@ -221,7 +229,7 @@ def _build_items(assignment: Assignment, attempt_seed: str) -> list[AttemptItem]
 
 def finalise_if_expired(attempt: Attempt, now: datetime) -> bool:
     """Submit, with the answers saved so far, an attempt whose time has run out."""
-    if attempt.submitted or attempt.deadline_at is None or now < attempt.deadline_at:
+    if attempt.submitted or not _time_is_up(attempt, now):
         return False
     _submit(attempt, attempt.deadline_at)
     return True
@@ -238,12 +246,24 @@ def closed_by_reset(attempt: Attempt) -> bool:
     return attempt.reset_at is not None and attempt.submitted_at == attempt.reset_at
 
 
+TIME_WAS_UP = "Time was up, so your quiz was submitted with the answers you had saved."
+TIME_UP_NOT_SAVED = (
+    "Time is up: your quiz was submitted with the answers saved before the deadline. "
+    "This last answer was not saved."
+)
+
+
+def _time_is_up(attempt: Attempt, now: datetime) -> bool:
+    return attempt.deadline_at is not None and now >= attempt.deadline_at
+
+
 def submit_attempt(attempt: Attempt, now: datetime) -> None:
-    expired = finalise_if_expired(attempt, now)
+    """Submit the student's attempt; one whose time ran out is refused, to be finalised by the
+    caller (finalise_if_expired) with the answers saved before its deadline."""
     if closed_by_reset(attempt):
         raise QuizError(RESET_WHILE_OPEN)
-    if expired:
-        raise QuizError("Time was up, so your quiz was submitted with the answers you had saved.")
+    if not attempt.submitted and _time_is_up(attempt, now):
+        raise QuizError(TIME_WAS_UP)
     if attempt.submitted:
         raise QuizError("This attempt was already submitted.")
     ensure_enrolled(attempt)
@@ -330,14 +350,11 @@ def check_answer(attempt: Attempt, position: int, values: dict[str, Any], now: d
 
 
 def _check_open(attempt: Attempt, now: datetime) -> None:
-    expired = finalise_if_expired(attempt, now)
+    # Refusals change nothing: an attempt whose time ran out is finalised by the caller.
     if closed_by_reset(attempt):
         raise QuizError(RESET_WHILE_OPEN)
-    if expired:
-        raise QuizError(
-            "Time is up: your quiz was submitted with the answers saved before the "
-            "deadline. This last answer was not saved."
-        )
+    if not attempt.submitted and _time_is_up(attempt, now):
+        raise QuizError(TIME_UP_NOT_SAVED)
     if attempt.submitted:
         raise QuizError("This attempt has been submitted, so answers can no longer change.")
     ensure_enrolled(attempt)

@@ -13,11 +13,13 @@ import sqlalchemy as sa
 from quizapp.extensions import db
 from quizapp.models import Classroom, Enrollment, Role, User, utcnow
 from quizapp.models.user import hash_password
+from quizapp.refusals import Refusal
+from quizapp.services.accounts import create_user
+from quizapp.services.passwords import one_time_password
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: codes are read aloud and copied from a board.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 CODE_LENGTH = 6
-PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 
 def new_join_code() -> str:
@@ -38,6 +40,42 @@ def create_classroom(teacher: User, name: str) -> Classroom:
     return classroom
 
 
+def teacher_classes(teacher: User, order_by: sa.ColumnElement | None = None) -> list[Classroom]:
+    """The teacher's classes, newest first unless order_by says otherwise."""
+    return list(
+        db.session.scalars(
+            sa.select(Classroom)
+            .where(Classroom.teacher_id == teacher.id)
+            .order_by(Classroom.created_at.desc() if order_by is None else order_by)
+        )
+    )
+
+
+def class_sizes(classrooms: list[Classroom]) -> dict[int, int]:
+    """How many students each class has now (removed ones are not counted); absent when none."""
+    return dict(
+        db.session.execute(
+            sa.select(Enrollment.classroom_id, sa.func.count())
+            .where(
+                Enrollment.classroom_id.in_([c.id for c in classrooms]),
+                Enrollment.removed_at.is_(None),
+            )
+            .group_by(Enrollment.classroom_id)
+        ).all()
+    )
+
+
+def members(classroom: Classroom) -> list[tuple[User, bool]]:
+    """Every student who is or was in the class, by name, and whether they still are."""
+    rows = db.session.execute(
+        sa.select(User, Enrollment.removed_at)
+        .join(Enrollment, Enrollment.student_id == User.id)
+        .where(Enrollment.classroom_id == classroom.id)
+        .order_by(User.display_name, User.id)
+    ).all()
+    return [(user, removed is None) for user, removed in rows]
+
+
 def regenerate_code(classroom: Classroom) -> None:
     classroom.join_code = new_join_code()
 
@@ -48,7 +86,7 @@ def classroom_by_code(code: str) -> Classroom | None:
     )
 
 
-class JoinRefused(Exception):
+class JoinRefused(Refusal):
     """A join the rules refuse; the message is shown to the student as it is."""
 
 
@@ -145,10 +183,6 @@ def free_username(name: str) -> str:
     return unique_username(base, usernames_starting_with({base}))
 
 
-def one_time_password() -> str:
-    return "-".join("".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(4)) for _ in range(3))
-
-
 @dataclass
 class NewAccount:
     name: str
@@ -191,13 +225,14 @@ def create_roster(classroom: Classroom, students: list[NewStudent]) -> list[NewA
                 if base in before
                 else f"a name above it in the list also makes the username {base}"
             )
-        student = User(
-            username=username,
-            display_name=new.name,
-            role=Role.STUDENT,
+        student = create_user(
+            username,
+            new.name,
+            Role.STUDENT,
+            password_hash=new.password_hash,
+            temporary=True,
             created_by_id=classroom.teacher_id,
         )
-        student.set_password_hash(new.password_hash, temporary=True)
         db.session.add(Enrollment(classroom=classroom, student=student))
         accounts.append(NewAccount(new.name, username, new.password, adjusted))
     db.session.flush()

@@ -14,6 +14,7 @@ from quizapp.models import Assignment, Classroom, QuestionSet, Role, ShowAnswers
 from quizapp.question_types import ground
 from quizapp.services import attempts as quiz
 from quizapp.services import classrooms
+from quizapp.services.accounts import create_user
 
 TEACHER = "demo.teacher"
 ADMIN = "demo.admin"
@@ -110,9 +111,7 @@ def seed_demo(password: str | None = None) -> DemoResult:
             user.set_password(password)
     if not db.session.scalar(sa.select(User.id).where(User.username == ADMIN)):
         # Also for a demo made before the demo school had an administrator.
-        admin = User(username=ADMIN, display_name="Demo administrator", role=Role.ADMIN)
-        admin.set_password(password)
-        db.session.add(admin)
+        create_user(ADMIN, "Demo administrator", Role.ADMIN, password=password)
     classroom = db.session.scalar(
         sa.select(Classroom).where(Classroom.teacher_id == teacher.id, Classroom.name == CLASS_NAME)
     )
@@ -121,21 +120,17 @@ def seed_demo(password: str | None = None) -> DemoResult:
 
 def _create(password: str) -> User:
     rng = random.Random(2019)
-    teacher = User(username=TEACHER, display_name="Ms Demo", role=Role.TEACHER)
-    teacher.set_password(password)
-    db.session.add(teacher)
-    db.session.flush()
+    teacher = create_user(TEACHER, "Ms Demo", Role.TEACHER, password=password)
     classroom = classrooms.create_classroom(teacher, CLASS_NAME)
     students = []
     for n in range(1, STUDENT_COUNT + 1):
-        student = User(
-            username=f"demo.student{n:02d}",
-            display_name=f"{FIRST[n - 1]} {LAST[(n * 7) % len(LAST)]}",
-            role=Role.STUDENT,
+        student = create_user(
+            f"demo.student{n:02d}",
+            f"{FIRST[n - 1]} {LAST[(n * 7) % len(LAST)]}",
+            Role.STUDENT,
+            password=password,
             created_by_id=teacher.id,
         )
-        student.set_password(password)
-        db.session.add(student)
         students.append(student)
     db.session.flush()
     for student in students:

@@ -15,7 +15,8 @@ import sqlalchemy as sa
 
 from quizapp import builder
 from quizapp.extensions import db
-from quizapp.models import Article, Draft, DraftStatus, QuestionSet, utcnow
+from quizapp.models import Article, Draft, DraftStatus, QuestionSet, User, utcnow
+from quizapp.refusals import Refusal
 from quizapp.services.interop import slug_for
 from quizapp.services.question_bank import sync_set
 from quizapp.services.question_files import (
@@ -24,7 +25,7 @@ from quizapp.services.question_files import (
     read_question,
     read_set_data,
 )
-from quizapp.transactions import end_reads
+from quizapp.transactions import commit, end_reads
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +44,30 @@ SKILLS = {
 }
 
 
-class DraftError(ValueError):
+class DraftError(Refusal, ValueError):
     """Something the teacher gave that cannot be used; the message says why."""
+
+
+def drafts_of(teacher: User) -> list[Draft]:
+    """The teacher's drafts, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Draft).where(Draft.owner_id == teacher.id).order_by(Draft.created_at.desc())
+        )
+    )
+
+
+def article_of(draft: Draft, article_id: int) -> Article | None:
+    return db.session.scalar(
+        sa.select(Article).where(Article.id == article_id, Article.draft_id == draft.id)
+    )
+
+
+def draft_of_set(qset: QuestionSet, teacher: User) -> Draft | None:
+    """The teacher's draft a set was published from, to edit it again."""
+    return db.session.scalar(
+        sa.select(Draft).where(Draft.set_id == qset.id, Draft.owner_id == teacher.id)
+    )
 
 
 def create_draft(owner_id: int, title: str) -> Draft:
@@ -237,7 +260,7 @@ def run_step(step: Step) -> Step | None:
     draft = db.session.get(Draft, step.draft_id)
     if draft is None or not _is_run(draft, step):  # deleted, changed or started again
         following = _next_turn(step.owner_id)
-        db.session.commit()
+        commit()
         return following
     articles = builder_articles(draft)
     end_reads()
@@ -264,7 +287,7 @@ def run_step(step: Step) -> Step | None:
             draft.status, draft.extraction = DraftStatus.READY, corrected
             draft.steps_done = draft.steps_total
     following = following or _next_turn(step.owner_id)
-    db.session.commit()
+    commit()
     return following
 
 

@@ -20,6 +20,7 @@ from quizapp.models import (
     QuestionSet,
     QuestionVersion,
     User,
+    attempt_status,
 )
 from quizapp.services.reports import ScoreTable
 from quizapp.timezone import to_local
@@ -98,13 +99,6 @@ def gradebook(table: ScoreTable) -> Iterator[str]:
     return _lines(rows())
 
 
-def _status(attempt: Any) -> str:
-    """An attempt's status in words; takes an attempt or a row with its reset and submit times."""
-    if attempt.reset_at is not None:
-        return "reset"
-    return "submitted" if attempt.submitted_at else "in progress"
-
-
 def responses(classroom: Classroom) -> Iterator[str]:
     """Every answer of every attempt at the class's assignments, one row per question."""
     # Plain columns, not entities: decoding each row's question content again (a passage of
@@ -162,7 +156,7 @@ def responses(classroom: Classroom) -> Iterator[str]:
                 row.title,
                 row.assignment_id,
                 row.number,
-                _status(row),
+                attempt_status(row.reset_at, row.submitted_at),
                 row.key,
                 row.position + 1,
                 version.kind,

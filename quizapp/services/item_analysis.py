@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from quizapp.models import Assignment, QuestionVersion
+from quizapp.models import Assignment, QuestionVersion, percent_of
 from quizapp.question_types.base import MatchRow, OptionCount
 from quizapp.services import reports
 from quizapp.services.statistics import Summary, discrimination, flags, histogram, summarise
@@ -50,7 +50,7 @@ def assignment_report(assignment: Assignment, table: reports.ScoreTable) -> Assi
     percents = {
         student: value
         for (student, _), (_, score, max_score, _) in responses.attempts.items()
-        if (value := reports.percent(score, max_score)) is not None
+        if (value := percent_of(score, max_score)) is not None
     }
     values = list(percents.values())
     return AssignmentReport(

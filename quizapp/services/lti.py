@@ -20,7 +20,6 @@ from quizapp.models import (
     Classroom,
     Enrollment,
     Question,
-    QuestionSet,
     QuestionVersion,
     Role,
     User,
@@ -34,6 +33,8 @@ from quizapp.models.lti import (
     LtiUser,
 )
 from quizapp.models.user import AccountStatus
+from quizapp.refusals import Refusal
+from quizapp.services.accounts import create_user
 from quizapp.services.classrooms import JoinRefused, create_classroom, enrol, free_username
 
 LOGIN_VALID_FOR = timedelta(minutes=10)
@@ -51,11 +52,11 @@ LOGIN_PARAMETERS = (
 )
 
 
-class RegistrationError(Exception):
+class RegistrationError(Refusal):
     """A platform registration that cannot be saved; the message says which value is wrong."""
 
 
-class LinkError(Exception):
+class LinkError(Refusal):
     """An account that cannot be linked; the message says why."""
 
 
@@ -306,15 +307,13 @@ def _account(platform_id: int, launch: Launch, role: Role, now: datetime) -> Use
         if not user.is_active:
             raise LaunchError("Your quizapp account is disabled: ask the school's administrator.")
         return user
-    user = User(
-        username=free_username(launch.name),
-        display_name=launch.name,
-        role=role,
+    user = create_user(
+        free_username(launch.name),
+        launch.name,
+        role,
         password_hash=NO_PASSWORD,
         created_at=now,
     )
-    db.session.add(user)
-    db.session.flush()
     db.session.add(LtiUser(platform_id=platform_id, subject=launch.subject, user_id=user.id))
     return user
 
@@ -456,14 +455,3 @@ def deep_link_item(assignment: Assignment, launch_url: str) -> dict:
             "resourceId": f"quizapp-assignment-{assignment.id}",
         },
     }
-
-
-def assignable_sets(teacher: User) -> list[QuestionSet]:
-    """The question sets a teacher may assign, as on the teacher's own assign page."""
-    return list(
-        db.session.scalars(
-            sa.select(QuestionSet)
-            .where(QuestionSet.active, QuestionSet.visible_to(teacher.id))
-            .order_by(QuestionSet.title)
-        )
-    )

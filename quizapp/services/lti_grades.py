@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_sqlalchemy.session import Session
 from sqlalchemy import orm as so
 
@@ -33,6 +32,7 @@ from quizapp.models.lti import (
     LtiResourceLink,
     LtiUser,
 )
+from quizapp.transactions import commit
 
 logger = logging.getLogger(__name__)
 
@@ -130,7 +130,7 @@ def queue_send(grade_ids: list[int], delay: int = 0) -> None:
     try:
         jobs.enqueue("send_lti_grades", grade_ids, delay=delay)
     except Exception:  # the grade is safe in the database: the queue's failure must not spread
-        current_app.logger.exception("could not queue LTI grades %s", grade_ids)
+        logger.exception("could not queue LTI grades %s", grade_ids)
 
 
 @dataclass(frozen=True)
@@ -239,7 +239,7 @@ def _record(item: _Send, problem: str | None, now: datetime) -> bool:
         if grade.version == item.version:
             grade.state = GradeState.FAILED
         logger.warning("LTI grade %s not sent (try %s): %s", grade.id, grade.tries, problem)
-    db.session.commit()
+    commit()
     return problem is None or grade.version != item.version
 
 

@@ -11,8 +11,10 @@ from quizapp.extensions import db
 from quizapp.lti import keys, messages, platform_api
 from quizapp.models import Enrollment, Role, User, utcnow
 from quizapp.models.lti import LtiContext, LtiDeployment, LtiPlatform, LtiUser
+from quizapp.services.accounts import create_user
 from quizapp.services.classrooms import JoinRefused, enrol, free_username
 from quizapp.services.lti import NO_PASSWORD
+from quizapp.transactions import commit
 
 GONE = {"Inactive", "Deleted"}
 
@@ -49,13 +51,13 @@ def sync(context_id: int, key_dir: str) -> SyncResult | None:
     except platform_api.PlatformError as error:
         context = db.session.get(LtiContext, context_id)
         context.roster_problem = f"Roster sync failed: {error}."
-        db.session.commit()
+        commit()
         return None
     context = db.session.get(LtiContext, context_id)
     result = _apply(context, platform_id, members)
     context.roster_synced_at = utcnow()
     context.roster_problem = None
-    db.session.commit()
+    commit()
     return result
 
 
@@ -104,14 +106,7 @@ def _apply(context: LtiContext, platform_id: int, members: list[dict]) -> SyncRe
 
 
 def _new_student(platform_id: int, subject: str, name: str) -> User:
-    user = User(
-        username=free_username(name),
-        display_name=name,
-        role=Role.STUDENT,
-        password_hash=NO_PASSWORD,
-    )
-    db.session.add(user)
-    db.session.flush()
+    user = create_user(free_username(name), name, Role.STUDENT, password_hash=NO_PASSWORD)
     db.session.add(LtiUser(platform_id=platform_id, subject=subject, user_id=user.id))
     return user
 

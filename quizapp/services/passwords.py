@@ -23,6 +23,7 @@ from quizapp.models.user import ONE_TIME_METHOD
 MIN_LENGTH, MAX_LENGTH = 8, 128
 COMMON_PASSWORDS = Path(__file__).resolve().parent.parent / "data" / "common_passwords"
 APP_NAME = "quizapp"
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 LENGTH_MESSAGE = f"Use {MIN_LENGTH} to {MAX_LENGTH} characters."
 COMMON_MESSAGE = (
     "That password is one of the most common ones, which are the first to be guessed. Choose "
@@ -71,3 +72,8 @@ def authenticate(username: str, password: str) -> User | None:
         # answered sooner, which tells it from an account whose owner chose a password.
         check_password_hash(_stand_in_hash(), password)
     return user if user is not None and user.check_password(password) else None
+
+
+def one_time_password() -> str:
+    """A password to hand out on a slip, to be changed at the first log-in: easy to type."""
+    return "-".join("".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(4)) for _ in range(3))

@@ -22,13 +22,11 @@ from quizapp.models import (
     Enrollment,
     Question,
     QuestionVersion,
+    Status,
     User,
+    percent_of,
 )
-
-FINAL_SCORE = sa.func.coalesce(Attempt.override_score, Attempt.score)
-
-# A cell's completion, in the words the class overview shows.
-NOT_STARTED, IN_PROGRESS, SUBMITTED, LATE = "not started", "in progress", "submitted", "late"
+from quizapp.services import classrooms
 
 
 @dataclass
@@ -42,12 +40,12 @@ class Cell:
     best_attempt_id: int | None = None
 
     @property
-    def status(self) -> str:
+    def status(self) -> Status:
         if self.in_progress:
-            return IN_PROGRESS
+            return Status.IN_PROGRESS
         if self.best_attempt_id is None:
-            return NOT_STARTED
-        return LATE if self.late else SUBMITTED
+            return Status.NOT_STARTED
+        return Status.LATE if self.late else Status.SUBMITTED
 
 
 @dataclass
@@ -75,7 +73,9 @@ class ScoreTable:
         return _mean(self.cell(s, assignment).best for s in self.students)
 
     def completion(self, assignment: Assignment) -> dict[str, int]:
-        counts = dict.fromkeys((SUBMITTED, LATE, IN_PROGRESS, NOT_STARTED), 0)
+        counts = dict.fromkeys(
+            (Status.SUBMITTED, Status.LATE, Status.IN_PROGRESS, Status.NOT_STARTED), 0
+        )
         for student in self.roster:
             counts[self.cell(student, assignment).status] += 1
         return counts
@@ -110,12 +110,6 @@ def _mean(values: Any) -> float | None:
     return round(sum(scores) / len(scores), 1) if scores else None
 
 
-def percent(score: float | None, max_score: float | None) -> float | None:
-    if score is None or not max_score:
-        return None
-    return round(100 * score / max_score, 1)
-
-
 def class_assignments(classroom: Classroom) -> list[Assignment]:
     return list(
         db.session.scalars(
@@ -127,6 +121,10 @@ def class_assignments(classroom: Classroom) -> list[Assignment]:
     )
 
 
+def class_assignment_ids(classroom: Classroom) -> list[int]:
+    return list(db.session.scalars(sa.select(Assignment.id).filter_by(classroom_id=classroom.id)))
+
+
 def class_members(classroom: Classroom) -> tuple[list[User], set[int]]:
     """Every student who is or was in the class, current ones first, and the removed ones' ids."""
     members = db.session.execute(
@@ -136,6 +134,63 @@ def class_members(classroom: Classroom) -> tuple[list[User], set[int]]:
         .order_by(Enrollment.removed_at.is_not(None), User.display_name)
     ).all()
     return [u for u, _ in members], {u.id for u, removed_at in members if removed_at is not None}
+
+
+@dataclass
+class StudentResult:
+    """A student's attempts at one assignment, for the API."""
+
+    student: User
+    in_class: bool
+    attempts: list[Attempt]  # reset ones too, by number
+
+    @property
+    def status(self) -> Status:
+        """Submitted once any attempt that counts is; else in progress once one is started."""
+        live = [a for a in self.attempts if a.reset_at is None]
+        if any(a.submitted for a in live):
+            return Status.SUBMITTED
+        return Status.IN_PROGRESS if live else Status.NOT_STARTED
+
+    @property
+    def best_percent(self) -> float | None:
+        counted = [a.percent for a in self.attempts if a.submitted and a.percent is not None]
+        return max(counted, default=None)
+
+
+def attempts_by_student(assignment: Assignment) -> dict[int, list[Attempt]]:
+    """Every attempt at the assignment (reset ones too), by student id, in number order."""
+    attempts: dict[int, list[Attempt]] = {}
+    for attempt in db.session.scalars(
+        sa.select(Attempt)
+        .where(Attempt.assignment_id == assignment.id)
+        .order_by(Attempt.student_id, Attempt.number)
+    ):
+        attempts.setdefault(attempt.student_id, []).append(attempt)
+    return attempts
+
+
+def student_history(student: User, assignment_ids: list[int]) -> list[Attempt]:
+    """The student's attempts at these assignments, latest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Attempt)
+            .where(Attempt.student_id == student.id, Attempt.assignment_id.in_(assignment_ids))
+            .options(so.selectinload(Attempt.assignment).selectinload(Assignment.question_set))
+            .order_by(Attempt.started_at.desc())
+        )
+    )
+
+
+def assignment_results(assignment: Assignment) -> list[StudentResult]:
+    """Every student of the class, by name, with their attempts; a removed student only if
+    they made one."""
+    attempts = attempts_by_student(assignment)
+    return [
+        StudentResult(student, in_class, attempts.get(student.id, []))
+        for student, in_class in classrooms.members(assignment.classroom)
+        if in_class or student.id in attempts
+    ]
 
 
 def score_table(classroom: Classroom) -> ScoreTable:
@@ -151,7 +206,7 @@ def score_table(classroom: Classroom) -> ScoreTable:
             Attempt.id,
             Attempt.student_id,
             Attempt.assignment_id,
-            FINAL_SCORE,
+            Attempt.final_score,
             Attempt.max_score,
             Attempt.submitted_at,
         )
@@ -165,7 +220,7 @@ def score_table(classroom: Classroom) -> ScoreTable:
         if submitted_at is None:
             cell.in_progress = True
             continue
-        value = percent(score, max_score)
+        value = percent_of(score, max_score)
         if value is not None and (cell.best is None or value > cell.best):
             cell.best, cell.best_attempt_id = value, attempt_id
             cell.late = due[assignment_id] is not None and submitted_at > due[assignment_id]
@@ -235,7 +290,7 @@ def last_attempt_responses(assignment_ids: list[int], student_id: int | None = N
             Attempt.student_id,
             Attempt.assignment_id,
             Attempt.id,
-            FINAL_SCORE,
+            Attempt.final_score,
             Attempt.max_score,
             Attempt.submitted_at,
             QuestionVersion.question_id,

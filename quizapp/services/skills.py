@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from quizapp.models import Assignment, User
+from quizapp.models import Assignment, User, percent_of
 from quizapp.services import reports
 
 SKILLS = {
@@ -159,7 +159,7 @@ def growth(
         return None
     percents: dict[tuple[int, str], list[float]] = defaultdict(list)
     for (student, assignment), (_, score, max_score, _) in responses.attempts.items():
-        value = reports.percent(score, max_score)
+        value = percent_of(score, max_score)
         if value is not None and roles.get(assignment) in ("check-in", "check-out"):
             percents[(student, roles[assignment])].append(value)
 

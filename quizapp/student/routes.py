@@ -5,7 +5,6 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from quizapp.errors import when_busy
-from quizapp.extensions import db
 from quizapp.join_limits import limit_code_guesses
 from quizapp.models import utcnow
 from quizapp.security import enrolled_assignment_or_404, own_attempt_or_404, student_required
@@ -22,13 +21,9 @@ from quizapp.student.forms import AnswerForm, JoinClassForm, StartForm, SubmitAt
 def home():
     now = utcnow()
     rows = quiz.student_assignments(current_user, now)
-    # Rendered before the commit (attempts whose time ran out were just submitted), which would
-    # expire the rows and load each assignment again.
-    page = render_template(
+    return render_template(
         "student/home.html", rows=rows, join_form=JoinClassForm(), start_form=StartForm(), now=now
     )
-    db.session.commit()
-    return page
 
 
 @bp.post("/classes/join")
@@ -43,7 +38,6 @@ def join_class():
         except JoinRefused as refusal:
             flash(str(refusal), "error")
             return redirect(url_for("student.home"))
-        db.session.commit()
         flash(f"You have joined {classroom.name}.", "success")
     else:
         for error in form.join_code.errors + form.csrf_token.errors:
@@ -59,16 +53,14 @@ def start(assignment_id: int):
         flash("The page had expired. Please try again.", "error")
         return redirect(url_for("student.home"))
     try:
+        # A refused start keeps what it closed on the way (attempts whose time had run out).
         attempt = quiz.start_attempt(assignment, current_user, utcnow())
-        first_page = url_for(
-            "student.question", attempt_id=attempt.id, position=attempt.current_position
-        )
-        db.session.commit()
     except QuizError as error:
-        db.session.commit()
         flash(str(error), "error")
         return redirect(url_for("student.home"))
-    return redirect(first_page)
+    return redirect(
+        url_for("student.question", attempt_id=attempt.id, position=attempt.current_position)
+    )
 
 
 @bp.get("/attempts/<id:attempt_id>/q/<id:position>")
@@ -77,7 +69,6 @@ def question(attempt_id: int, position: int):
     attempt = own_attempt_or_404(attempt_id)
     now = utcnow()
     if quiz.finalise_if_expired(attempt, now):
-        db.session.commit()
         flash("Time was up, so your quiz was submitted with the answers you had saved.", "info")
     if attempt.submitted:
         return redirect(url_for("student.result", attempt_id=attempt.id))
@@ -92,11 +83,7 @@ def question(attempt_id: int, position: int):
         flash(str(error), "error")
         return redirect(url_for("student.question", attempt_id=attempt.id, position=0))
     quiz.record_view(attempt, position, now)
-    # Rendered before the commit, which would expire everything the page reads and load it
-    # all again.
-    page = render_template("student/question.html", **_question_context(attempt, item, now))
-    db.session.commit()
-    return page
+    return render_template("student/question.html", **_question_context(attempt, item, now))
 
 
 def _question_context(attempt, item, now) -> dict:
@@ -158,23 +145,23 @@ def answer(attempt_id: int, position: int):
     if not AnswerForm().validate_on_submit():
         flash("The page had expired, so that answer was not saved. Please answer again.", "error")
         return redirect(url_for("student.question", attempt_id=attempt.id, position=position))
+    now = utcnow()
+    if quiz.finalise_if_expired(attempt, now):
+        # The attempt is submitted as it stood at its deadline; this late answer is not saved.
+        flash(quiz.TIME_UP_NOT_SAVED, "error")
+        return redirect(url_for("student.result", attempt_id=attempt.id))
     try:
         if go == "check":
-            quiz.check_answer(attempt, position, _form_values(), utcnow())
+            quiz.check_answer(attempt, position, _form_values(), now)
         else:
-            quiz.save_answer(attempt, position, _form_values(), utcnow())
-        # Before the commit, which expires the attempt: reading it afterwards would load it
-        # again, in a second transaction (on SQLite, a second wait for the write lock).
-        next_page = _next_page(attempt, position, go)
-        db.session.commit()
+            quiz.save_answer(attempt, position, _form_values(), now)
     except QuizError as error:
-        db.session.commit()  # keeps an expired attempt's automatic submission
         flash(str(error), "error")
         if attempt.submitted:
             return redirect(url_for("student.result", attempt_id=attempt.id))
         target = position if 0 <= position < len(attempt.items) else 0
         return redirect(url_for("student.question", attempt_id=attempt.id, position=target))
-    return redirect(next_page)
+    return redirect(_next_page(attempt, position, go))
 
 
 @when_busy("student.answer")
@@ -221,11 +208,13 @@ def autosave(attempt_id: int, position: int):
     attempt = own_attempt_or_404(attempt_id, all_questions=False)
     if not AnswerForm().validate_on_submit():
         return jsonify(saved=False, message="The page had expired. Please reload it."), 400
+    now = utcnow()
+    if quiz.finalise_if_expired(attempt, now):
+        # The attempt is submitted as it stood at its deadline; this late answer is not saved.
+        return jsonify(saved=False, message=quiz.TIME_UP_NOT_SAVED), 409
     try:
-        quiz.save_answer(attempt, position, _form_values(), utcnow())
-        db.session.commit()
+        quiz.save_answer(attempt, position, _form_values(), now)
     except QuizError as error:
-        db.session.commit()
         return jsonify(saved=False, message=str(error)), 409
     return jsonify(saved=True)
 
@@ -241,8 +230,7 @@ def autosave_not_saved(attempt_id: int, position: int):
 def review(attempt_id: int):
     attempt = own_attempt_or_404(attempt_id)
     now = utcnow()
-    if quiz.finalise_if_expired(attempt, now):
-        db.session.commit()
+    quiz.finalise_if_expired(attempt, now)
     if attempt.submitted:
         return redirect(url_for("student.result", attempt_id=attempt.id))
     try:
@@ -277,12 +265,14 @@ def submit(attempt_id: int):
             "error",
         )
         return redirect(url_for("student.review", attempt_id=attempt.id))
+    now = utcnow()
+    if quiz.finalise_if_expired(attempt, now):
+        flash(quiz.TIME_WAS_UP, "info")
+        return redirect(url_for("student.result", attempt_id=attempt_id))
     try:
-        quiz.submit_attempt(attempt, utcnow())
-        db.session.commit()
+        quiz.submit_attempt(attempt, now)
         flash("Your quiz is submitted.", "success")
     except QuizError as error:
-        db.session.commit()
         flash(str(error), "info")
     return redirect(url_for("student.result", attempt_id=attempt_id))
 
@@ -292,8 +282,7 @@ def submit(attempt_id: int):
 def result(attempt_id: int):
     attempt = own_attempt_or_404(attempt_id)
     now = utcnow()
-    if quiz.finalise_if_expired(attempt, now):
-        db.session.commit()
+    quiz.finalise_if_expired(attempt, now)
     if not attempt.submitted:
         return redirect(
             url_for("student.question", attempt_id=attempt.id, position=attempt.current_position)

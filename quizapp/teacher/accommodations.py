@@ -107,7 +107,6 @@ def adjust(assignment_id: int, student_id: int):
     # Attempts whose time ran out (or that were reset while in progress) are submitted first,
     # so that the history shows them marked.
     quiz.finalise_expired([assignment.id], utcnow())
-    db.session.commit()
     return _page(assignment, student, in_class)
 
 
@@ -119,7 +118,6 @@ def _apply(assignment, student, in_class, name: str, form: FlaskForm, field: str
         except AdjustmentError as error:
             getattr(form, field).errors.append(str(error))
         else:
-            db.session.commit()
             flash(event.detail, "success")
             return redirect(
                 url_for("teacher.adjust", assignment_id=assignment.id, student_id=student.id)

@@ -3,14 +3,13 @@
 from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from quizapp import jobs
 from quizapp.extensions import db
-from quizapp.models import Article, Draft
-from quizapp.security import teacher_required
+from quizapp.models import Draft
+from quizapp.security import own_draft_or_404, teacher_required
 from quizapp.services import drafts
 from quizapp.services.draft_review import review
 from quizapp.teacher import bp
@@ -24,18 +23,9 @@ from quizapp.teacher.draft_forms import (
     UploadForm,
 )
 from quizapp.teacher.forms import ActionForm
+from quizapp.transactions import after_commit
 
 CHANGED = "The list of {} changed since the page was opened; nothing was saved."
-
-
-def _draft_or_404(draft_id: int) -> Draft:
-    """The teacher's own draft; another teacher's is not found."""
-    draft = db.session.scalar(
-        sa.select(Draft).where(Draft.id == draft_id, Draft.owner_id == current_user.id)
-    )
-    if draft is None:
-        abort(404)
-    return draft
 
 
 def _to_draft(draft: Draft, anchor: str | None = None):
@@ -48,12 +38,9 @@ def draft_list():
     form = DraftForm()
     if form.validate_on_submit():
         draft = drafts.create_draft(current_user.id, form.title.data)
-        db.session.commit()
         flash("Now add the articles: paste them or upload their files.", "success")
         return _to_draft(draft)
-    mine = db.session.scalars(
-        sa.select(Draft).where(Draft.owner_id == current_user.id).order_by(Draft.created_at.desc())
-    ).all()
+    mine = drafts.drafts_of(current_user)
     return render_template("teacher/drafts.html", drafts=mine, form=form), (
         400 if form.errors else 200
     )
@@ -73,13 +60,13 @@ def _draft_page(draft: Draft, paste=None, upload=None, status: int = 200):
 @bp.get("/drafts/<id:draft_id>")
 @teacher_required
 def draft(draft_id: int):
-    return _draft_page(_draft_or_404(draft_id))
+    return _draft_page(own_draft_or_404(draft_id))
 
 
 @bp.post("/drafts/<id:draft_id>/articles")
 @teacher_required
 def paste_article(draft_id: int):
-    draft = _draft_or_404(draft_id)
+    draft = own_draft_or_404(draft_id)
     form = PasteForm()
     if not form.validate_on_submit():
         return _draft_page(draft, paste=form, status=400)
@@ -95,8 +82,7 @@ def paste_article(draft_id: int):
     except drafts.DraftError as exc:
         db.session.rollback()
         form.text.errors.append(str(exc))
-        return _draft_page(_draft_or_404(draft_id), paste=form, status=400)
-    db.session.commit()
+        return _draft_page(own_draft_or_404(draft_id), paste=form, status=400)
     flash(f"Added “{article.title}”.", "success")
     return _to_draft(draft, "articles")
 
@@ -104,7 +90,7 @@ def paste_article(draft_id: int):
 @bp.post("/drafts/<id:draft_id>/files")
 @teacher_required
 def upload_articles(draft_id: int):
-    draft = _draft_or_404(draft_id)
+    draft = own_draft_or_404(draft_id)
     form = UploadForm()
     files = [f for f in form.files.data or [] if f and f.filename]
     if not form.validate_on_submit() or not files:
@@ -118,8 +104,7 @@ def upload_articles(draft_id: int):
     except drafts.DraftError as exc:
         db.session.rollback()
         form.files.errors.append(f"{exc} No file was added.")
-        return _draft_page(_draft_or_404(draft_id), upload=form, status=400)
-    db.session.commit()
+        return _draft_page(own_draft_or_404(draft_id), upload=form, status=400)
     flash(f"Added {len(files)} article{'s' if len(files) > 1 else ''}.", "success")
     return _to_draft(draft, "articles")
 
@@ -127,10 +112,8 @@ def upload_articles(draft_id: int):
 @bp.post("/drafts/<id:draft_id>/articles/<id:article_id>/remove")
 @teacher_required
 def remove_article(draft_id: int, article_id: int):
-    draft = _draft_or_404(draft_id)
-    article = db.session.scalar(
-        sa.select(Article).where(Article.id == article_id, Article.draft_id == draft.id)
-    )
+    draft = own_draft_or_404(draft_id)
+    article = drafts.article_of(draft, article_id)
     if article is None:
         abort(404)
     if ActionForm().validate_on_submit():
@@ -139,7 +122,6 @@ def remove_article(draft_id: int, article_id: int):
         except drafts.DraftError as exc:
             flash(str(exc), "error")
         else:
-            db.session.commit()
             flash(f"Removed “{article.title}”.", "success")
     return _to_draft(draft, "articles")
 
@@ -147,14 +129,13 @@ def remove_article(draft_id: int, article_id: int):
 @bp.post("/drafts/<id:draft_id>/delete")
 @teacher_required
 def delete_draft(draft_id: int):
-    draft = _draft_or_404(draft_id)
+    draft = own_draft_or_404(draft_id)
     if ActionForm().validate_on_submit():
         try:
             drafts.delete_draft(draft)
         except drafts.DraftError as exc:
             flash(str(exc), "error")
             return _to_draft(draft)
-        db.session.commit()
         flash(f"Deleted the draft “{draft.title}”.", "success")
     return redirect(url_for("teacher.draft_list"))
 
@@ -162,23 +143,22 @@ def delete_draft(draft_id: int):
 @bp.post("/drafts/<id:draft_id>/extract")
 @teacher_required
 def start_extraction(draft_id: int):
-    draft = _draft_or_404(draft_id)
+    draft = own_draft_or_404(draft_id)
     if ActionForm().validate_on_submit():
         try:
             step = drafts.start_extraction(draft)
         except drafts.DraftError as exc:
             flash(str(exc), "error")
         else:
-            db.session.commit()  # the worker must see the queued draft
             if step:  # else it follows the teacher's draft being read
-                jobs.enqueue("extract_step", *step)
+                after_commit(lambda: jobs.enqueue("extract_step", *step))
     return _to_draft(draft, "progress")
 
 
 @bp.get("/drafts/<id:draft_id>/progress")
 @teacher_required
 def draft_progress(draft_id: int):
-    draft = _draft_or_404(draft_id)
+    draft = own_draft_or_404(draft_id)
     return jsonify(
         status=draft.status,
         done=draft.steps_done,
@@ -240,7 +220,7 @@ def _ready_or_redirect(draft: Draft):
 @bp.get("/drafts/<id:draft_id>/review")
 @teacher_required
 def draft_review(draft_id: int):
-    draft = _draft_or_404(draft_id)
+    draft = own_draft_or_404(draft_id)
     return _ready_or_redirect(draft) or _review_page(draft)
 
 
@@ -254,7 +234,7 @@ CORRECTIONS = {
 @bp.post("/drafts/<id:draft_id>/review/<any(quotes, figures):part>")
 @teacher_required
 def correct(draft_id: int, part: str):
-    draft = _draft_or_404(draft_id)
+    draft = own_draft_or_404(draft_id)
     if redirect_away := _ready_or_redirect(draft):
         return redirect_away
     form_class, text, apply, noun = CORRECTIONS[part]
@@ -267,7 +247,6 @@ def correct(draft_id: int, part: str):
     if not valid:
         return _review_page(draft, **{f"{part}_form": form}, status=400)
     changed = apply(draft, [(row[text].data, row.keep.data) for row in form.rows])
-    db.session.commit()
     flash(f"Saved: {changed} {noun}{'s' if changed != 1 else ''} corrected.", "success")
     back = url_for(
         "teacher.draft_review", draft_id=draft.id, article=request.args.get("article"), _anchor=part
@@ -278,7 +257,7 @@ def correct(draft_id: int, part: str):
 @bp.post("/drafts/<id:draft_id>/review/line")
 @teacher_required
 def set_line(draft_id: int):
-    draft = _draft_or_404(draft_id)
+    draft = own_draft_or_404(draft_id)
     if redirect_away := _ready_or_redirect(draft):
         return redirect_away
     slug = request.args.get("article", "")
@@ -288,7 +267,6 @@ def set_line(draft_id: int):
     form.set_choices(slug, draft.article_labels)
     if form.validate_on_submit():
         drafts.set_line(draft, slug, form.line.data)
-        db.session.commit()
         flash("Saved: the reporting line, and the claims judged again by it.", "success")
     else:
         flash("Choose one of the reporting lines offered.", "error")
@@ -298,12 +276,11 @@ def set_line(draft_id: int):
 @bp.post("/drafts/<id:draft_id>/generate")
 @teacher_required
 def generate_questions(draft_id: int):
-    draft = _draft_or_404(draft_id)
+    draft = own_draft_or_404(draft_id)
     if redirect_away := _ready_or_redirect(draft):
         return redirect_away
     if ActionForm().validate_on_submit():
         count = drafts.generate_questions(draft)
-        db.session.commit()
         if count:
             flash(f"Drafted {count} questions. Read each one before publishing.", "success")
         else:
@@ -314,7 +291,7 @@ def generate_questions(draft_id: int):
 @bp.get("/drafts/<id:draft_id>/questions")
 @teacher_required
 def draft_questions(draft_id: int):
-    draft = _draft_or_404(draft_id)
+    draft = own_draft_or_404(draft_id)
     return render_template(
         "teacher/draft_questions.html",
         draft=draft,
@@ -331,7 +308,7 @@ def _question_form_page(draft: Draft, form: QuestionForm, key: str | None, statu
 @bp.route("/drafts/<id:draft_id>/questions/<key>", methods=["GET", "POST"])
 @teacher_required
 def edit_question(draft_id: int, key: str | None = None):
-    draft = _draft_or_404(draft_id)
+    draft = own_draft_or_404(draft_id)
     previous = None
     if key is not None:
         previous = drafts.find_question(draft, key)
@@ -349,7 +326,6 @@ def edit_question(draft_id: int, key: str | None = None):
     if problems:
         form.form_errors.extend(problems)
         return _question_form_page(draft, form, key, 400)
-    db.session.commit()
     flash("Question saved." if key else "Question added.", "success")
     return redirect(url_for("teacher.draft_questions", draft_id=draft.id))
 
@@ -357,12 +333,11 @@ def edit_question(draft_id: int, key: str | None = None):
 @bp.post("/drafts/<id:draft_id>/questions/<key>/delete")
 @teacher_required
 def delete_question(draft_id: int, key: str):
-    draft = _draft_or_404(draft_id)
+    draft = own_draft_or_404(draft_id)
     if drafts.find_question(draft, key) is None:
         abort(404)
     if ActionForm().validate_on_submit():
         drafts.delete_question(draft, key)
-        db.session.commit()
         flash("Question deleted.", "success")
     return redirect(url_for("teacher.draft_questions", draft_id=draft.id))
 
@@ -370,7 +345,7 @@ def delete_question(draft_id: int, key: str):
 @bp.post("/drafts/<id:draft_id>/publish")
 @teacher_required
 def publish_draft(draft_id: int):
-    draft = _draft_or_404(draft_id)
+    draft = own_draft_or_404(draft_id)
     if not ActionForm().validate_on_submit():
         return redirect(url_for("teacher.draft_questions", draft_id=draft.id))
     problems = drafts.publish(draft)
@@ -379,6 +354,5 @@ def publish_draft(draft_id: int):
         for problem in problems:
             flash(f"Not published: {problem}", "error")
         return redirect(url_for("teacher.draft_questions", draft_id=draft.id))
-    db.session.commit()
     flash("Published. Assign the set to a class from this page.", "success")
     return redirect(url_for("teacher.question_set", slug=draft.slug))

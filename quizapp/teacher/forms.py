@@ -22,6 +22,7 @@ from wtforms.validators import (
 )
 
 from quizapp.models import ShowAnswers
+from quizapp.services.assignments import AssignmentTerms
 from quizapp.services.classrooms import parse_roster
 from quizapp.timezone import to_utc
 
@@ -125,6 +126,17 @@ class AssignmentForm(FlaskForm):
             self.show_answers.errors.append("Set a due time to show answers after it.")
             return False
         return True
+
+    def terms(self) -> AssignmentTerms:
+        return AssignmentTerms(
+            opens_at=self.opens_utc,
+            due_at=self.due_utc,
+            attempts_allowed=self.attempts_allowed.data,
+            time_limit_minutes=self.time_limit_minutes.data or None,
+            shuffle_questions=self.shuffle_questions.data,
+            shuffle_choices=self.shuffle_choices.data,
+            show_answers=self.show_answers.data,
+        )
 
 
 # One student's own terms and a teacher's corrections. Field names differ from form to form,

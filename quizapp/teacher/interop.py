@@ -9,10 +9,9 @@ from wtforms.validators import DataRequired, Length
 
 from quizapp.extensions import db
 from quizapp.interop import EXPORTERS, MEDIA, PARSERS, ImportFormatError
-from quizapp.security import teacher_required
+from quizapp.security import teacher_required, visible_set_or_404
 from quizapp.services.interop import import_set, read_import, set_document, slug_for
 from quizapp.teacher import bp
-from quizapp.teacher.routes import _set_or_404
 from quizapp.transactions import end_reads
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
@@ -47,7 +46,7 @@ class ImportForm(FlaskForm):
 def export_set(slug: str, fmt: str):
     if fmt not in EXPORTERS:
         abort(404)
-    qset = _set_or_404(slug)
+    qset = visible_set_or_404(slug)
     result = EXPORTERS[fmt](set_document(qset))
     media_type, ending = MEDIA[fmt]
     response = Response(result.data, mimetype=media_type)
@@ -85,7 +84,6 @@ def import_set_page():
     if result.problems:
         db.session.rollback()
         return _refused(form, f"{name}: " + "; ".join(result.problems) + ". Nothing was imported.")
-    db.session.commit()
     flash(f"Imported {len(result.set_file.questions)} questions.", "success")
     for line in result.skipped:
         flash(f"Not imported: {line}", "error")

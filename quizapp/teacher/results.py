@@ -2,13 +2,10 @@
 
 import re
 
-import sqlalchemy as sa
 from flask import Response, render_template, request, stream_with_context
 from flask_login import current_user
-from sqlalchemy import orm as so
 
-from quizapp.extensions import db
-from quizapp.models import Assignment, Attempt, Classroom, utcnow
+from quizapp.models import Classroom, utcnow
 from quizapp.security import (
     class_member_or_404,
     own_assignment_or_404,
@@ -33,9 +30,7 @@ from quizapp.teacher.forms import ActionForm, RosterForm
 
 def _finalise(classroom: Classroom) -> None:
     """Submit attempts whose time ran out, so that every number shown is final."""
-    ids = db.session.scalars(sa.select(Assignment.id).filter_by(classroom_id=classroom.id))
-    quiz.finalise_expired(list(ids), utcnow())
-    db.session.commit()
+    quiz.finalise_expired(reports.class_assignment_ids(classroom), utcnow())
 
 
 def _class_table(classroom: Classroom) -> reports.ScoreTable:
@@ -65,14 +60,7 @@ def classroom(classroom_id: int):
 def assignment(assignment_id: int):
     assignment = own_assignment_or_404(assignment_id)
     table = _class_table(assignment.classroom)
-    attempts = db.session.scalars(
-        sa.select(Attempt)
-        .where(Attempt.assignment_id == assignment.id)
-        .order_by(Attempt.student_id, Attempt.number)
-    ).all()
-    by_student: dict[int, list[Attempt]] = {}
-    for attempt in attempts:
-        by_student.setdefault(attempt.student_id, []).append(attempt)
+    by_student = reports.attempts_by_student(assignment)
     report = item_analysis.assignment_report(assignment, table)
     return render_template(
         "teacher/assignment.html",
@@ -92,12 +80,7 @@ def student(classroom_id: int, student_id: int):
     _finalise(classroom)
     assignments = reports.class_assignments(classroom)
     ids = [a.id for a in assignments]
-    history = db.session.scalars(
-        sa.select(Attempt)
-        .where(Attempt.student_id == student.id, Attempt.assignment_id.in_(ids))
-        .options(so.selectinload(Attempt.assignment).selectinload(Assignment.question_set))
-        .order_by(Attempt.started_at.desc())
-    ).all()
+    history = reports.student_history(student, ids)
     responses = reports.last_attempt_responses(ids, student_id=student.id)
     return render_template(
         "teacher/student.html",

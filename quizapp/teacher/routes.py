@@ -1,43 +1,29 @@
 from datetime import timedelta
 
-import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from quizapp.extensions import db
-from quizapp.models import Assignment, Classroom, Draft, Enrollment, QuestionSet, utcnow
+from quizapp.models import Classroom, utcnow
 from quizapp.security import (
     class_member_or_404,
     own_classroom_or_404,
     teacher_required,
+    visible_set_or_404,
 )
-from quizapp.services import accounts, classrooms, reports, slips, worksheets
+from quizapp.services import accounts, assignments, classrooms, drafts, reports, slips, worksheets
 from quizapp.services.articles import article_titles
 from quizapp.teacher import bp
 from quizapp.teacher.forms import ActionForm, AssignmentForm, ClassForm, RosterForm
 from quizapp.timezone import to_local
-from quizapp.transactions import end_reads
+from quizapp.transactions import after_commit, end_reads
 
 
 @bp.route("/")
 @teacher_required
 def dashboard():
-    classes = db.session.scalars(
-        sa.select(Classroom)
-        .where(Classroom.teacher_id == current_user.id)
-        .order_by(Classroom.created_at.desc())
-    ).all()
-    counts = dict(
-        db.session.execute(
-            sa.select(Enrollment.classroom_id, sa.func.count())
-            .where(
-                Enrollment.classroom_id.in_([c.id for c in classes]),
-                Enrollment.removed_at.is_(None),
-            )
-            .group_by(Enrollment.classroom_id)
-        ).all()
-    )
+    classes = classrooms.teacher_classes(current_user)
+    counts = classrooms.class_sizes(classes)
     return render_template(
         "teacher/dashboard.html", classes=classes, counts=counts, form=ClassForm()
     )
@@ -49,12 +35,9 @@ def create_class():
     form = ClassForm()
     if form.validate_on_submit():
         classroom = classrooms.create_classroom(current_user, form.name.data)
-        db.session.commit()
         flash(f"Class created. Students join with the code {classroom.join_code}.", "success")
         return redirect(url_for("teacher.classroom", classroom_id=classroom.id))
-    classes = db.session.scalars(
-        sa.select(Classroom).where(Classroom.teacher_id == current_user.id)
-    ).all()
+    classes = classrooms.teacher_classes(current_user)
     return render_template("teacher/dashboard.html", classes=classes, counts={}, form=form), 400
 
 
@@ -64,7 +47,6 @@ def regenerate_code(classroom_id: int):
     classroom = own_classroom_or_404(classroom_id)
     if ActionForm().validate_on_submit():
         classrooms.regenerate_code(classroom)
-        db.session.commit()
         flash(f"New class code: {classroom.join_code}. The old code no longer works.", "success")
     return redirect(url_for("teacher.classroom", classroom_id=classroom.id))
 
@@ -95,13 +77,16 @@ def add_roster(classroom_id: int):
 
 
 def _save_and_show_slips(classroom: Classroom, made: list[classrooms.NewAccount], *, reset: bool):
-    """Save the accounts, hold their one-time passwords for the slips page and send the browser
-    there, so that a reload asks for that page again instead of posting the form again."""
-    teacher_id, classroom_id = current_user.id, classroom.id  # the commit expires both
-    db.session.commit()
+    """Hold the accounts' one-time passwords for the slips page once they are saved, and send the
+    browser there, so that a reload asks for that page again instead of posting the form again."""
     held = slips.HeldSlips(made, utcnow(), reset)
-    slips.keep(current_app.extensions["huey"], teacher_id, slips.for_class(classroom_id), held)
-    return redirect(url_for("teacher.password_slips", classroom_id=classroom_id), 303)
+    teacher_id, store, key = (
+        current_user.id,
+        current_app.extensions["huey"],
+        slips.for_class(classroom.id),
+    )
+    after_commit(lambda: slips.keep(store, teacher_id, key, held))
+    return redirect(url_for("teacher.password_slips", classroom_id=classroom.id), 303)
 
 
 @bp.get("/classes/<id:classroom_id>/slips")
@@ -136,7 +121,6 @@ def remove_student(classroom_id: int, student_id: int):
     student, _ = class_member_or_404(classroom.id, student_id, current_only=True)
     if ActionForm().validate_on_submit():
         classrooms.remove_student(classroom, student.id)
-        db.session.commit()
         flash(
             f"{student.display_name} was removed from the class. Their past results are kept, "
             "and the class code no longer lets them in: you can add them back below.",
@@ -153,7 +137,6 @@ def add_back_student(classroom_id: int, student_id: int):
     if not ActionForm().validate_on_submit():
         flash("The page had expired. Please try again.", "error")
     elif classrooms.add_back(classroom, student.id):
-        db.session.commit()
         flash(f"{student.display_name} is back in the class.", "success")
     else:
         flash(f"{student.display_name} is already in the class.", "info")
@@ -184,11 +167,7 @@ def reset_password(classroom_id: int, student_id: int):
 @teacher_required
 def assign(classroom_id: int):
     classroom = own_classroom_or_404(classroom_id)
-    sets = db.session.scalars(
-        sa.select(QuestionSet)
-        .where(QuestionSet.active, QuestionSet.visible_to(current_user.id))
-        .order_by(QuestionSet.title)
-    ).all()
+    sets = assignments.assignable_sets(current_user)
     form = AssignmentForm()
     form.set_id.choices = [SelectChoice(s.id, s.title) for s in sets]
     if not form.is_submitted():
@@ -197,19 +176,8 @@ def assign(classroom_id: int):
         form.opens_at.data = to_local(utcnow()).replace(tzinfo=None, second=0, microsecond=0)
         form.due_at.data = form.opens_at.data + timedelta(days=7)
     if form.validate_on_submit():
-        assignment = Assignment(
-            classroom_id=classroom.id,
-            set_id=form.set_id.data,
-            opens_at=form.opens_utc,
-            due_at=form.due_utc,
-            attempts_allowed=form.attempts_allowed.data,
-            time_limit_minutes=form.time_limit_minutes.data or None,
-            shuffle_questions=form.shuffle_questions.data,
-            shuffle_choices=form.shuffle_choices.data,
-            show_answers=form.show_answers.data,
-        )
-        db.session.add(assignment)
-        db.session.commit()
+        chosen = next(s for s in sets if s.id == form.set_id.data)  # the form offers only these
+        assignment = assignments.assign(classroom, chosen, form.terms())
         flash(f"“{assignment.question_set.title}” is assigned to {classroom.name}.", "success")
         return redirect(url_for("teacher.classroom", classroom_id=classroom.id))
     return render_template(
@@ -220,49 +188,28 @@ def assign(classroom_id: int):
 @bp.get("/sets")
 @teacher_required
 def sets():
-    question_sets = db.session.scalars(
-        sa.select(QuestionSet)
-        .where(QuestionSet.active, QuestionSet.visible_to(current_user.id))
-        .order_by(QuestionSet.title)
-    ).all()
-    return render_template("teacher/sets.html", sets=question_sets)
-
-
-def _set_or_404(slug: str) -> QuestionSet:
-    """A bank set, or one of this teacher's own; another teacher's is not found."""
-    qset = db.session.scalar(
-        sa.select(QuestionSet).where(
-            QuestionSet.slug == slug, QuestionSet.visible_to(current_user.id)
-        )
-    )
-    if qset is None:
-        abort(404)
-    return qset
+    return render_template("teacher/sets.html", sets=assignments.assignable_sets(current_user))
 
 
 @bp.get("/sets/<slug>")
 @teacher_required
 def question_set(slug: str):
-    qset = _set_or_404(slug)
-    classes = db.session.scalars(
-        sa.select(Classroom).where(Classroom.teacher_id == current_user.id).order_by(Classroom.name)
-    ).all()
+    qset = visible_set_or_404(slug)
+    classes = classrooms.teacher_classes(current_user, order_by=Classroom.name)
     return render_template(
         "teacher/set.html",
         qset=qset,
         questions=worksheets.printable(qset),
         titles=article_titles(),
         classes=classes,
-        draft=db.session.scalar(
-            sa.select(Draft).where(Draft.set_id == qset.id, Draft.owner_id == current_user.id)
-        ),
+        draft=drafts.draft_of_set(qset, current_user),
     )
 
 
 @bp.get("/sets/<slug>/worksheet")
 @teacher_required
 def worksheet(slug: str):
-    qset = _set_or_404(slug)
+    qset = visible_set_or_404(slug)
     return render_template(
         "teacher/worksheet.html", qset=qset, questions=worksheets.printable(qset), key=False
     )
@@ -271,7 +218,7 @@ def worksheet(slug: str):
 @bp.get("/sets/<slug>/key")
 @teacher_required
 def answer_key(slug: str):
-    qset = _set_or_404(slug)
+    qset = visible_set_or_404(slug)
     return render_template(
         "teacher/worksheet.html", qset=qset, questions=worksheets.printable(qset), key=True
     )
