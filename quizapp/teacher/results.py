@@ -28,7 +28,7 @@ from quizapp.services import (
 from quizapp.services import attempts as quiz
 from quizapp.services.articles import article_titles
 from quizapp.teacher import bp
-from quizapp.teacher.forms import ActionForm, RosterForm
+from quizapp.teacher.forms import RosterForm
 
 
 def _finalise(classroom: Classroom) -> None:
@@ -46,17 +46,42 @@ def _class_table(classroom: Classroom) -> reports.ScoreTable:
 @bp.get("/classes/<id:classroom_id>")
 @teacher_required
 def classroom(classroom_id: int):
+    """Classwork: the class code and each assignment with how many have submitted it."""
+    classroom = own_classroom_or_404(classroom_id)
+    return render_template(
+        "teacher/classroom.html", classroom=classroom, table=_class_table(classroom), tab="work"
+    )
+
+
+@bp.get("/classes/<id:classroom_id>/grades")
+@teacher_required
+def class_grades(classroom_id: int):
     classroom = own_classroom_or_404(classroom_id)
     table = _class_table(classroom).sorted_by(
         request.args.get("sort", "name"), request.args.get("dir") == "desc"
     )
     return render_template(
-        "teacher/classroom.html",
+        "teacher/class_grades.html", classroom=classroom, table=table, tab="grades"
+    )
+
+
+@bp.get("/classes/<id:classroom_id>/people")
+@teacher_required
+def class_people(classroom_id: int):
+    classroom = own_classroom_or_404(classroom_id)
+    return people_page(classroom, RosterForm())
+
+
+def people_page(classroom: Classroom, roster_form: RosterForm):
+    """The roster, the students removed, and the form that creates accounts."""
+    table = reports.score_table(classroom)
+    return render_template(
+        "teacher/class_people.html",
         classroom=classroom,
         table=table,
         reset_refused=classrooms.reset_refused(current_user.id, [s.id for s in table.roster]),
-        action=ActionForm(),
-        roster_form=RosterForm(),
+        roster_form=roster_form,
+        tab="people",
     )
 
 

@@ -12,10 +12,11 @@ from quizapp.security import (
     own_classroom_or_404,
     teacher_required,
 )
-from quizapp.services import accounts, classrooms, reports, worksheets
+from quizapp.services import accounts, attention, classrooms, set_catalogue, worksheets
 from quizapp.services.articles import article_titles
 from quizapp.teacher import bp
 from quizapp.teacher.forms import ActionForm, AssignmentForm, ClassForm, RosterForm
+from quizapp.teacher.results import people_page
 from quizapp.timezone import to_local
 from quizapp.transactions import end_reads
 
@@ -23,6 +24,11 @@ from quizapp.transactions import end_reads
 @bp.route("/")
 @teacher_required
 def dashboard():
+    return _dashboard(ClassForm())
+
+
+def _dashboard(form: ClassForm, status: int = 200):
+    """The teacher's home: what needs attention, their classes, and the form for a new one."""
     classes = db.session.scalars(
         sa.select(Classroom)
         .where(Classroom.teacher_id == current_user.id)
@@ -39,8 +45,12 @@ def dashboard():
         ).all()
     )
     return render_template(
-        "teacher/dashboard.html", classes=classes, counts=counts, form=ClassForm()
-    )
+        "teacher/dashboard.html",
+        classes=classes,
+        counts=counts,
+        form=form,
+        attention=attention.for_teacher(current_user, classes, utcnow()),
+    ), status
 
 
 @bp.post("/classes")
@@ -52,10 +62,7 @@ def create_class():
         db.session.commit()
         flash(f"Class created. Students join with the code {classroom.join_code}.", "success")
         return redirect(url_for("teacher.classroom", classroom_id=classroom.id))
-    classes = db.session.scalars(
-        sa.select(Classroom).where(Classroom.teacher_id == current_user.id)
-    ).all()
-    return render_template("teacher/dashboard.html", classes=classes, counts={}, form=form), 400
+    return _dashboard(form, 400)
 
 
 @bp.post("/classes/<id:classroom_id>/code")
@@ -75,15 +82,7 @@ def add_roster(classroom_id: int):
     classroom = own_classroom_or_404(classroom_id)
     form = RosterForm()
     if not form.validate_on_submit():
-        table = reports.score_table(classroom)
-        return render_template(
-            "teacher/classroom.html",
-            classroom=classroom,
-            table=table,
-            reset_refused=classrooms.reset_refused(current_user.id, [s.id for s in table.roster]),
-            action=ActionForm(),
-            roster_form=form,
-        ), 400
+        return people_page(classroom, form), 400
     # Hashing a class's passwords takes seconds. The transaction of the checks above ends
     # first, so that on SQLite students' saves are not held back meanwhile; the accounts are
     # then written in a short transaction of their own.
@@ -111,7 +110,7 @@ def remove_student(classroom_id: int, student_id: int):
             "and the class code no longer lets them in: you can add them back below.",
             "success",
         )
-    return redirect(url_for("teacher.classroom", classroom_id=classroom.id))
+    return redirect(url_for("teacher.class_people", classroom_id=classroom.id))
 
 
 @bp.post("/classes/<id:classroom_id>/students/<id:student_id>/add-back")
@@ -126,7 +125,7 @@ def add_back_student(classroom_id: int, student_id: int):
         flash(f"{student.display_name} is back in the class.", "success")
     else:
         flash(f"{student.display_name} is already in the class.", "info")
-    return redirect(url_for("teacher.classroom", classroom_id=classroom.id))
+    return redirect(url_for("teacher.class_people", classroom_id=classroom.id))
 
 
 @bp.post("/classes/<id:classroom_id>/students/<id:student_id>/reset-password")
@@ -136,14 +135,14 @@ def reset_password(classroom_id: int, student_id: int):
     student, _ = class_member_or_404(classroom.id, student_id, current_only=True)
     if not ActionForm().validate_on_submit():
         flash("The page had expired. Please try again.", "error")
-        return redirect(url_for("teacher.classroom", classroom_id=classroom.id))
+        return redirect(url_for("teacher.class_people", classroom_id=classroom.id))
     if classrooms.reset_refused(current_user.id, [student.id]):
         flash(
             f"{student.display_name} is, or was, also in another teacher's class, so only your "
             "school's administrator can reset their password.",
             "error",
         )
-        return redirect(url_for("teacher.classroom", classroom_id=classroom.id))
+        return redirect(url_for("teacher.class_people", classroom_id=classroom.id))
     password = accounts.reset_password(student, current_user)
     db.session.commit()
     slips = [classrooms.NewAccount(student.display_name, student.username, password)]
@@ -195,7 +194,9 @@ def sets():
         .where(QuestionSet.active, QuestionSet.visible_to(current_user.id))
         .order_by(QuestionSet.title)
     ).all()
-    return render_template("teacher/sets.html", sets=question_sets)
+    return render_template(
+        "teacher/sets.html", sets=question_sets, summaries=set_catalogue.summaries(question_sets)
+    )
 
 
 def _set_or_404(slug: str) -> QuestionSet:
