@@ -14,7 +14,7 @@ def create_token(browser, teacher: str = "teacher", name: str = "gradebook") -> 
     browser.login(teacher)
     browser.page("/teach/settings/api-tokens")
     html = browser.post("/teach/settings/api-tokens", {"name": name}).get_data(as_text=True)
-    match = re.search(r'<code class="token-secret">([^<]+)</code>', html)
+    match = re.search(r'id="token-secret" class="token-secret" type="text" value="([^"]+)"', html)
     assert match, "the new token is shown on the page"
     return match.group(1)
 

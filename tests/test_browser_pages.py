@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 
 from quizapp.extensions import db
-from quizapp.models import Assignment, Attempt, QuestionSet, Role, User, utcnow
+from quizapp.models import ApiToken, Assignment, Attempt, Draft, QuestionSet, Role, User, utcnow
 from quizapp.services import attempts as quiz
 from quizapp.services.classrooms import create_classroom, enrol
 from tests.conftest import PASSWORD, add_user
@@ -44,7 +44,8 @@ WIDE = """() => ({
 
 
 def _class_with_results(app) -> dict:
-    """A teacher's class of four: results on one set, one attempt in progress, one extension."""
+    """A teacher's class of four: results on one set, one attempt in progress, an API token and
+    a draft waiting for review."""
     now = utcnow()
     with app.app_context():
         teacher = add_user("okafor", Role.TEACHER, "Ms Okafor")
@@ -78,11 +79,16 @@ def _class_with_results(app) -> dict:
             assignments.append(assignment)
         db.session.flush()
         first = assignments[0]
-        for student in students[:2]:
+        for student in (students[0], students[1], students[3]):
             attempt = quiz.start_attempt(first, student, now - timedelta(hours=1))
             quiz.save_answer(attempt, 1, {"choice": "a"}, now - timedelta(minutes=50))
             quiz.submit_attempt(attempt, now - timedelta(minutes=40))
         running = quiz.start_attempt(first, students[2], now - timedelta(minutes=5))
+        token, _ = ApiToken.issue(teacher, "School gradebook")
+        db.session.add(token)
+        db.session.add(
+            Draft(owner_id=teacher.id, title="One story", slug="draft-pages", status="ready")
+        )
         db.session.commit()
         done = db.session.scalar(
             sa.select(Attempt.id).where(

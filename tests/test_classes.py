@@ -94,7 +94,7 @@ def test_teacher_assigns_a_set_with_settings(app, browser, make_class):
 
     with app.app_context():
         assignment = db.session.scalar(sa.select(Assignment))
-        assert (assignment.attempts_allowed, assignment.time_limit_minutes) == (2, 30)
+        assert (assignment.attempts_allowed, assignment.time_limit_minutes) == (2, 45)
         assert assignment.shuffle_questions and not assignment.shuffle_choices
         assert assignment.show_answers == "after_due"
         assert assignment.opens_at.isoformat() == "2026-01-05T09:00:00"

@@ -21,6 +21,8 @@ from quizapp.services.classrooms import create_classroom, enrol
 
 PAGES = (
     "/teach/classes/{klass}",
+    "/teach/classes/{klass}/grades",
+    "/teach/classes/{klass}/people",
     "/teach/classes/{klass}/skills",
     "/teach/classes/{klass}/students/{student}",
     "/teach/assignments/{assignment}",

@@ -3,7 +3,7 @@
 import re
 
 import sqlalchemy as sa
-from flask import Response, render_template, request, stream_with_context
+from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user
 from sqlalchemy import orm as so
 
@@ -26,9 +26,10 @@ from quizapp.services import (
     skills,
 )
 from quizapp.services import attempts as quiz
+from quizapp.services.accommodations import AdjustmentError
 from quizapp.services.articles import article_titles
 from quizapp.teacher import bp
-from quizapp.teacher.forms import RosterForm
+from quizapp.teacher.forms import RosterForm, TimeMultiplierForm
 
 
 def _finalise(classroom: Classroom) -> None:
@@ -124,6 +125,8 @@ def student(classroom_id: int, student_id: int):
         .order_by(Attempt.started_at.desc())
     ).all()
     responses = reports.last_attempt_responses(ids, student_id=student.id)
+    time_form = TimeMultiplierForm(formdata=None)
+    time_form.multiplier.data = accommodations.time_multiplier(classroom.id, student.id)
     return render_template(
         "teacher/student.html",
         classroom=classroom,
@@ -134,7 +137,34 @@ def student(classroom_id: int, student_id: int):
         skill_names=skills.SKILLS,
         growth=skills.growth(assignments, [student], responses),
         events=accommodations.events(classroom.id, student_id=student.id),
+        time_form=time_form,
     )
+
+
+@bp.post("/classes/<id:classroom_id>/students/<id:student_id>/time")
+@teacher_required
+def set_time_multiplier(classroom_id: int, student_id: int):
+    classroom = own_classroom_or_404(classroom_id)
+    student, _ = class_member_or_404(classroom.id, student_id, current_only=True)
+    form = TimeMultiplierForm()
+    if not form.validate_on_submit():
+        flash("Nothing was changed: choose one of the times offered.", "error")
+    else:
+        try:
+            event = accommodations.set_time_multiplier(
+                classroom,
+                student,
+                form.multiplier.data,
+                actor=current_user,
+                reason=form.multiplier_reason.data,
+                now=utcnow(),
+            )
+        except AdjustmentError as error:
+            flash(f"Nothing was changed: {error}", "error")
+        else:
+            db.session.commit()
+            flash(event.detail, "success")
+    return redirect(url_for("teacher.student", classroom_id=classroom.id, student_id=student.id))
 
 
 @bp.get("/classes/<id:classroom_id>/skills")

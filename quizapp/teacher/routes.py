@@ -13,6 +13,7 @@ from quizapp.security import (
     teacher_required,
 )
 from quizapp.services import accounts, attention, classrooms, set_catalogue, worksheets
+from quizapp.services.accommodations import short_time_limit
 from quizapp.services.articles import article_titles
 from quizapp.teacher import bp
 from quizapp.teacher.forms import ActionForm, AssignmentForm, ClassForm, RosterForm
@@ -165,7 +166,17 @@ def assign(classroom_id: int):
         form.set_id.data = chosen.id if chosen else None
         form.opens_at.data = to_local(utcnow()).replace(tzinfo=None, second=0, microsecond=0)
         form.due_at.data = form.opens_at.data + timedelta(days=7)
-    if form.validate_on_submit():
+    # A limit shorter than the set takes is refused once, with a warning, then kept if ticked.
+    valid, short = form.validate_on_submit(), None
+    if valid:
+        chosen = next(s for s in sets if s.id == form.set_id.data)
+        short = short_time_limit(chosen, form.time_limit_minutes.data)
+        if short and not form.keep_short_limit.data:
+            valid = False
+            form.time_limit_minutes.errors.append(
+                f"{short} Give more minutes, or tick “{form.keep_short_limit.label.text}”."
+            )
+    if valid:
         assignment = Assignment(
             classroom_id=classroom.id,
             set_id=form.set_id.data,
@@ -182,7 +193,11 @@ def assign(classroom_id: int):
         flash(f"“{assignment.question_set.title}” is assigned to {classroom.name}.", "success")
         return redirect(url_for("teacher.classroom", classroom_id=classroom.id))
     return render_template(
-        "teacher/assign.html", classroom=classroom, form=form, sets={s.id: s for s in sets}
+        "teacher/assign.html",
+        classroom=classroom,
+        form=form,
+        sets={s.id: s for s in sets},
+        short_limit=bool(short),
     ), 400 if form.errors else 200
 
 
