@@ -157,7 +157,9 @@ def _check(page, name: str, path: str, base: str, problems: list[str]) -> None:
         Path(folder).mkdir(parents=True, exist_ok=True)
         slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
         width = page.viewport_size["width"]
-        page.screenshot(path=str(Path(folder) / f"{slug}-{width}.png"), full_page=True)
+        page.screenshot(
+            path=str(Path(folder) / f"{slug}-{width}.png"), full_page=True, timeout=60_000
+        )
     width = page.evaluate(WIDE)
     if width["scroll"] > width["inner"]:
         problems.append(

@@ -84,7 +84,7 @@ def test_teacher_assigns_a_set_with_settings(app, browser, make_class):
             "opens_at": "2026-01-05T09:00",
             "due_at": "2026-01-12T09:00",
             "attempts_allowed": "2",
-            "time_limit_minutes": "30",
+            "time_limit_minutes": "45",
             "shuffle_questions": "y",
             "show_answers": "after_due",
         },

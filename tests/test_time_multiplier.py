@@ -186,5 +186,9 @@ def test_a_time_limit_shorter_than_the_set_takes_is_warned_about_first(app, new_
     teacher.page(page)
     teacher.post(page, {**form, "time_limit_minutes": str(minutes)})
     with app.app_context():
-        limits = db.session.scalars(sa.select(Assignment.time_limit_minutes)).all()
+        limits = dict(db.session.execute(sa.select(Assignment.time_limit_minutes, Assignment.id)))
         assert sorted(limits) == [10, minutes]
+    # The assignment's own page says so too, for the short one only.
+    warning = "The time limit, 10 minutes, is shorter than"
+    assert warning in teacher.page(f"/teach/assignments/{limits[10]}")
+    assert warning not in teacher.page(f"/teach/assignments/{limits[minutes]}")

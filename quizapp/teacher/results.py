@@ -107,6 +107,9 @@ def assignment(assignment_id: int):
         attempts=by_student,
         report=report,
         histogram=charts.score_histogram(report.bins),
+        short_limit=accommodations.short_time_limit(
+            assignment.question_set, assignment.time_limit_minutes
+        ),
     )
 
 
