@@ -186,7 +186,8 @@ def test_a_time_limit_shorter_than_the_set_takes_is_warned_about_first(app, new_
     teacher.page(page)
     teacher.post(page, {**form, "time_limit_minutes": str(minutes)})
     with app.app_context():
-        limits = dict(db.session.execute(sa.select(Assignment.time_limit_minutes, Assignment.id)))
+        query = sa.select(Assignment.time_limit_minutes, Assignment.id)
+        limits = dict(db.session.execute(query).all())
         assert sorted(limits) == [10, minutes]
     # The assignment's own page says so too, for the short one only.
     warning = "The time limit, 10 minutes, is shorter than"

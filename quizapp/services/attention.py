@@ -25,7 +25,6 @@ DUE_SOON = timedelta(days=7)
 RECENT = timedelta(days=14)
 # Fewer answers than this say nothing about a question yet.
 MIN_RESPONSES = 3
-MAX_FLAGGED = 8
 
 
 @dataclass
@@ -157,4 +156,4 @@ def _flagged(assignments: list[Assignment]) -> list[FlaggedQuestion]:
                         responses=item.responses,
                     )
                 )
-    return found[:MAX_FLAGGED]
+    return found
