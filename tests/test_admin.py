@@ -297,7 +297,10 @@ def test_a_student_who_left_another_teachers_class_is_still_reset_by_the_adminis
     rivera = new_browser()
     rivera.login("rivera")
     rivera.page(f"/teach/classes/{theirs['id']}")
-    rivera.post(f"/teach/classes/{theirs['id']}/students/{mine['students']['sam']}/remove")
+    rivera.post(
+        f"/teach/classes/{theirs['id']}/students/{mine['students']['sam']}/remove",
+        {"confirmed": "yes"},
+    )
     browser.login("intruder")
     browser.page(f"/teach/classes/{mine['id']}")
     browser.post(f"/teach/classes/{mine['id']}/students/{mine['students']['sam']}/reset-password")

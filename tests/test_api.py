@@ -72,7 +72,9 @@ def test_revoked_token_stops_working(client, browser, teaching):
     assert client.get("/api/classes", headers=bearer(token)).status_code == 200
     browser.page("/teach/settings/api-tokens")
     token_id = re.search(r"/api-tokens/(\d+)/revoke", browser.last_html).group(1)
-    html = browser.post(f"/teach/settings/api-tokens/{token_id}/revoke").get_data(as_text=True)
+    html = browser.post(
+        f"/teach/settings/api-tokens/{token_id}/revoke", {"confirmed": "yes"}
+    ).get_data(as_text=True)
     assert "revoked" in html
     assert client.get("/api/classes", headers=bearer(token)).status_code == 401
 

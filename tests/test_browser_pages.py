@@ -16,7 +16,17 @@ import pytest
 import sqlalchemy as sa
 
 from quizapp.extensions import db
-from quizapp.models import ApiToken, Assignment, Attempt, Draft, QuestionSet, Role, User, utcnow
+from quizapp.models import (
+    ApiToken,
+    Assignment,
+    Attempt,
+    Draft,
+    Enrollment,
+    QuestionSet,
+    Role,
+    User,
+    utcnow,
+)
 from quizapp.services import attempts as quiz
 from quizapp.services.classrooms import create_classroom, enrol
 from tests.conftest import PASSWORD, add_user
@@ -24,6 +34,7 @@ from tests.test_browser import CHROMIUM, DESKTOP, chromium, log_in, server
 from tests.test_browser_a11y import AXE, RUN_AXE, SMALL_PHONE
 
 playwright_api = pytest.importorskip("playwright.sync_api")
+expect = playwright_api.expect
 
 pytestmark = [
     pytest.mark.browser,
@@ -220,3 +231,33 @@ def test_every_main_page_fits_the_screen_and_passes_axe(app, server, chromium, v
     context.close()
     assert visited == len(_teacher_pages(ids)) + len(_student_pages(ids)) + len(ADMIN_PAGES) + 2
     assert not problems, "\n".join(problems)
+
+
+def test_remove_asks_in_the_page_and_cancel_changes_nothing(app, server, chromium):
+    ids = _class_with_results(app)
+    context = chromium.new_context(viewport=SMALL_PHONE, reduced_motion="reduce")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    log_in(page, server, "okafor", PASSWORD)
+    page.goto(f"{server}/teach/classes/{ids['class']}/people")
+    row = page.locator("tr", has_text="Ben Ito")
+    row.get_by_role("button", name="Remove").click()
+    step = row.locator(".confirm-step")
+    expect(step).to_contain_text("Remove Ben Ito from the class? Their past results are kept.")
+    expect(step.get_by_role("button", name="Cancel")).to_be_focused()  # Enter twice is safe
+    page.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")
+    assert page.evaluate(RUN_AXE) == []
+    step.get_by_role("button", name="Cancel").click()
+    expect(step).to_have_count(0)
+    expect(row.get_by_role("button", name="Remove")).to_be_focused()
+    row.get_by_role("button", name="Remove").click()
+    row.get_by_role("button", name="Yes, remove").click()
+    expect(page.get_by_text("Ben Ito was removed from the class.")).to_be_visible()
+    with app.app_context():
+        removed = db.session.scalar(
+            sa.select(Enrollment.removed_at)
+            .join(User, User.id == Enrollment.student_id)
+            .where(User.username == "ben")
+        )
+        assert removed is not None
+    context.close()

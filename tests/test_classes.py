@@ -35,7 +35,9 @@ def test_regenerated_code_replaces_the_old_one(app, browser, make_class):
     klass = make_class()
     browser.login("teacher")
     browser.page(f"/teach/classes/{klass['id']}")
-    html = browser.post(f"/teach/classes/{klass['id']}/code").get_data(as_text=True)
+    html = browser.post(f"/teach/classes/{klass['id']}/code", {"confirmed": "yes"}).get_data(
+        as_text=True
+    )
     new_code = re.search(r"New class code: (\w+)\.", html).group(1)
     assert new_code != klass["code"]
     with app.app_context():
@@ -56,7 +58,8 @@ def test_removed_student_leaves_the_roster_but_keeps_results(
     browser.login("teacher")
     browser.page(f"/teach/classes/{klass['id']}")
     html = browser.post(
-        f"/teach/classes/{klass['id']}/students/{klass['students']['sam']}/remove"
+        f"/teach/classes/{klass['id']}/students/{klass['students']['sam']}/remove",
+        {"confirmed": "yes"},
     ).get_data(as_text=True)
     assert "Their past results are kept" in html
     roster, removed = html.split("<h2>Roster</h2>")[1].split("<h3>Removed from the class</h3>")

@@ -442,7 +442,7 @@ def test_a_learner_the_teacher_removed_stays_out_of_the_class(app, tool, registe
     teacher = placed["teacher"]
     class_url = re.search(r'href="(/teach/classes/\d+)"', teacher.get(f"{tool}/teach/").text)[1]
     teacher.get(f"{tool}{class_url}")
-    teacher.post(f"{tool}{class_url}/students/{student.id}/remove")
+    teacher.post(f"{tool}{class_url}/students/{student.id}/remove", {"confirmed": "yes"})
     again = ana.launch(registered, LEARNER_ANA, link=placed["link"])
     assert again.status_code == 400 and "Your teacher removed you from" in again.text
     registered.members = [{"user_id": LEARNER_ANA.sub, "roles": [LEARNER], "name": "Ana Lima"}]

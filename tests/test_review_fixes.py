@@ -28,7 +28,10 @@ def test_removed_student_cannot_go_on_but_the_teacher_keeps_the_results(
     teacher = new_browser()
     teacher.login("teacher")
     teacher.page(f"/teach/classes/{klass['id']}")
-    teacher.post(f"/teach/classes/{klass['id']}/students/{klass['students']['sam']}/remove")
+    teacher.post(
+        f"/teach/classes/{klass['id']}/students/{klass['students']['sam']}/remove",
+        {"confirmed": "yes"},
+    )
 
     html = browser.post(f"/attempts/{attempt_id}/q/1", form_answer(app, attempt_id, 1)).get_data(
         as_text=True

@@ -11,6 +11,7 @@ from quizapp.extensions import db
 from quizapp.models import ApiToken, utcnow
 from quizapp.security import teacher_required
 from quizapp.teacher import bp
+from quizapp.teacher.confirmation import confirm_page, confirmed
 from quizapp.teacher.forms import ActionForm
 
 
@@ -56,6 +57,12 @@ def revoke_api_token(token_id: int):
     if token is None:
         abort(404)
     if ActionForm().validate_on_submit() and token.revoked_at is None:
+        if not confirmed():
+            return confirm_page(
+                f"Revoke the token “{token.name}”? Programs using it will stop working.",
+                "Revoke",
+                url_for("teacher.api_tokens"),
+            )
         token.revoked_at = utcnow()
         db.session.commit()
         flash(f"The token “{token.name}” is revoked: it no longer works.", "success")

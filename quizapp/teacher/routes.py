@@ -16,6 +16,7 @@ from quizapp.services import accounts, attention, classrooms, set_catalogue, wor
 from quizapp.services.accommodations import short_time_limit
 from quizapp.services.articles import article_titles
 from quizapp.teacher import bp
+from quizapp.teacher.confirmation import confirm_page, confirmed
 from quizapp.teacher.forms import ActionForm, AssignmentForm, ClassForm, RosterForm
 from quizapp.teacher.results import people_page
 from quizapp.timezone import to_local
@@ -71,6 +72,12 @@ def create_class():
 def regenerate_code(classroom_id: int):
     classroom = own_classroom_or_404(classroom_id)
     if ActionForm().validate_on_submit():
+        if not confirmed():
+            return confirm_page(
+                "Make a new class code? The old code will stop working.",
+                "Make a new code",
+                url_for("teacher.classroom", classroom_id=classroom.id),
+            )
         classrooms.regenerate_code(classroom)
         db.session.commit()
         flash(f"New class code: {classroom.join_code}. The old code no longer works.", "success")
@@ -104,6 +111,13 @@ def remove_student(classroom_id: int, student_id: int):
     classroom = own_classroom_or_404(classroom_id)
     student, _ = class_member_or_404(classroom.id, student_id, current_only=True)
     if ActionForm().validate_on_submit():
+        if not confirmed():
+            return confirm_page(
+                f"Remove {student.display_name} from {classroom.name}? Their past results are "
+                "kept, and you can add them back.",
+                "Remove",
+                url_for("teacher.class_people", classroom_id=classroom.id),
+            )
         classrooms.remove_student(classroom, student.id)
         db.session.commit()
         flash(

@@ -17,6 +17,14 @@ const askFirst = (button) => {
     yes.name = button.name;
     yes.value = button.value;
   }
+  // The server refuses a destructive request that does not say it was confirmed.
+  yes.addEventListener("click", () => {
+    const flag = document.createElement("input");
+    flag.type = "hidden";
+    flag.name = "confirmed";
+    flag.value = "yes";
+    yes.form.append(flag);
+  });
   const cancel = document.createElement("button");
   cancel.type = "button";
   cancel.className = "secondary outline small";
