@@ -136,7 +136,7 @@ def _landing_page(landing: lti.Landing) -> str:
         "“add content” (deep linking) button.",
         "info",
     )
-    return url_for("teacher.classroom", classroom_id=landing.classroom.id)
+    return url_for("teacher.class_people", classroom_id=landing.classroom.id)
 
 
 def _verify(id_token: str, pending: lti.PendingLaunch) -> Launch:
@@ -283,7 +283,7 @@ def sync_roster(classroom_id: int):
         db.session.commit()  # the job reads the database: this request's read ends first
         jobs.enqueue("sync_lti_roster", context_id)
         flash("The roster is being synced with the LMS course.", "success")
-    return redirect(url_for("teacher.classroom", classroom_id=classroom.id))
+    return redirect(url_for("teacher.class_people", classroom_id=classroom.id))
 
 
 @bp.post("/lti/classes/<id:classroom_id>/grades/send")
@@ -299,7 +299,7 @@ def send_grades(classroom_id: int):
             flash(f"Sending {len(ids)} grade(s) to the LMS.", "success")
         else:
             flash("Every grade is already in the LMS.", "info")
-    return redirect(url_for("teacher.classroom", classroom_id=classroom.id))
+    return redirect(url_for("teacher.class_grades", classroom_id=classroom.id))
 
 
 @bp.app_template_global()
