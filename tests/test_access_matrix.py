@@ -140,6 +140,8 @@ EXPECTED = {
     ("GET", "/teach/sets/<slug>/key"): OWN_TEACHER,
     ("GET", "/teach/sets/<slug>/export/<fmt>"): OWN_TEACHER,
     ("GET", "/teach/classes/<id:classroom_id>"): OWN_TEACHER,
+    ("GET", "/teach/classes/<id:classroom_id>/grades"): OWN_TEACHER,
+    ("GET", "/teach/classes/<id:classroom_id>/people"): OWN_TEACHER,
     ("GET", "/teach/classes/<id:classroom_id>/skills"): OWN_TEACHER,
     ("GET", "/teach/classes/<id:classroom_id>/export/gradebook.csv"): OWN_TEACHER,
     ("GET", "/teach/classes/<id:classroom_id>/export/responses.csv"): OWN_TEACHER,
@@ -152,6 +154,7 @@ EXPECTED = {
     ("GET", "/teach/classes/<id:classroom_id>/students/<id:student_id>"): OWN_TEACHER,
     ("POST", "/teach/classes/<id:classroom_id>/students/<id:student_id>/remove"): OWN_TEACHER,
     ("POST", "/teach/classes/<id:classroom_id>/students/<id:student_id>/add-back"): OWN_TEACHER,
+    ("POST", "/teach/classes/<id:classroom_id>/students/<id:student_id>/time"): OWN_TEACHER,
     (
         "POST",
         "/teach/classes/<id:classroom_id>/students/<id:student_id>/reset-password",

@@ -205,7 +205,7 @@ def test_a_disabled_teacher_cannot_log_in_and_their_classes_are_kept(
     assert browser.get("/teach/").status_code == 200
     browser.page("/teach/settings/api-tokens")
     html = browser.post("/teach/settings/api-tokens", {"name": "gradebook"}).get_data(as_text=True)
-    token = re.search(r'<code class="token-secret">([^<]+)</code>', html).group(1)
+    token = re.search(r'id="token-secret"[^>]* value="([^"]+)"', html).group(1)
     api = {"Authorization": f"Bearer {token}"}
     assert browser.client.get("/api/classes", headers=api).status_code == 200
 
@@ -278,15 +278,15 @@ def test_a_teacher_cannot_reset_the_password_of_a_student_in_another_teachers_cl
     mine = make_class(teacher="intruder", students=("sam",), name="Joined by code")
     sam = mine["students"]["sam"]
     browser.login("intruder")
-    html = browser.page(f"/teach/classes/{mine['id']}")
+    html = browser.page(f"/teach/classes/{mine['id']}/people")
     assert "Only your school's administrator can reset this password." in html
     assert f"/students/{sam}/reset-password" not in html
     assert "also in another teacher's class uses the same account there" in html
     response = browser.post(
         f"/teach/classes/{mine['id']}/students/{sam}/reset-password", follow=False
     )
-    assert response.headers["Location"] == f"/teach/classes/{mine['id']}"
-    html = unescape(browser.page(f"/teach/classes/{mine['id']}"))
+    assert response.headers["Location"] == f"/teach/classes/{mine['id']}/people"
+    html = unescape(browser.page(f"/teach/classes/{mine['id']}/people"))
     assert "Sam is, or was, also in another teacher's class, so only your school's" in html
     assert "My quizzes" in new_browser().login("sam").get_data(as_text=True)  # unchanged
     assert not user_named(app, "sam").must_change_password
@@ -301,7 +301,10 @@ def test_a_student_who_left_another_teachers_class_is_still_reset_by_the_adminis
     rivera = new_browser()
     rivera.login("rivera")
     rivera.page(f"/teach/classes/{theirs['id']}")
-    rivera.post(f"/teach/classes/{theirs['id']}/students/{mine['students']['sam']}/remove")
+    rivera.post(
+        f"/teach/classes/{theirs['id']}/students/{mine['students']['sam']}/remove",
+        {"confirmed": "yes"},
+    )
     browser.login("intruder")
     browser.page(f"/teach/classes/{mine['id']}")
     browser.post(f"/teach/classes/{mine['id']}/students/{mine['students']['sam']}/reset-password")
@@ -321,7 +324,7 @@ def test_a_teacher_resets_the_accounts_they_made_even_when_in_other_classes(
     make_class(teacher="okafor", students=("li.wei",), name="Media 9")
     li = user_named(app, "li.wei")
     assert li.created_by_id == mine["teacher_id"]
-    html = browser.page(f"/teach/classes/{mine['id']}")
+    html = browser.page(f"/teach/classes/{mine['id']}/people")
     assert f"/students/{li.id}/reset-password" in html
     html = browser.post(f"/teach/classes/{mine['id']}/students/{li.id}/reset-password").get_data(
         as_text=True

@@ -16,7 +16,7 @@ def create_token(browser, teacher: str = "teacher", name: str = "gradebook") -> 
     browser.login(teacher)
     browser.page("/teach/settings/api-tokens")
     html = browser.post("/teach/settings/api-tokens", {"name": name}).get_data(as_text=True)
-    match = re.search(r'<code class="token-secret">([^<]+)</code>', html)
+    match = re.search(r'id="token-secret" class="token-secret" type="text" value="([^"]+)"', html)
     assert match, "the new token is shown on the page"
     return match.group(1)
 
@@ -100,7 +100,9 @@ def test_revoked_token_stops_working(client, browser, teaching):
     assert client.get("/api/classes", headers=bearer(token)).status_code == 200
     browser.page("/teach/settings/api-tokens")
     token_id = re.search(r"/api-tokens/(\d+)/revoke", browser.last_html).group(1)
-    html = browser.post(f"/teach/settings/api-tokens/{token_id}/revoke").get_data(as_text=True)
+    html = browser.post(
+        f"/teach/settings/api-tokens/{token_id}/revoke", {"confirmed": "yes"}
+    ).get_data(as_text=True)
     assert "revoked" in html
     assert client.get("/api/classes", headers=bearer(token)).status_code == 401
 

@@ -20,7 +20,10 @@ def test_removed_student_cannot_go_on_but_the_teacher_keeps_the_results(
     teacher = new_browser()
     teacher.login("teacher")
     teacher.page(f"/teach/classes/{klass['id']}")
-    teacher.post(f"/teach/classes/{klass['id']}/students/{klass['students']['sam']}/remove")
+    teacher.post(
+        f"/teach/classes/{klass['id']}/students/{klass['students']['sam']}/remove",
+        {"confirmed": "yes"},
+    )
 
     html = browser.post(f"/attempts/{attempt_id}/q/1", form_answer(app, attempt_id, 1)).get_data(
         as_text=True
@@ -33,8 +36,9 @@ def test_removed_student_cannot_go_on_but_the_teacher_keeps_the_results(
     with app.app_context():
         attempt = db.session.get(Attempt, attempt_id)
         assert attempt.submitted_at is None and attempt.items[1].answer is None
-    html = teacher.page(f"/teach/classes/{klass['id']}")
-    assert "removed from the class" in html.split("<h2>Roster</h2>")[0]
+    html = teacher.page(f"/teach/classes/{klass['id']}/grades")
+    assert "removed from the class" in html
+    html = teacher.page(f"/teach/classes/{klass['id']}/people")
     roster = html.split("<h2>Roster</h2>")[1].split("<h3>Removed from the class</h3>")[0]
     assert "Sam" not in roster
 
@@ -52,7 +56,7 @@ def test_teacher_pages_submit_attempts_whose_time_ran_out(
         db.session.commit()
     teacher = new_browser()
     teacher.login("teacher")
-    html = teacher.page(f"/teach/classes/{klass['id']}")
+    html = teacher.page(f"/teach/classes/{klass['id']}/grades")
     assert "In progress" not in html
     with app.app_context():
         attempt = db.session.get(Attempt, attempt_id)

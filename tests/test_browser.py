@@ -212,6 +212,7 @@ def test_teacher_and_student_main_flow(app, server, chromium, shoot, make_user):
 
     teacher.goto(f"{server}/teach/")
     teacher.get_by_role("link", name="Year 10 English").click()
+    teacher.get_by_role("link", name="Grades", exact=True).click()
     expect(teacher.locator("table.scores")).to_contain_text("Ana Diaz")
     expect(teacher.locator("table.scores")).to_contain_text(percent)
     shoot(teacher, "desktop-06-class")

@@ -416,8 +416,12 @@ def test_keyboard_only_quiz_and_reports_pass_axe(server, chromium, viewport, mak
     # The teacher's reports.
     teacher.goto(f"{server}/teach/")
     teacher.get_by_role("link", name="Year 9 media").click()
-    expect(teacher.locator("table.scores")).to_contain_text("Lea Novak")
+    expect(teacher.get_by_role("link", name=CHECK_IN)).to_be_visible()
     check.axe(teacher, "class")
+    check.tab_through(teacher)
+    teacher.get_by_role("link", name="Grades", exact=True).click()
+    expect(teacher.locator("table.scores")).to_contain_text("Lea Novak")
+    check.axe(teacher, "class grades")
     check.tab_through(teacher)
     class_url = teacher.url
     teacher.get_by_role("link", name=CHECK_IN).first.click()

@@ -23,7 +23,9 @@ def teachers_article(app, teacher_id: int) -> str:
 def remove(teacher, klass: dict, student: str):
     page = f"/teach/classes/{klass['id']}"
     teacher.page(page)
-    return teacher.post(f"{page}/students/{klass['students'][student]}/remove")
+    return teacher.post(
+        f"{page}/students/{klass['students'][student]}/remove", {"confirmed": "yes"}
+    )
 
 
 def is_current(app, student_id: int) -> bool:

@@ -35,7 +35,9 @@ def test_regenerated_code_replaces_the_old_one(app, browser, make_class):
     klass = make_class()
     browser.login("teacher")
     browser.page(f"/teach/classes/{klass['id']}")
-    html = browser.post(f"/teach/classes/{klass['id']}/code").get_data(as_text=True)
+    html = browser.post(f"/teach/classes/{klass['id']}/code", {"confirmed": "yes"}).get_data(
+        as_text=True
+    )
     new_code = re.search(r"New class code: (\w+)\.", html).group(1)
     assert new_code != klass["code"]
     with app.app_context():
@@ -55,7 +57,8 @@ def test_removed_student_leaves_the_roster_but_keeps_results(
     browser.login("teacher")
     browser.page(f"/teach/classes/{klass['id']}")
     html = browser.post(
-        f"/teach/classes/{klass['id']}/students/{klass['students']['sam']}/remove"
+        f"/teach/classes/{klass['id']}/students/{klass['students']['sam']}/remove",
+        {"confirmed": "yes"},
     ).get_data(as_text=True)
     assert "Their past results are kept" in html
     roster, removed = html.split("<h2>Roster</h2>")[1].split("<h3>Removed from the class</h3>")
@@ -83,7 +86,7 @@ def test_teacher_assigns_a_set_with_settings(app, browser, make_class):
             "opens_at": "2026-01-05T09:00",
             "due_at": "2026-01-12T09:00",
             "attempts_allowed": "2",
-            "time_limit_minutes": "30",
+            "time_limit_minutes": "45",
             "shuffle_questions": "y",
             "show_answers": "after_due",
         },
@@ -93,7 +96,7 @@ def test_teacher_assigns_a_set_with_settings(app, browser, make_class):
 
     with app.app_context():
         assignment = db.session.scalar(sa.select(Assignment))
-        assert (assignment.attempts_allowed, assignment.time_limit_minutes) == (2, 30)
+        assert (assignment.attempts_allowed, assignment.time_limit_minutes) == (2, 45)
         assert assignment.shuffle_questions and not assignment.shuffle_choices
         assert assignment.show_answers == "after_due"
         assert assignment.opens_at.isoformat() == "2026-01-05T09:00:00"

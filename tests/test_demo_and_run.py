@@ -46,7 +46,7 @@ def test_the_demo_teacher_and_administrator_log_in_and_work(app, browser, new_br
     html = browser.login("demo.teacher", "demo pass 1").get_data(as_text=True)
     assert "Demo: Year 10 media literacy" in html
     classroom_id = re.search(r'href="/teach/classes/(\d+)"', html).group(1)
-    html = browser.page(f"/teach/classes/{classroom_id}")
+    html = browser.page(f"/teach/classes/{classroom_id}/people")
     assert html.count("/reset-password") == 25  # the demo teacher made the accounts
     admin = new_browser()
     html = admin.login("demo.admin", "demo pass 1").get_data(as_text=True)

@@ -167,7 +167,8 @@ def test_teacher_forms_and_parameters(
             count = db.session.scalar(sa.select(sa.func.count()).select_from(Classroom))
         assert count == classes_before
     page = f"/teach/classes/{klass['id']}"
-    assert_no_server_error(teacher.get(page, query_string={"sort": sort, "dir": sort}))
+    grades = f"{page}/grades"
+    assert_no_server_error(teacher.get(grades, query_string={"sort": sort, "dir": sort}))
     teacher.page(page)
     assert_no_server_error(teacher.post(f"{page}/roster", {"names": names}))
     assign = f"{page}/assign"

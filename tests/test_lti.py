@@ -318,7 +318,7 @@ def test_a_learner_launch_opens_the_quiz_and_the_submitted_score_reaches_the_lms
     teacher = placed["teacher"]
     classroom = teacher.get(f"{tool}/teach/")
     class_url = re.search(r'href="(/teach/classes/\d+)"', classroom.text).group(1)
-    page = teacher.get(f"{tool}{class_url}").text
+    page = teacher.get(f"{tool}{class_url}/grades").text
     assert "All 1 grade sent to the LMS." in page
     assert "Ana Lima" in page
 
@@ -365,7 +365,7 @@ def test_a_grade_the_lms_refuses_waits_visibly_and_is_sent_again(app, tool, regi
         huey.storage.flush_schedule()
     teacher = placed["teacher"]
     class_url = re.search(r'href="(/teach/classes/\d+)"', teacher.get(f"{tool}/teach/").text)
-    page = teacher.get(f"{tool}{class_url.group(1)}").text
+    page = teacher.get(f"{tool}{class_url.group(1)}/grades").text
     assert "1 grade waiting to send: the platform answered 503 SERVICE UNAVAILABLE since" in page
     registered.scores_down = False
     send = re.search(r'action="(/lti/classes/\d+/grades/send)"', page).group(1)
@@ -442,11 +442,11 @@ def test_a_learner_the_teacher_removed_stays_out_of_the_class(app, tool, registe
     teacher = placed["teacher"]
     class_url = re.search(r'href="(/teach/classes/\d+)"', teacher.get(f"{tool}/teach/").text)[1]
     teacher.get(f"{tool}{class_url}")
-    teacher.post(f"{tool}{class_url}/students/{student.id}/remove")
+    teacher.post(f"{tool}{class_url}/students/{student.id}/remove", {"confirmed": "yes"})
     again = ana.launch(registered, LEARNER_ANA, link=placed["link"])
     assert again.status_code == 400 and "Your teacher removed you from" in again.text
     registered.members = [{"user_id": LEARNER_ANA.sub, "roles": [LEARNER], "name": "Ana Lima"}]
-    page = teacher.get(f"{tool}{class_url}")
+    page = teacher.get(f"{tool}{class_url}/people")
     sync = re.search(r'action="(/lti/classes/\d+/roster-sync)"', page.text)[1]
     teacher.post(f"{tool}{sync}")
     with app.app_context():

@@ -22,6 +22,8 @@ from tests.quiz_helpers import start_quiz
 
 PAGES = (
     "/teach/classes/{klass}",
+    "/teach/classes/{klass}/grades",
+    "/teach/classes/{klass}/people",
     "/teach/classes/{klass}/skills",
     "/teach/classes/{klass}/students/{student}",
     "/teach/assignments/{assignment}",

@@ -84,7 +84,7 @@ def text_of(html: str) -> str:
 def test_class_overview_shows_scores_status_and_averages(app, browser, check_in_class):
     klass, _assignment_id = check_in_class
     percents = expected_percents(app)
-    html = browser.page(f"/teach/classes/{klass['id']}")
+    html = browser.page(f"/teach/classes/{klass['id']}/grades")
     rows = {
         name: text_of(row)
         for row in re.findall(r"<tr>\s*<th scope=\"row\">(.*?)</tr>", html, re.S)
@@ -100,7 +100,7 @@ def test_class_overview_shows_scores_status_and_averages(app, browser, check_in_
 
 def test_class_overview_sorts_by_a_column(app, browser, check_in_class):
     klass, assignment_id = check_in_class
-    html = browser.page(f"/teach/classes/{klass['id']}?sort=a{assignment_id}&dir=desc")
+    html = browser.page(f"/teach/classes/{klass['id']}/grades?sort=a{assignment_id}&dir=desc")
     body = html.split("<tbody>")[1].split("</tbody>")[0]
     order = re.findall(r'student_id=\d+|/students/\d+">([A-Z][a-z]+)<', body)
     names = [n.lower() for n in order if n]
@@ -110,7 +110,7 @@ def test_class_overview_sorts_by_a_column(app, browser, check_in_class):
     assert names[: len(scored)] == scored
     assert set(names[len(scored) :]) == {"gus", "hal"}
     assert 'aria-sort="descending"' in html
-    browser.page(f"/teach/classes/{klass['id']}?sort=nonsense&dir=up")  # falls back to names
+    browser.page(f"/teach/classes/{klass['id']}/grades?sort=nonsense&dir=up")  # falls back to names
 
 
 def test_assignment_report_numbers(app, browser, check_in_class):
@@ -326,6 +326,8 @@ def test_another_teacher_sees_none_of_it(app, browser, make_class, check_in_clas
     attempt_id = latest_attempt_id(app, sam)
     for url in (
         f"/teach/classes/{klass['id']}",
+        f"/teach/classes/{klass['id']}/grades",
+        f"/teach/classes/{klass['id']}/people",
         f"/teach/classes/{klass['id']}/skills",
         f"/teach/classes/{klass['id']}/students/{sam}",
         f"/teach/assignments/{assignment_id}",

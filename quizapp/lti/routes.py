@@ -135,7 +135,7 @@ def _landing_page(landing: lti.Landing) -> str:
         "“add content” (deep linking) button.",
         "info",
     )
-    return url_for("teacher.classroom", classroom_id=landing.classroom.id)
+    return url_for("teacher.class_people", classroom_id=landing.classroom.id)
 
 
 def _verify(id_token: str, pending: lti.PendingLaunch) -> Launch:
@@ -264,7 +264,7 @@ def sync_roster(classroom_id: int):
         context_id = context.id
         after_commit(lambda: jobs.enqueue("sync_lti_roster", context_id))
         flash("The roster is being synced with the LMS course.", "success")
-    return redirect(url_for("teacher.classroom", classroom_id=classroom.id))
+    return redirect(url_for("teacher.class_people", classroom_id=classroom.id))
 
 
 @bp.post("/lti/classes/<id:classroom_id>/grades/send")
@@ -279,7 +279,7 @@ def send_grades(classroom_id: int):
             flash(f"Sending {len(ids)} grade(s) to the LMS.", "success")
         else:
             flash("Every grade is already in the LMS.", "info")
-    return redirect(url_for("teacher.classroom", classroom_id=classroom.id))
+    return redirect(url_for("teacher.class_grades", classroom_id=classroom.id))
 
 
 @bp.app_template_global()

@@ -37,6 +37,9 @@ class Enrollment(db.Model):
     student_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
     joined_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     removed_at: so.Mapped[datetime | None]
+    # The student's own time on every timed quiz of the class (1.5: half as long again), unless
+    # an assignment's accommodation gives them a time limit of its own.
+    time_multiplier: so.Mapped[float] = so.mapped_column(default=1.0, server_default="1")
 
     classroom: so.Mapped[Classroom] = so.relationship(back_populates="enrollments")
     student: so.Mapped[User] = so.relationship()

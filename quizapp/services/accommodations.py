@@ -2,6 +2,8 @@
 
 A student's terms are the assignment's, changed by their Accommodation: a personal due time or
 time limit replaces the class's, and extra attempts and reset attempts add to the number allowed.
+A student's time multiplier in the class (their Enrollment's, set once for every assignment)
+lengthens the class's time limit; an assignment's own personal time limit overrides it.
 
 A reset attempt stays in the history but no longer counts: it neither scores nor uses up an
 attempt, and the attempt numbers carry on. Resetting an attempt in progress closes it at once:
@@ -22,12 +24,23 @@ from sqlalchemy import orm as so
 from sqlalchemy.exc import IntegrityError
 
 from quizapp.extensions import db
-from quizapp.models import Accommodation, Assignment, Attempt, AuditEvent, User
+from quizapp.models import (
+    Accommodation,
+    Assignment,
+    Attempt,
+    AuditEvent,
+    Classroom,
+    Enrollment,
+    QuestionSet,
+    User,
+)
 from quizapp.refusals import Refusal
 from quizapp.templating import format_points, format_time
 
 MAX_TIME_LIMIT = 600  # minutes, as for the class's own limit
 MAX_REASON = 500
+# The extra time a teacher can give a student on every timed quiz, as Canvas offers it.
+TIME_MULTIPLIERS = (1.0, 1.25, 1.5, 2.0, 3.0)
 
 
 class AdjustmentError(Refusal):
@@ -45,6 +58,7 @@ class Terms:
     # How these differ from the class's terms, to show it.
     personal_due: bool = False
     personal_time_limit: bool = False
+    time_multiplier: float = 1.0  # applied to the class's time limit (1.0 when not)
     extra_attempts: int = 0
     resets: int = 0
 
@@ -61,22 +75,34 @@ class Terms:
 
 
 def compute_terms(
-    assignment: Assignment, accommodation: Accommodation | None, attempts: Sequence[Attempt]
+    assignment: Assignment,
+    accommodation: Accommodation | None,
+    attempts: Sequence[Attempt],
+    time_multiplier: float,
 ) -> Terms:
-    """The terms given the student's accommodation (if any) and their attempts at it."""
+    """The terms given the student's accommodation (if any), their time multiplier in the
+    class and their attempts at it."""
     personal_due = accommodation is not None and accommodation.due_at is not None
     personal_limit = accommodation is not None and accommodation.time_limit_minutes is not None
     extra = accommodation.extra_attempts if accommodation is not None else 0
     resets = sum(a.reset_at is not None for a in attempts)
+    class_limit = assignment.time_limit_minutes
+    applied = 1.0 if personal_limit or not class_limit else time_multiplier
+    if personal_limit:
+        limit = accommodation.time_limit_minutes
+    elif class_limit:
+        # Whole minutes, rounded up: the student never gets less than their share.
+        limit = math.ceil(class_limit * applied - 1e-9)
+    else:
+        limit = None
     return Terms(
         opens_at=assignment.opens_at,
         due_at=accommodation.due_at if personal_due else assignment.due_at,
-        time_limit_minutes=accommodation.time_limit_minutes
-        if personal_limit
-        else assignment.time_limit_minutes,
+        time_limit_minutes=limit,
         attempts_allowed=assignment.attempts_allowed + extra + resets,
         personal_due=personal_due,
         personal_time_limit=personal_limit,
+        time_multiplier=applied,
         extra_attempts=extra,
         resets=resets,
     )
@@ -88,6 +114,90 @@ def effective_terms(assignment: Assignment, student_id: int) -> Terms:
         assignment,
         accommodation_of(assignment.id, student_id),
         student_attempts(assignment.id, student_id),
+        time_multiplier(assignment.classroom_id, student_id),
+    )
+
+
+def time_multiplier(classroom_id: int, student_id: int) -> float:
+    """The student's time multiplier in the class: 1.0 unless the teacher gave more time."""
+    found = db.session.scalar(
+        sa.select(Enrollment.time_multiplier).where(
+            Enrollment.classroom_id == classroom_id, Enrollment.student_id == student_id
+        )
+    )
+    return found or 1.0
+
+
+def time_multipliers(student_id: int) -> dict[int, float]:
+    """The student's time multiplier in each of their classes, by class id."""
+    return dict(
+        db.session.execute(
+            sa.select(Enrollment.classroom_id, Enrollment.time_multiplier).where(
+                Enrollment.student_id == student_id
+            )
+        ).all()
+    )
+
+
+def set_time_multiplier(
+    classroom: Classroom,
+    student: User,
+    multiplier: float,
+    *,
+    actor: User,
+    reason: str,
+    now: datetime,
+) -> AuditEvent:
+    """Give the student more time on every timed quiz of the class (1.0: the class's time)."""
+    if multiplier not in TIME_MULTIPLIERS:
+        raise AdjustmentError("Choose one of the times offered.")
+    enrollment = db.session.scalar(
+        sa.select(Enrollment).where(
+            Enrollment.classroom_id == classroom.id, Enrollment.student_id == student.id
+        )
+    )
+    if enrollment is None:
+        raise AdjustmentError(f"{student.display_name} is not in {classroom.name}.")
+    name = student.display_name
+    if enrollment.time_multiplier == multiplier:
+        raise AdjustmentError(f"{name} already has {describe_multiplier(multiplier)}.")
+    enrollment.time_multiplier = multiplier
+    db.session.flush()
+    detail = f"{name} now has {describe_multiplier(multiplier)} on every timed quiz of the class."
+    assignments = db.session.scalars(
+        sa.select(Assignment).where(Assignment.classroom_id == classroom.id)
+    ).all()
+    for assignment in assignments:
+        detail += _move_deadlines(assignment, student, now)
+    reason = _checked_reason(reason)
+    event = AuditEvent(
+        classroom_id=classroom.id,
+        actor_id=actor.id,
+        student_id=student.id,
+        action="time_multiplier",
+        detail=detail,
+        reason=reason,
+        created_at=now,
+    )
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def describe_multiplier(multiplier: float) -> str:
+    """1.5 → "1.5 × the time limit"; 1.0 → "the class's time limit"."""
+    if multiplier == 1.0:
+        return "the class's time limit"
+    return f"{multiplier:g} × the time limit"
+
+
+def short_time_limit(question_set: QuestionSet, minutes: int | None) -> str | None:
+    """A warning when a time limit is shorter than the set is expected to take, or None."""
+    if not minutes or minutes >= question_set.minutes:
+        return None
+    return (
+        f"The time limit, {minutes} minutes, is shorter than the {question_set.minutes} minutes "
+        f"“{question_set.title}” is expected to take: most students would not finish."
     )
 
 
@@ -374,6 +484,13 @@ def _move_deadlines(assignment: Assignment, student: User, now: datetime) -> str
     return "".join(moved)
 
 
+def _checked_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if len(reason) > MAX_REASON:
+        raise AdjustmentError(f"Keep the reason under {MAX_REASON} characters.")
+    return reason
+
+
 def _log(
     action: str,
     assignment: Assignment,
@@ -385,9 +502,7 @@ def _log(
     now: datetime,
     attempt: Attempt | None = None,
 ) -> AuditEvent:
-    reason = (reason or "").strip()
-    if len(reason) > MAX_REASON:
-        raise AdjustmentError(f"Keep the reason under {MAX_REASON} characters.")
+    reason = _checked_reason(reason)
     event = AuditEvent(
         classroom_id=assignment.classroom_id,
         actor_id=actor.id,

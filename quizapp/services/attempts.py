@@ -34,6 +34,7 @@ from quizapp.services.accommodations import (
     accommodations_of,
     compute_terms,
     effective_terms,
+    time_multipliers,
 )
 
 # Time on one page beyond this is counted as the student having walked away.
@@ -119,10 +120,16 @@ def student_assignments(student: User, now: datetime) -> list[AssignmentRow]:
     for attempt in attempts:
         by_assignment.setdefault(attempt.assignment_id, []).append(attempt)
     accommodations = accommodations_of(student.id, [a.id for a in assignments])
+    multipliers = time_multipliers(student.id)
     rows = []
     for assignment in assignments:
         mine = by_assignment.get(assignment.id, [])
-        terms = compute_terms(assignment, accommodations.get(assignment.id), mine)
+        terms = compute_terms(
+            assignment,
+            accommodations.get(assignment.id),
+            mine,
+            multipliers.get(assignment.classroom_id, 1.0),
+        )
         rows.append(AssignmentRow(assignment, "", mine, terms))
     for row in rows:
         row.status = _status(row, now)

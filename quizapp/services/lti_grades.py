@@ -305,3 +305,18 @@ def unsent_ids(classroom: Classroom | None = None) -> list[int]:
             .where(Assignment.classroom_id == classroom.id)
         )
     return list(db.session.scalars(query.order_by(LtiGrade.id)))
+
+
+def unsent_by_class(classroom_ids: list[int]) -> dict[int, int]:
+    """How many grades of each of these classes are not sent yet; classes with none left out."""
+    if not classroom_ids:
+        return {}
+    return dict(
+        db.session.execute(
+            sa.select(Assignment.classroom_id, sa.func.count(LtiGrade.id))
+            .join(LtiResourceLink, LtiResourceLink.id == LtiGrade.resource_link_id)
+            .join(Assignment, Assignment.id == LtiResourceLink.assignment_id)
+            .where(Assignment.classroom_id.in_(classroom_ids), LtiGrade.state != GradeState.SENT)
+            .group_by(Assignment.classroom_id)
+        ).all()
+    )

@@ -77,7 +77,12 @@ def _overridden(attempt: Attempt) -> bool:
 def _page(assignment: Assignment, student: User, in_class: bool, status: int = 200, **given):
     attempts = accommodations.student_attempts(assignment.id, student.id)
     accommodation = accommodations.accommodation_of(assignment.id, student.id)
-    terms = accommodations.compute_terms(assignment, accommodation, attempts)
+    terms = accommodations.compute_terms(
+        assignment,
+        accommodation,
+        attempts,
+        accommodations.time_multiplier(assignment.classroom_id, student.id),
+    )
     forms = _forms(attempts, given)
     due_form = forms["due_form"]
     # Start from the student's due time, unless it is the class's and already past.

@@ -10,6 +10,7 @@ from quizapp.models import utcnow
 from quizapp.security import own_api_token_or_404, teacher_required
 from quizapp.services import api_tokens as tokens
 from quizapp.teacher import bp
+from quizapp.teacher.confirmation import confirm_page, confirmed
 from quizapp.teacher.forms import ActionForm
 
 
@@ -44,6 +45,13 @@ def api_tokens():
 @teacher_required
 def revoke_api_token(token_id: int):
     token = own_api_token_or_404(token_id)
-    if ActionForm().validate_on_submit() and tokens.revoke(token, utcnow()):
+    if ActionForm().validate_on_submit() and token.revoked_at is None:
+        if not confirmed():
+            return confirm_page(
+                f"Revoke the token “{token.name}”? Programs using it will stop working.",
+                "Revoke",
+                url_for("teacher.api_tokens"),
+            )
+        tokens.revoke(token, utcnow())
         flash(f"The token “{token.name}” is revoked: it no longer works.", "success")
     return redirect(url_for("teacher.api_tokens"))

@@ -22,6 +22,7 @@ from wtforms.validators import (
 )
 
 from quizapp.models import ShowAnswers
+from quizapp.services.accommodations import TIME_MULTIPLIERS, describe_multiplier
 from quizapp.services.assignments import AssignmentTerms
 from quizapp.services.classrooms import parse_roster
 from quizapp.timezone import to_utc
@@ -95,6 +96,7 @@ class AssignmentForm(FlaskForm):
         validators=[Optional(), NumberRange(min=1, max=600, message="Between 1 and 600 minutes.")],
         description="Counted from when the student starts; leave empty for no limit.",
     )
+    keep_short_limit = BooleanField("Keep this time limit, shorter than the set takes")
     shuffle_questions = BooleanField("Shuffle the order of questions")
     shuffle_choices = BooleanField("Shuffle the order of choices")
     show_answers = SelectField(
@@ -180,6 +182,19 @@ class PersonalTimeLimitForm(FlaskForm):
         description="Leave empty to go back to the class's time limit.",
     )
     limit_reason = _reason()
+
+
+class TimeMultiplierForm(FlaskForm):
+    """Extra time on every timed quiz of the class, set once for a student."""
+
+    multiplier = SelectField(
+        "Time on every timed quiz",
+        coerce=float,
+        choices=[SelectChoice(m, describe_multiplier(m).capitalize()) for m in TIME_MULTIPLIERS],
+        validators=[InputRequired()],
+        description="A quiz's own time limit for this student, set under “Adjust”, wins.",
+    )
+    multiplier_reason = _reason()
 
 
 class ExtraAttemptForm(FlaskForm):

@@ -2,7 +2,7 @@
 
 import re
 
-from flask import Response, render_template, request, stream_with_context
+from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user
 
 from quizapp.models import Classroom, utcnow
@@ -23,9 +23,10 @@ from quizapp.services import (
     skills,
 )
 from quizapp.services import attempts as quiz
+from quizapp.services.accommodations import AdjustmentError
 from quizapp.services.articles import article_titles
 from quizapp.teacher import bp
-from quizapp.teacher.forms import ActionForm, RosterForm
+from quizapp.teacher.forms import RosterForm, TimeMultiplierForm
 
 
 def _finalise(classroom: Classroom) -> None:
@@ -41,17 +42,42 @@ def _class_table(classroom: Classroom) -> reports.ScoreTable:
 @bp.get("/classes/<id:classroom_id>")
 @teacher_required
 def classroom(classroom_id: int):
+    """Classwork: the class code and each assignment with how many have submitted it."""
+    classroom = own_classroom_or_404(classroom_id)
+    return render_template(
+        "teacher/classroom.html", classroom=classroom, table=_class_table(classroom), tab="work"
+    )
+
+
+@bp.get("/classes/<id:classroom_id>/grades")
+@teacher_required
+def class_grades(classroom_id: int):
     classroom = own_classroom_or_404(classroom_id)
     table = _class_table(classroom).sorted_by(
         request.args.get("sort", "name"), request.args.get("dir") == "desc"
     )
     return render_template(
-        "teacher/classroom.html",
+        "teacher/class_grades.html", classroom=classroom, table=table, tab="grades"
+    )
+
+
+@bp.get("/classes/<id:classroom_id>/people")
+@teacher_required
+def class_people(classroom_id: int):
+    classroom = own_classroom_or_404(classroom_id)
+    return people_page(classroom, RosterForm())
+
+
+def people_page(classroom: Classroom, roster_form: RosterForm):
+    """The roster, the students removed, and the form that creates accounts."""
+    table = reports.score_table(classroom)
+    return render_template(
+        "teacher/class_people.html",
         classroom=classroom,
         table=table,
         reset_refused=classrooms.reset_refused(current_user.id, [s.id for s in table.roster]),
-        action=ActionForm(),
-        roster_form=RosterForm(),
+        roster_form=roster_form,
+        tab="people",
     )
 
 
@@ -69,6 +95,9 @@ def assignment(assignment_id: int):
         attempts=by_student,
         report=report,
         histogram=charts.score_histogram(report.bins),
+        short_limit=accommodations.short_time_limit(
+            assignment.question_set, assignment.time_limit_minutes
+        ),
     )
 
 
@@ -82,6 +111,8 @@ def student(classroom_id: int, student_id: int):
     ids = [a.id for a in assignments]
     history = reports.student_history(student, ids)
     responses = reports.last_attempt_responses(ids, student_id=student.id)
+    time_form = TimeMultiplierForm(formdata=None)
+    time_form.multiplier.data = accommodations.time_multiplier(classroom.id, student.id)
     return render_template(
         "teacher/student.html",
         classroom=classroom,
@@ -92,7 +123,33 @@ def student(classroom_id: int, student_id: int):
         skill_names=skills.SKILLS,
         growth=skills.growth(assignments, [student], responses),
         events=accommodations.events(classroom.id, student_id=student.id),
+        time_form=time_form,
     )
+
+
+@bp.post("/classes/<id:classroom_id>/students/<id:student_id>/time")
+@teacher_required
+def set_time_multiplier(classroom_id: int, student_id: int):
+    classroom = own_classroom_or_404(classroom_id)
+    student, _ = class_member_or_404(classroom.id, student_id, current_only=True)
+    form = TimeMultiplierForm()
+    if not form.validate_on_submit():
+        flash("Nothing was changed: choose one of the times offered.", "error")
+    else:
+        try:
+            event = accommodations.set_time_multiplier(
+                classroom,
+                student,
+                form.multiplier.data,
+                actor=current_user,
+                reason=form.multiplier_reason.data,
+                now=utcnow(),
+            )
+        except AdjustmentError as error:
+            flash(f"Nothing was changed: {error}", "error")
+        else:
+            flash(event.detail, "success")
+    return redirect(url_for("teacher.student", classroom_id=classroom.id, student_id=student.id))
 
 
 @bp.get("/classes/<id:classroom_id>/skills")

@@ -11,10 +11,22 @@ from quizapp.security import (
     teacher_required,
     visible_set_or_404,
 )
-from quizapp.services import accounts, assignments, classrooms, drafts, reports, slips, worksheets
+from quizapp.services import (
+    accounts,
+    assignments,
+    attention,
+    classrooms,
+    drafts,
+    set_catalogue,
+    slips,
+    worksheets,
+)
+from quizapp.services.accommodations import short_time_limit
 from quizapp.services.articles import article_titles
 from quizapp.teacher import bp
+from quizapp.teacher.confirmation import confirm_page, confirmed
 from quizapp.teacher.forms import ActionForm, AssignmentForm, ClassForm, RosterForm
+from quizapp.teacher.results import people_page
 from quizapp.timezone import to_local
 from quizapp.transactions import after_commit, end_reads
 
@@ -22,11 +34,19 @@ from quizapp.transactions import after_commit, end_reads
 @bp.route("/")
 @teacher_required
 def dashboard():
+    return _dashboard(ClassForm())
+
+
+def _dashboard(form: ClassForm, status: int = 200):
+    """The teacher's home: what needs attention, their classes, and the form for a new one."""
     classes = classrooms.teacher_classes(current_user)
-    counts = classrooms.class_sizes(classes)
     return render_template(
-        "teacher/dashboard.html", classes=classes, counts=counts, form=ClassForm()
-    )
+        "teacher/dashboard.html",
+        classes=classes,
+        counts=classrooms.class_sizes(classes),
+        form=form,
+        attention=attention.for_teacher(current_user, classes, utcnow()),
+    ), status
 
 
 @bp.post("/classes")
@@ -37,8 +57,7 @@ def create_class():
         classroom = classrooms.create_classroom(current_user, form.name.data)
         flash(f"Class created. Students join with the code {classroom.join_code}.", "success")
         return redirect(url_for("teacher.classroom", classroom_id=classroom.id))
-    classes = classrooms.teacher_classes(current_user)
-    return render_template("teacher/dashboard.html", classes=classes, counts={}, form=form), 400
+    return _dashboard(form, 400)
 
 
 @bp.post("/classes/<id:classroom_id>/code")
@@ -46,6 +65,12 @@ def create_class():
 def regenerate_code(classroom_id: int):
     classroom = own_classroom_or_404(classroom_id)
     if ActionForm().validate_on_submit():
+        if not confirmed():
+            return confirm_page(
+                "Make a new class code? The old code will stop working.",
+                "Make a new code",
+                url_for("teacher.classroom", classroom_id=classroom.id),
+            )
         classrooms.regenerate_code(classroom)
         flash(f"New class code: {classroom.join_code}. The old code no longer works.", "success")
     return redirect(url_for("teacher.classroom", classroom_id=classroom.id))
@@ -57,15 +82,7 @@ def add_roster(classroom_id: int):
     classroom = own_classroom_or_404(classroom_id)
     form = RosterForm()
     if not form.validate_on_submit():
-        table = reports.score_table(classroom)
-        return render_template(
-            "teacher/classroom.html",
-            classroom=classroom,
-            table=table,
-            reset_refused=classrooms.reset_refused(current_user.id, [s.id for s in table.roster]),
-            action=ActionForm(),
-            roster_form=form,
-        ), 400
+        return people_page(classroom, form), 400
     # Hashing a class's passwords takes seconds. The transaction of the checks above ends
     # first, so that on SQLite students' saves are not held back meanwhile; the accounts are
     # then written in a short transaction of their own.
@@ -120,13 +137,20 @@ def remove_student(classroom_id: int, student_id: int):
     classroom = own_classroom_or_404(classroom_id)
     student, _ = class_member_or_404(classroom.id, student_id, current_only=True)
     if ActionForm().validate_on_submit():
+        if not confirmed():
+            return confirm_page(
+                f"Remove {student.display_name} from {classroom.name}? Their past results are "
+                "kept, and you can add them back.",
+                "Remove",
+                url_for("teacher.class_people", classroom_id=classroom.id),
+            )
         classrooms.remove_student(classroom, student.id)
         flash(
             f"{student.display_name} was removed from the class. Their past results are kept, "
             "and the class code no longer lets them in: you can add them back below.",
             "success",
         )
-    return redirect(url_for("teacher.classroom", classroom_id=classroom.id))
+    return redirect(url_for("teacher.class_people", classroom_id=classroom.id))
 
 
 @bp.post("/classes/<id:classroom_id>/students/<id:student_id>/add-back")
@@ -140,7 +164,7 @@ def add_back_student(classroom_id: int, student_id: int):
         flash(f"{student.display_name} is back in the class.", "success")
     else:
         flash(f"{student.display_name} is already in the class.", "info")
-    return redirect(url_for("teacher.classroom", classroom_id=classroom.id))
+    return redirect(url_for("teacher.class_people", classroom_id=classroom.id))
 
 
 @bp.post("/classes/<id:classroom_id>/students/<id:student_id>/reset-password")
@@ -150,14 +174,14 @@ def reset_password(classroom_id: int, student_id: int):
     student, _ = class_member_or_404(classroom.id, student_id, current_only=True)
     if not ActionForm().validate_on_submit():
         flash("The page had expired. Please try again.", "error")
-        return redirect(url_for("teacher.classroom", classroom_id=classroom.id))
+        return redirect(url_for("teacher.class_people", classroom_id=classroom.id))
     if classrooms.reset_refused(current_user.id, [student.id]):
         flash(
             f"{student.display_name} is, or was, also in another teacher's class, so only your "
             "school's administrator can reset their password.",
             "error",
         )
-        return redirect(url_for("teacher.classroom", classroom_id=classroom.id))
+        return redirect(url_for("teacher.class_people", classroom_id=classroom.id))
     password = accounts.reset_password(student, current_user)
     made = [classrooms.NewAccount(student.display_name, student.username, password)]
     return _save_and_show_slips(classroom, made, reset=True)
@@ -175,20 +199,36 @@ def assign(classroom_id: int):
         form.set_id.data = chosen.id if chosen else None
         form.opens_at.data = to_local(utcnow()).replace(tzinfo=None, second=0, microsecond=0)
         form.due_at.data = form.opens_at.data + timedelta(days=7)
-    if form.validate_on_submit():
+    # A limit shorter than the set takes is refused once, with a warning, then kept if ticked.
+    valid, short = form.validate_on_submit(), None
+    if valid:
         chosen = next(s for s in sets if s.id == form.set_id.data)  # the form offers only these
+        short = short_time_limit(chosen, form.time_limit_minutes.data)
+        if short and not form.keep_short_limit.data:
+            valid = False
+            form.time_limit_minutes.errors.append(
+                f"{short} Give more minutes, or tick “{form.keep_short_limit.label.text}”."
+            )
+    if valid:
         assignment = assignments.assign(classroom, chosen, form.terms())
         flash(f"“{assignment.question_set.title}” is assigned to {classroom.name}.", "success")
         return redirect(url_for("teacher.classroom", classroom_id=classroom.id))
     return render_template(
-        "teacher/assign.html", classroom=classroom, form=form, sets={s.id: s for s in sets}
+        "teacher/assign.html",
+        classroom=classroom,
+        form=form,
+        sets={s.id: s for s in sets},
+        short_limit=bool(short),
     ), 400 if form.errors else 200
 
 
 @bp.get("/sets")
 @teacher_required
 def sets():
-    return render_template("teacher/sets.html", sets=assignments.assignable_sets(current_user))
+    question_sets = assignments.assignable_sets(current_user)
+    return render_template(
+        "teacher/sets.html", sets=question_sets, summaries=set_catalogue.summaries(question_sets)
+    )
 
 
 @bp.get("/sets/<slug>")

@@ -1,8 +1,51 @@
 // Small enhancements; every page works without them.
+// A button with data-confirm asks first, in the page: its question, then "Yes" (which sends the
+// form as the button would) or "Cancel", which has the focus, so that Enter twice changes nothing.
+const askFirst = (button) => {
+  const step = document.createElement("span");
+  step.className = "confirm-step";
+  step.setAttribute("role", "group");
+  const question = document.createElement("p");
+  question.textContent = button.dataset.confirm;
+  question.id = `confirm-${Math.random().toString(36).slice(2)}`;
+  step.setAttribute("aria-labelledby", question.id);
+  const yes = document.createElement("button");
+  yes.type = "submit";
+  yes.className = "danger solid small";
+  yes.textContent = `Yes, ${button.textContent.trim().toLowerCase()}`;
+  if (button.name) {
+    yes.name = button.name;
+    yes.value = button.value;
+  }
+  // The server refuses a destructive request that does not say it was confirmed.
+  yes.addEventListener("click", () => {
+    const flag = document.createElement("input");
+    flag.type = "hidden";
+    flag.name = "confirmed";
+    flag.value = "yes";
+    yes.form.append(flag);
+  });
+  const cancel = document.createElement("button");
+  cancel.type = "button";
+  cancel.className = "secondary outline small";
+  cancel.textContent = "Cancel";
+  cancel.addEventListener("click", () => {
+    step.remove();
+    button.hidden = false;
+    button.focus();
+  });
+  step.append(question, yes, cancel);
+  button.hidden = true;
+  button.after(step);
+  cancel.focus();
+};
+
 document.addEventListener("click", (event) => {
   const confirmButton = event.target.closest("[data-confirm]");
-  if (confirmButton && !window.confirm(confirmButton.dataset.confirm)) {
+  if (confirmButton) {
     event.preventDefault();
+    askFirst(confirmButton);
+    return;
   }
   if (event.target.closest("[data-print]")) {
     window.print();

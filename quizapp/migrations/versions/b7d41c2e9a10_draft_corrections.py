@@ -1,7 +1,7 @@
 """the teacher's corrections of a draft, kept across finding again
 
 Revision ID: b7d41c2e9a10
-Revises: 7605021c09a5
+Revises: 3c1d2e4f5a6b
 Create Date: 2026-12-04 19:20:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "b7d41c2e9a10"
-down_revision = "7605021c09a5"
+down_revision = "3c1d2e4f5a6b"
 branch_labels = None
 depends_on = None
 
