@@ -9,7 +9,7 @@ from sqlalchemy import event
 from quizapp.extensions import db
 from quizapp.models import Draft, User, utcnow
 from tests.quiz_helpers import form_answer, latest_attempt_id, question_count
-from tests.test_accommodations import start
+from tests.quiz_helpers import start_quiz as start
 from tests.test_teacher_views import text_of
 
 

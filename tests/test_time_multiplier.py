@@ -11,7 +11,7 @@ from quizapp.extensions import db
 from quizapp.models import Accommodation, Assignment, Attempt, AuditEvent, Enrollment, utcnow
 from quizapp.services.accommodations import compute_terms
 from tests.quiz_helpers import latest_attempt_id
-from tests.test_accommodations import start
+from tests.quiz_helpers import start_quiz as start
 
 
 @pytest.fixture
