@@ -141,7 +141,7 @@ def test_in_a_browser_the_form_says_it_is_working_and_a_reload_makes_nothing(
     page = new_page(chromium, SMALL_PHONE)
     check = Checker("phone")
     log_in(page, server, "teacher", PASSWORD)
-    page.goto(f"{server}/teach/classes/{klass['id']}")
+    page.goto(f"{server}/teach/classes/{klass['id']}/people")
     page.get_by_label("Student names").fill("Reload Tester\nLi Wei")
     button = page.get_by_role("button", name="Create accounts")
     # Stop this first submission after the page's own script has seen it, to look at the button
