@@ -53,6 +53,9 @@ def secrets_of(app, attempt_id: int) -> tuple[list[str], list[str]]:
     return explanations, quotes
 
 
+ARTICLE_PANEL = re.compile(r'<aside class="article-panel".*?</aside>', re.S)
+
+
 @pytest.mark.parametrize("slug", ["who-said-what", "check-in"])
 def test_no_answer_explanation_or_evidence_before_submitting(
     app, browser, make_class, make_assignment, slug
@@ -66,7 +69,12 @@ def test_no_answer_explanation_or_evidence_before_submitting(
     bodies += walk_attempt(app, browser, attempt_id)
     explanations, quotes = secrets_of(app, attempt_id)
     assert quotes, "the set has evidence beyond what its questions show"
-    for body in bodies:
+    for page in bodies:
+        # The article itself is beside the question, as plain text: nothing in it says which
+        # of its sentences is the evidence.
+        panels = ARTICLE_PANEL.findall(page)
+        assert not any(re.search(r"<mark|class=\"[^\"]*mark", p) for p in panels)
+        body = ARTICLE_PANEL.sub("", page)
         for secret in explanations + quotes:
             assert secret not in body and str(escape(secret)) not in body, secret[:60]
         assert "Correct answer" not in body and "(correct)" not in body

@@ -57,12 +57,13 @@ def render_body(body: str, quote: str | None = None) -> tuple[list[Paragraph], b
 
 
 def article_titles() -> dict[str, str]:
-    """Slug to a short label of the article: its outlet and title."""
+    """Slug to a short label of every article: its title and outlet."""
     rows = db.session.execute(sa.select(Article.slug, Article.title, Article.outlet))
-    return {
-        slug: f"{shown_title(title)} ({outlet})" if outlet else shown_title(title)
-        for slug, title, outlet in rows
-    }
+    return {slug: article_label(title, outlet) for slug, title, outlet in rows}
+
+
+def article_label(title: str, outlet: str) -> str:
+    return f"{shown_title(title)} ({outlet})" if outlet else shown_title(title)
 
 
 def listed_for(user: User) -> list[Article]:

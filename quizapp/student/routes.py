@@ -9,7 +9,7 @@ from quizapp.join_limits import limit_code_guesses
 from quizapp.models import utcnow
 from quizapp.security import enrolled_assignment_or_404, own_attempt_or_404, student_required
 from quizapp.services import attempts as quiz
-from quizapp.services.articles import article_titles, question_articles
+from quizapp.services.articles import article_label, question_articles
 from quizapp.services.attempts import QuizError
 from quizapp.services.classrooms import JoinRefused, classroom_by_code, enrol
 from quizapp.student import bp
@@ -91,14 +91,17 @@ def _question_context(attempt, item, now) -> dict:
     reveal = quiz.may_see_item_answer(attempt, item, now)
     # Before the answer may be shown, nothing on the page tells right from wrong.
     choice_marks, ground_marks = quiz.answer_marks(item) if reveal else ({}, {})
+    articles = question_articles(version.content)  # every article the question cites
     return {
         "attempt": attempt,
         "item": item,
         "version": version,
         "choices": _choices(item, choice_marks),
         "ground": _ground(item, ground_marks),
-        "titles": article_titles(),
-        "articles": question_articles(version.content),
+        "titles": {
+            a.article.slug: article_label(a.article.title, a.article.outlet) for a in articles
+        },
+        "articles": articles,
         "form": AnswerForm(),
         "reveal": reveal,
         "checked": quiz.item_result(item, show=True) if reveal else None,
