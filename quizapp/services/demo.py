@@ -15,6 +15,7 @@ from quizapp.question_types import ground
 from quizapp.services import attempts as quiz
 from quizapp.services import classrooms
 from quizapp.services.accounts import create_user
+from quizapp.services.assignments import AssignmentTerms, assign
 
 TEACHER = "demo.teacher"
 ADMIN = "demo.admin"
@@ -143,17 +144,16 @@ def _create(password: str) -> User:
     # One finished assignment, one under way, one not yet open: a realistic term.
     plans = [(-21, -14, 2, 0.9), (-3, 4, 1, 0.55), (2, 9, 1, 0.0)]
     for qset, (opens, due, attempts_allowed, take_rate) in zip(sets, plans, strict=False):
-        assignment = Assignment(
-            classroom_id=classroom.id,
-            set_id=qset.id,
+        terms = AssignmentTerms(
             opens_at=now + timedelta(days=opens),
             due_at=now + timedelta(days=due),
             attempts_allowed=attempts_allowed,
-            show_answers=ShowAnswers.AFTER_SUBMIT,
+            time_limit_minutes=None,
+            shuffle_questions=False,
             shuffle_choices=True,
+            show_answers=ShowAnswers.AFTER_SUBMIT,
         )
-        db.session.add(assignment)
-        db.session.flush()
+        assignment = assign(classroom, qset, terms)
         for student in students:
             if rng.random() < take_rate:
                 # Students read more carefully by the check-out: growth to see.
