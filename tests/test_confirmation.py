@@ -2,6 +2,7 @@
 a page asks; with it, the question comes in the page (tests/test_browser_pages.py)."""
 
 import re
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -42,3 +43,17 @@ def test_a_new_code_and_revoking_a_token_ask_first(app, browser, make_class):
     assert "Revoke the token “gradebook”?" in html
     with app.app_context():
         assert db.session.scalar(sa.select(ApiToken.revoked_at)) is None
+
+
+def test_every_button_that_removes_or_ends_something_looks_destructive():
+    """Remove, refuse, disable, withdraw, revoke and delete are red in every template."""
+    templates = Path(__file__).resolve().parent.parent / "templates"
+    buttons = re.compile(r"post_button\([^)]*?\), '([^']+)', '([^']*)'")
+    destructive = re.compile(r"^(Remove|Refuse|Disable|Withdraw|Revoke|Delete)\b")
+    plain = [
+        f"{path.name}: {label}"
+        for path in templates.rglob("*.html")
+        for label, classes in buttons.findall(path.read_text(encoding="utf-8"))
+        if destructive.match(label) and "danger" not in classes.split()
+    ]
+    assert plain == []
