@@ -364,7 +364,9 @@ def test_a_grade_the_lms_refuses_waits_visibly_and_is_sent_again(app, tool, regi
     finally:
         huey.storage.flush_schedule()
     teacher = placed["teacher"]
-    class_url = re.search(r'href="(/teach/classes/\d+)"', teacher.get(f"{tool}/teach/").text)
+    home = teacher.get(f"{tool}/teach/").text
+    assert "Grades not yet sent to the LMS" in home and "1 grade waiting" in home
+    class_url = re.search(r'href="(/teach/classes/\d+)"', home)
     page = teacher.get(f"{tool}{class_url.group(1)}/grades").text
     assert "1 grade waiting to send: the platform answered 503 SERVICE UNAVAILABLE since" in page
     registered.scores_down = False
