@@ -85,7 +85,7 @@ def test_existing_teachers_become_active_teachers_and_students_keep_working(tmp_
         teacher = Browser(app.test_client())
         html = teacher.login("rivera").get_data(as_text=True)
         assert "My classes" in html and "History 9" in html
-        html = teacher.page("/teach/classes/1")
+        html = teacher.page("/teach/classes/1/people")
         assert "/teach/classes/1/students/2/reset-password" in html  # only in her class
         student = Browser(app.test_client())
         assert "My quizzes" in student.login("sam").get_data(as_text=True)
