@@ -60,33 +60,35 @@ student_required = role_required("student")
 admin_required = role_required("admin")
 
 
+def _found_or_404(statement: sa.Select):
+    """The one row the statement selects; a 404 when there is none (or it is not theirs)."""
+    found = db.session.scalar(statement)
+    if found is None:
+        abort(404)
+    return found
+
+
 def own_classroom_or_404(classroom_id: int, teacher: User | None = None) -> Classroom:
     """A class of the teacher's (default: the one logged in; the API's is the token's)."""
     teacher_id = (teacher or current_user).id
-    classroom = db.session.scalar(
+    return _found_or_404(
         sa.select(Classroom).where(Classroom.id == classroom_id, Classroom.teacher_id == teacher_id)
     )
-    if classroom is None:
-        abort(404)
-    return classroom
 
 
 def own_assignment_or_404(assignment_id: int, teacher: User | None = None) -> Assignment:
     """An assignment of one of the teacher's classes (default: the teacher logged in)."""
     teacher_id = (teacher or current_user).id
-    assignment = db.session.scalar(
+    return _found_or_404(
         sa.select(Assignment)
         .join(Classroom)
         .where(Assignment.id == assignment_id, Classroom.teacher_id == teacher_id)
     )
-    if assignment is None:
-        abort(404)
-    return assignment
 
 
 def enrolled_assignment_or_404(assignment_id: int) -> Assignment:
     """An assignment of a class the student is in; any other id is simply not found."""
-    assignment = db.session.scalar(
+    return _found_or_404(
         sa.select(Assignment)
         .join(Enrollment, Enrollment.classroom_id == Assignment.classroom_id)
         .where(
@@ -95,9 +97,6 @@ def enrolled_assignment_or_404(assignment_id: int) -> Assignment:
             Enrollment.removed_at.is_(None),
         )
     )
-    if assignment is None:
-        abort(404)
-    return assignment
 
 
 def class_member_or_404(
@@ -136,59 +135,41 @@ def own_attempt_or_404(attempt_id: int, *, all_questions: bool = True) -> Attemp
         )
     else:
         query = query.options(so.joinedload(Attempt.assignment))
-    attempt = db.session.scalar(query)
-    if attempt is None:
-        abort(404)
-    return attempt
+    return _found_or_404(query)
 
 
 def taught_attempt_or_404(attempt_id: int) -> Attempt:
-    attempt = db.session.scalar(
+    return _found_or_404(
         sa.select(Attempt)
         .join(Assignment)
         .join(Classroom)
         .where(Attempt.id == attempt_id, Classroom.teacher_id == current_user.id)
     )
-    if attempt is None:
-        abort(404)
-    return attempt
 
 
 def visible_set_or_404(slug: str) -> QuestionSet:
     """A bank set, or one of the teacher's own; another teacher's is not found."""
-    qset = db.session.scalar(
+    return _found_or_404(
         sa.select(QuestionSet).where(
             QuestionSet.slug == slug, QuestionSet.visible_to(current_user.id)
         )
     )
-    if qset is None:
-        abort(404)
-    return qset
 
 
 def readable_article_or_404(slug: str) -> Article:
     """An article the user may read (Article.readable_by); any other is not found."""
     readable = Article.readable_by(current_user.id)
-    article = db.session.scalar(sa.select(Article).where(Article.slug == slug, readable))
-    if article is None:
-        abort(404)
-    return article
+    return _found_or_404(sa.select(Article).where(Article.slug == slug, readable))
 
 
 def own_draft_or_404(draft_id: int) -> Draft:
     """The teacher's own draft; another teacher's is not found."""
-    draft = db.session.scalar(
+    return _found_or_404(
         sa.select(Draft).where(Draft.id == draft_id, Draft.owner_id == current_user.id)
     )
-    if draft is None:
-        abort(404)
-    return draft
 
 
 def own_api_token_or_404(token_id: int) -> ApiToken:
-    token = db.session.scalar(
+    return _found_or_404(
         sa.select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == current_user.id)
     )
-    if token is None:
-        abort(404)
-    return token
