@@ -8,13 +8,13 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parent.parent
-INSTALL = "pip install -c requirements/test.txt -e '.[test]'"
+INSTALL = "pip install -c requirements-test.txt -e '.[test]'"
 
 
 def read_lock(name: str, *, this_machine: bool = False) -> dict[str, str]:
     """Package -> exact version; with this_machine, only those whose markers hold here."""
     pins = {}
-    for line in (ROOT / "requirements" / name).read_text().splitlines():
+    for line in (ROOT / name).read_text().splitlines():
         line = line.split("#", 1)[0].strip()
         if not line:
             continue
@@ -34,7 +34,7 @@ def declared(extra: str | None = None) -> list[Requirement]:
 
 
 def test_every_declared_dependency_is_locked_within_its_range():
-    app, test = read_lock("app.txt"), read_lock("test.txt")
+    app, test = read_lock("requirements.txt"), read_lock("requirements-test.txt")
     for lock, requirements in ((app, declared()), (test, declared() + declared("test"))):
         for requirement in requirements:
             version = lock.get(canonicalize_name(requirement.name))
@@ -43,13 +43,13 @@ def test_every_declared_dependency_is_locked_within_its_range():
 
 
 def test_the_app_lock_is_the_tested_versions():
-    app, test = read_lock("app.txt"), read_lock("test.txt")
+    app, test = read_lock("requirements.txt"), read_lock("requirements-test.txt")
     assert {name: test.get(name) for name in app} == app
 
 
 def test_this_run_uses_the_locked_versions():
     wrong = {}
-    for name, version in read_lock("test.txt", this_machine=True).items():
+    for name, version in read_lock("requirements-test.txt", this_machine=True).items():
         try:
             installed = metadata.version(name)
         except metadata.PackageNotFoundError:
