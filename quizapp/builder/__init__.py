@@ -109,6 +109,7 @@ def extract_shared(articles: list[Article], found: list[dict[str, Any]]) -> dict
     located = [
         (f["article"], Figure(**{k: f[k] for k in Figure.__dataclass_fields__})) for f in figures
     ]
+    sources = reporting_lines(articles)
     claims = [
         {
             "claim": c.claim,
@@ -118,9 +119,8 @@ def extract_shared(articles: list[Article], found: list[dict[str, Any]]) -> dict
             "lines": c.lines,
             "reason": c.reason,
         }
-        for c in find_claims(articles)
+        for c in find_claims(articles, sources)
     ]
-    sources = reporting_lines(articles)
     conflicts = [
         {"about": c.about, "figures": c.figures, "kind": c.kind, "reason": c.reason}
         for c in find_conflicts(located)

@@ -309,14 +309,15 @@ def _clusters(corpus: _Corpus) -> list[dict[str, int]]:
     return clusters
 
 
-def find_claims(articles: list[Article]) -> list[Claim]:
-    """Sentences from different articles that state the same thing, grouped into claims."""
+def find_claims(articles: list[Article], sources: dict[str, Source] | None = None) -> list[Claim]:
+    """Sentences from different articles that state the same thing, grouped into claims, judged
+    by the articles' reporting lines (sources, when the caller has found them already)."""
     corpus = _Corpus(articles)
     sentences = corpus.sentences
     outlets = {a.file: own_outlets(a) for a in articles}
     relay = {a.file: relays_another_source(a, outlets[a.file]) for a in articles}
     people = {a.file: relayed_people(a) if relay[a.file] else set() for a in articles}
-    sources = reporting_lines(articles)
+    sources = sources or reporting_lines(articles)
     claims = []
     for cluster in _clusters(corpus):
         files = sorted(cluster)
@@ -326,17 +327,13 @@ def find_claims(articles: list[Article]) -> list[Claim]:
             for f in files
             if not derived(*sentences[cluster[f]][:2], relay[f], people[f], outlets[f])
         ]
-        lines = {f: sources[f].line for f in own}
         first = min(files, key=lambda f: (f not in own, len(evidence[f])))
-        differ = _differing_figures([evidence[f] for f in files])
         claims.append(
             Claim(
                 _claim_text(evidence[first]),
                 files,
-                len(set(lines.values())) >= 2 and not differ,
-                evidence,
-                lines | {f: CREDITED_LINE for f in files if f not in own},
-                _differ_reason(differ) if differ else _verdict(files, own, sources),
+                evidence=evidence,
+                **_judge(evidence, own, sources),
             )
         )
     return sorted(claims, key=lambda c: (-len(c.articles), fold(c.claim)))
@@ -383,19 +380,22 @@ def rejudge(extraction: dict, joined: dict[str, str]) -> dict:
     }
     claims = []
     for claim in extraction["claims"]:
-        files = claim["articles"]
-        own = [f for f in files if claim["lines"].get(f) != CREDITED_LINE]
-        lines = {f: sources[f].line for f in own}
-        differ = _differing_figures([claim["evidence"][f] for f in files])
-        claims.append(
-            claim
-            | {
-                "lines": lines | {f: CREDITED_LINE for f in files if f not in own},
-                "independent": len(set(lines.values())) >= 2 and not differ,
-                "reason": _differ_reason(differ) if differ else _verdict(files, own, sources),
-            }
-        )
+        own = [f for f in claim["articles"] if claim["lines"].get(f) != CREDITED_LINE]
+        claims.append(claim | _judge(claim["evidence"], own, sources))
     return extraction | {"articles": articles, "claims": claims}
+
+
+def _judge(evidence: dict[str, str], own: list[str], sources: dict[str, Source]) -> dict:
+    """A claim's lines, whether two of them confirm it, and why; own: the articles that report
+    it themselves (the others credit it to someone else)."""
+    files = sorted(evidence)
+    lines = {f: sources[f].line for f in own}
+    differ = _differing_figures([evidence[f] for f in files])
+    return {
+        "lines": lines | {f: CREDITED_LINE for f in files if f not in own},
+        "independent": len(set(lines.values())) >= 2 and not differ,
+        "reason": _differ_reason(differ) if differ else _verdict(files, own, sources),
+    }
 
 
 def _differ_reason(differ: str) -> str:
