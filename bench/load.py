@@ -617,6 +617,7 @@ def check_scores(app, students: list[Student], attempt_ids: list[int]) -> dict[s
         sent.update(student.sent)
         shown.update(student.shown_points)
     mismatches = []
+    key = app.config["SECRET_KEY"].encode()  # the servers' key, that made the pages' tokens
     with app.app_context():
         attempts = db.session.scalars(sa.select(Attempt).where(Attempt.id.in_(attempt_ids)))
         checked = 0
@@ -624,7 +625,7 @@ def check_scores(app, students: list[Student], attempt_ids: list[int]) -> dict[s
             expected = 0.0
             for item in attempt.items:
                 # The app's own parser turns the tokens sent back into the answer they stand for.
-                answer = parse_answer(item, sent.get((attempt.id, item.position), {}))
+                answer = parse_answer(item, sent.get((attempt.id, item.position), {}), key)
                 version = item.question_version
                 expected += version.question_type.grade(version.content, answer)
                 if "ground" in version.content:

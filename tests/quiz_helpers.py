@@ -3,6 +3,7 @@
 import re
 
 import sqlalchemy as sa
+from flask import current_app
 
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem
@@ -48,7 +49,7 @@ def form_answer(app, attempt_id: int, position: int, correct: bool = True) -> di
         right = content["answer"]
 
         def token(cid):
-            return choice_token(item, cid)
+            return choice_token(item, cid, token_key())
 
         # By the answer's shape: one choice, a set of choices, or pairs.
         if isinstance(right, str):
@@ -65,7 +66,9 @@ def form_answer(app, attempt_id: int, position: int, correct: bool = True) -> di
             )
             fields = {f"match-{k}": token(v) for k, v in pairs.items()}
         if "ground" in content and correct:
-            fields["ground"] = [ground_token(item, s) for s in content["ground"]["answer"]]
+            fields["ground"] = [
+                ground_token(item, s, token_key()) for s in content["ground"]["answer"]
+            ]
         return fields
 
 
@@ -76,6 +79,11 @@ def question_count(app, attempt_id: int) -> int:
             .select_from(AttemptItem)
             .where(AttemptItem.attempt_id == attempt_id)
         )
+
+
+def token_key() -> bytes:
+    """The key the question page makes its choices' tokens with, inside an app context."""
+    return current_app.config["SECRET_KEY"].encode()
 
 
 def tokens_on_page(html: str) -> list[str]:

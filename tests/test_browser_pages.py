@@ -30,6 +30,7 @@ from quizapp.models import (
 from quizapp.services import attempts as quiz
 from quizapp.services.classrooms import create_classroom, enrol
 from tests.conftest import PASSWORD, add_user
+from tests.quiz_helpers import token_key
 from tests.test_browser import CHROMIUM, DESKTOP, chromium, log_in, server
 from tests.test_browser_a11y import AXE, RUN_AXE, SMALL_PHONE
 
@@ -99,7 +100,7 @@ def _class_with_results(app) -> dict:
         first = assignments[0]
         for student in (students[0], students[1], students[3]):
             attempt = quiz.start_attempt(first, student, now - timedelta(hours=1))
-            quiz.save_answer(attempt, 1, {"choice": "a"}, now - timedelta(minutes=50))
+            quiz.save_answer(attempt, 1, {"choice": "a"}, token_key(), now - timedelta(minutes=50))
             quiz.submit_attempt(attempt, now - timedelta(minutes=40))
         running = quiz.start_attempt(first, students[2], now - timedelta(minutes=5))
         token, _ = ApiToken.issue(teacher, "School gradebook")

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from quizapp.extensions import db
 from quizapp.models import AttemptItem
 from tests.conftest import PASSWORD
-from tests.quiz_helpers import latest_attempt_id
+from tests.quiz_helpers import latest_attempt_id, token_key
 from tests.test_browser import CHROMIUM, DESKTOP, chromium, is_autosave, log_in, server
 from tests.test_browser_a11y import SMALL_PHONE, Checker, new_page
 from tests.test_student_pages import grounded_single
@@ -63,9 +63,11 @@ def other_single(app, attempt_id, not_position):
         step = content.get("ground")
         return {
             "position": item.position,
-            "right": choice_token(item, content["answer"]),
-            "wrong": choice_token(item, wrong),
-            "sentences": [ground_token(item, s) for s in step["answer"]] if step else [],
+            "right": choice_token(item, content["answer"], token_key()),
+            "wrong": choice_token(item, wrong, token_key()),
+            "sentences": [ground_token(item, s, token_key()) for s in step["answer"]]
+            if step
+            else [],
         }
 
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptItem
 from quizapp.services.attempts import choice_token, ground_token
-from tests.quiz_helpers import class_quiz_started
+from tests.quiz_helpers import class_quiz_started, token_key
 
 
 def first_item(app, attempt_id, predicate):
@@ -24,7 +24,7 @@ def first_item(app, attempt_id, predicate):
 def tokens(app, item_id, ids, make=choice_token):
     with app.app_context():
         item = db.session.get(AttemptItem, item_id)
-        return [make(item, i) for i in ids]
+        return [make(item, i, token_key()) for i in ids]
 
 
 def item_points(app, item_id):

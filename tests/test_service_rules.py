@@ -13,6 +13,7 @@ from quizapp.services import accommodations, accounts, reports
 from quizapp.services import attempts as quiz
 from quizapp.services.classrooms import create_classroom, enrol
 from tests.conftest import PASSWORD, add_user
+from tests.quiz_helpers import token_key
 
 
 @pytest.fixture
@@ -40,10 +41,10 @@ def right_answer(item) -> dict:
     content = item.question_version.content
     right = content["answer"]
     if isinstance(right, str):
-        return {"choice": quiz.choice_token(item, right)}
+        return {"choice": quiz.choice_token(item, right, token_key())}
     if isinstance(right, list):
-        return {"choices": [quiz.choice_token(item, c) for c in right]}
-    return {f"match-{k}": quiz.choice_token(item, v) for k, v in right.items()}
+        return {"choices": [quiz.choice_token(item, c, token_key()) for c in right]}
+    return {f"match-{k}": quiz.choice_token(item, v, token_key()) for k, v in right.items()}
 
 
 # Attempts
@@ -75,7 +76,7 @@ def test_start_refuses_before_opening_after_the_due_time_and_outside_the_class(q
 def test_submitting_grades_every_item_and_the_score_is_the_sum(quiz_setup):
     s, now = quiz_setup, utcnow()
     attempt = quiz.start_attempt(s["a"], s["sam"], now)
-    quiz.save_answer(attempt, 0, right_answer(attempt.items[0]), now)
+    quiz.save_answer(attempt, 0, right_answer(attempt.items[0]), token_key(), now)
     quiz.submit_attempt(attempt, now)
     assert attempt.submitted_at == now
     assert attempt.items[0].points == 1.0
@@ -88,11 +89,11 @@ def test_submitting_grades_every_item_and_the_score_is_the_sum(quiz_setup):
 def test_a_late_save_is_refused_and_changes_nothing_until_the_caller_finalises(quiz_setup):
     s, now = quiz_setup, utcnow()
     attempt = quiz.start_attempt(s["a"], s["sam"], now)
-    quiz.save_answer(attempt, 0, right_answer(attempt.items[0]), now)
+    quiz.save_answer(attempt, 0, right_answer(attempt.items[0]), token_key(), now)
     attempt.deadline_at = now + timedelta(minutes=1)
     later = now + timedelta(minutes=2)
     with pytest.raises(quiz.QuizError, match="This last answer was not saved"):
-        quiz.save_answer(attempt, 1, right_answer(attempt.items[1]), later)
+        quiz.save_answer(attempt, 1, right_answer(attempt.items[1]), token_key(), later)
     with pytest.raises(quiz.QuizError, match="Time was up"):
         quiz.submit_attempt(attempt, later)
     assert not attempt.submitted and attempt.items[1].answer is None
@@ -151,7 +152,7 @@ def test_the_score_table_keeps_the_best_submitted_score_and_says_who_is_where(qu
     first = quiz.start_attempt(s["a"], s["sam"], now)
     quiz.submit_attempt(first, now)
     second = quiz.start_attempt(s["a"], s["sam"], now)
-    quiz.save_answer(second, 0, right_answer(second.items[0]), now)
+    quiz.save_answer(second, 0, right_answer(second.items[0]), token_key(), now)
     quiz.submit_attempt(second, now)
     quiz.start_attempt(s["a"], s["kim"], now)
     table = reports.score_table(s["classroom"])

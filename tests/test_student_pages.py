@@ -11,7 +11,7 @@ from quizapp.extensions import db
 from quizapp.models import Article, Attempt, AttemptItem, User
 from quizapp.services.attempts import choice_token, ground_token
 from quizapp.templating import format_points
-from tests.quiz_helpers import form_answer, latest_attempt_id
+from tests.quiz_helpers import form_answer, latest_attempt_id, token_key
 
 
 def start_quiz(app, browser, make_class, make_assignment, **settings):
@@ -44,10 +44,10 @@ def grounded_single(app, attempt_id):
         return {
             "id": item.id,
             "position": item.position,
-            "right": choice_token(item, right),
-            "wrong": choice_token(item, wrong),
-            "sentences": [ground_token(item, s) for s in step["answer"]],
-            "wrong_sentence": ground_token(item, wrong_sentence),
+            "right": choice_token(item, right, token_key()),
+            "wrong": choice_token(item, wrong, token_key()),
+            "sentences": [ground_token(item, s, token_key()) for s in step["answer"]],
+            "wrong_sentence": ground_token(item, wrong_sentence, token_key()),
         }
 
 

@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy import orm as so
 from sqlalchemy.exc import IntegrityError
 
@@ -316,11 +315,14 @@ def record_view(attempt: Attempt, position: int, now: datetime) -> None:
     attempt.viewed_at = now
 
 
-def save_answer(attempt: Attempt, position: int, values: dict[str, Any], now: datetime) -> None:
-    """Store the answer given on one question page; values are the submitted form fields."""
+def save_answer(
+    attempt: Attempt, position: int, values: dict[str, Any], key: bytes, now: datetime
+) -> None:
+    """Store the answer given on one question page; values are the submitted form fields,
+    their choices named by the tokens made with key."""
     _check_open(attempt, now)
     item = item_at(attempt, position)
-    answer = parse_answer(item, values)
+    answer = parse_answer(item, values, key)
     if item.locked:
         # A checked answer's fields are disabled on the page, so moving on sends none.
         if answer is None or answer == item.answer:
@@ -338,11 +340,13 @@ def save_answer(attempt: Attempt, position: int, values: dict[str, Any], now: da
         item.answered_at = now
 
 
-def check_answer(attempt: Attempt, position: int, values: dict[str, Any], now: datetime) -> None:
+def check_answer(
+    attempt: Attempt, position: int, values: dict[str, Any], key: bytes, now: datetime
+) -> None:
     """Save, grade and lock one answer, for assignments that show answers after each question."""
     if attempt.assignment.show_answers != ShowAnswers.AFTER_EACH:
         raise QuizError("Answers to this quiz are shown after you submit it.")
-    save_answer(attempt, position, values, now)
+    save_answer(attempt, position, values, key, now)
     item = attempt.items[position]
     if not is_answered(item):
         raise QuizError("Choose an answer before checking it.")
@@ -386,18 +390,18 @@ def finalise_expired(assignment_ids: list[int], now: datetime) -> None:
         _submit(attempt, attempt.deadline_at)
 
 
-def choice_token(item: AttemptItem, choice_id: str) -> str:
-    """An opaque name for a choice, so the page does not reveal which choice is which."""
-    key = current_app.config["SECRET_KEY"].encode()
+def choice_token(item: AttemptItem, choice_id: str, key: bytes) -> str:
+    """An opaque name for a choice, so the page does not reveal which choice is which; key is
+    the application's secret, so a student cannot compute the name of a choice."""
     digest = hmac.new(key, f"{item.id}:{choice_id}".encode(), hashlib.sha256).hexdigest()
     return "c" + digest[:12]
 
 
-def parse_answer(item: AttemptItem, values: dict[str, Any]) -> dict[str, Any] | None:
+def parse_answer(item: AttemptItem, values: dict[str, Any], key: bytes) -> dict[str, Any] | None:
     """Turn submitted form values into an answer, refusing anything not offered on the page."""
     version = item.question_version
     content = version.content
-    tokens = {choice_token(item, cid): cid for cid in item.choice_order}
+    tokens = {choice_token(item, cid, key): cid for cid in item.choice_order}
 
     def choice_of(token: str, offered: dict[str, str] = tokens) -> str:
         if token not in offered:
@@ -406,7 +410,9 @@ def parse_answer(item: AttemptItem, values: dict[str, Any]) -> dict[str, Any] | 
 
     answer = version.question_type.parse(content, values, item.choice_order, choice_of)
     if "ground" in content:
-        offered = {ground_token(item, s["id"]): s["id"] for s in content["ground"]["sentences"]}
+        offered = {
+            ground_token(item, s["id"], key): s["id"] for s in content["ground"]["sentences"]
+        }
         chosen = {choice_of(t, offered) for t in values.get("ground", []) if t}
         if chosen:
             answer["ground"] = [
@@ -415,8 +421,8 @@ def parse_answer(item: AttemptItem, values: dict[str, Any]) -> dict[str, Any] | 
     return answer or None
 
 
-def ground_token(item: AttemptItem, sentence_id: str) -> str:
-    return choice_token(item, f"ground:{sentence_id}")
+def ground_token(item: AttemptItem, sentence_id: str, key: bytes) -> str:
+    return choice_token(item, f"ground:{sentence_id}", key)
 
 
 def is_answered(item: AttemptItem) -> bool:

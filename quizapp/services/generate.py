@@ -30,6 +30,7 @@ from quizapp.models import (
 )
 from quizapp.question_types import ground
 from quizapp.question_types.base import QuestionType
+from quizapp.services import accounts
 from quizapp.services.classrooms import CODE_ALPHABET, CODE_LENGTH
 from quizapp.services.demo import FIRST, LAST
 
@@ -100,14 +101,14 @@ def generate(
     password = password or "-".join(secrets.token_hex(2) for _ in range(3))
     password_hash = generate_password_hash(password)  # once: hashing is slow on purpose
 
-    teacher_ids = _insert_users(
+    teacher_ids = accounts.insert_users(
         [
             (f"{prefix}.teacher{c:03d}", f"{rng.choice(LAST)} (teacher {c})", Role.TEACHER)
             for c in range(1, classes + 1)
         ],
         password_hash,
     )
-    student_ids = _insert_users(
+    student_ids = accounts.insert_users(
         [
             (f"{prefix}.s{n:05d}", f"{rng.choice(FIRST)} {rng.choice(LAST)}", Role.STUDENT)
             for n in range(1, students + 1)
@@ -178,23 +179,6 @@ def _insert_returning(model: type, rows: list[dict[str, Any]]) -> list[int]:
         return []
     statement = sa.insert(model).returning(model.id, sort_by_parameter_order=True)
     return list(db.session.scalars(statement, rows))
-
-
-def _insert_users(people: list[tuple[str, str, str]], password_hash: str) -> list[int]:
-    return _insert_returning(
-        User,
-        [
-            {
-                "username": username,
-                "display_name": name,
-                "role": role,
-                "password_hash": password_hash,
-                "must_change_password": False,
-                "session_token": secrets.token_hex(16),
-            }
-            for username, name, role in people
-        ],
-    )
 
 
 def _join_codes(count: int, rng: random.Random) -> list[str]:

@@ -1,7 +1,7 @@
 import contextlib
 import re
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from quizapp.errors import when_busy
@@ -116,8 +116,9 @@ def _question_context(attempt, item, now) -> dict:
 def _choices(item, marks: dict[str, str]) -> list[dict]:
     """The choices in this student's order, each with its opaque token and its mark, if any."""
     by_id = {c["id"]: c for c in item.question_version.content["choices"]}
+    key = _token_key()
     return [
-        {**by_id[cid], "token": quiz.choice_token(item, cid), "mark": marks.get(cid)}
+        {**by_id[cid], "token": quiz.choice_token(item, cid, key), "mark": marks.get(cid)}
         for cid in item.choice_order
     ]
 
@@ -127,10 +128,16 @@ def _ground(item, marks: dict[str, str]) -> list[dict] | None:
     ground = item.question_version.content.get("ground")
     if ground is None:
         return None
+    key = _token_key()
     return [
-        {**s, "token": quiz.ground_token(item, s["id"]), "mark": marks.get(s["id"])}
+        {**s, "token": quiz.ground_token(item, s["id"], key), "mark": marks.get(s["id"])}
         for s in ground["sentences"]
     ]
+
+
+def _token_key() -> bytes:
+    """The key of the choices' opaque tokens on the question page."""
+    return current_app.config["SECRET_KEY"].encode()
 
 
 def _form_values() -> dict:
@@ -155,9 +162,9 @@ def answer(attempt_id: int, position: int):
         return redirect(url_for("student.result", attempt_id=attempt.id))
     try:
         if go == "check":
-            quiz.check_answer(attempt, position, _form_values(), now)
+            quiz.check_answer(attempt, position, _form_values(), _token_key(), now)
         else:
-            quiz.save_answer(attempt, position, _form_values(), now)
+            quiz.save_answer(attempt, position, _form_values(), _token_key(), now)
     except QuizError as error:
         flash(str(error), "error")
         if attempt.submitted:
@@ -180,7 +187,7 @@ def answer_not_saved(attempt_id: int, position: int):
     # A choice that was never offered (QuizError) leaves the saved answer shown.
     with contextlib.suppress(QuizError):
         if not item.locked:
-            context["answer"] = quiz.parse_answer(item, _form_values())
+            context["answer"] = quiz.parse_answer(item, _form_values(), _token_key())
     context["unsaved"] = True
     flash(
         "Your answer was not saved yet: the server was busy for a moment. It is still given "
@@ -216,7 +223,7 @@ def autosave(attempt_id: int, position: int):
         # The attempt is submitted as it stood at its deadline; this late answer is not saved.
         return jsonify(saved=False, message=quiz.TIME_UP_NOT_SAVED), 409
     try:
-        quiz.save_answer(attempt, position, _form_values(), now)
+        quiz.save_answer(attempt, position, _form_values(), _token_key(), now)
     except QuizError as error:
         return jsonify(saved=False, message=str(error)), 409
     return jsonify(saved=True)
