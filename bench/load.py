@@ -12,6 +12,10 @@ results. Three phases:
 Afterwards every submitted attempt's score is checked against the score computed from the
 answers the students sent. `python bench/load.py --json` prints one JSON object.
 
+On a machine with two cores or more the servers (and the hello-world's) run on core 0 and the
+driver on core 1 (`--cpus SERVER:DRIVER`, `--cpus none` to let them share), so the driver does
+not take the server's CPU; the driver's own CPU use is reported for each phase.
+
 `--servers 2 --balancer nginx` serves the app (and the hello-world) with two gunicorn servers
 behind nginx on loopback, as several app servers share one database in production.
 """
@@ -173,24 +177,7 @@ class Student:
         return location if status == 302 else None
 
     def answer_fields(self, page: str) -> dict[str, Any]:
-        """A random answer, made of the tokens offered on the page, in the page's field names."""
-        offered: dict[str, list[str]] = defaultdict(list)
-        for name, value in re.findall(
-            r'name="(choice|choices|ground)" value="(c[0-9a-f]{12})"', page
-        ):
-            offered[name].append(value)
-        for select in re.finditer(
-            r'<select[^>]*name="(match-[^"]+)"[^>]*>(.*?)</select>', page, re.S
-        ):
-            offered[select.group(1)] = re.findall(r'value="(c[0-9a-f]{12})"', select.group(2))
-        fields: dict[str, Any] = {}
-        for name, tokens in offered.items():
-            if name == "choice" or name.startswith("match-"):
-                fields[name] = self.rng.choice(tokens)
-            else:
-                k = self.rng.randint(1, min(3, len(tokens)))
-                fields[name] = self.rng.sample(tokens, k)
-        return fields
+        return answer_fields(page, self.rng)
 
     async def answer(self, url: str, page: str, go: str, step: str = "save answer") -> str:
         attempt_id, position = map(int, re.findall(r"/attempts/(\d+)/q/(\d+)", url)[0])
@@ -243,6 +230,23 @@ class Student:
 # -- phases --------------------------------------------------------------------------------------
 
 
+def answer_fields(page: str, rng: random.Random) -> dict[str, Any]:
+    """A random answer, made of the tokens offered on the page, in the page's field names."""
+    offered: dict[str, list[str]] = defaultdict(list)
+    for name, value in re.findall(r'name="(choice|choices|ground)" value="(c[0-9a-f]{12})"', page):
+        offered[name].append(value)
+    for select in re.finditer(r'<select[^>]*name="(match-[^"]+)"[^>]*>(.*?)</select>', page, re.S):
+        offered[select.group(1)] = re.findall(r'value="(c[0-9a-f]{12})"', select.group(2))
+    fields: dict[str, Any] = {}
+    for name, tokens in offered.items():
+        if name == "choice" or name.startswith("match-"):
+            fields[name] = rng.choice(tokens)
+        else:
+            k = rng.randint(1, min(3, len(tokens)))
+            fields[name] = rng.sample(tokens, k)
+    return fields
+
+
 async def gather_limited(coroutines: list, limit: int) -> list:
     gate = asyncio.Semaphore(limit)
 
@@ -253,8 +257,11 @@ async def gather_limited(coroutines: list, limit: int) -> list:
     return await asyncio.gather(*(run(c) for c in coroutines))
 
 
-async def saves_back_to_back(students: list[Student], assignment_id: int, seconds: float) -> float:
-    """Answer-saving requests per second over a few connections with no think time."""
+async def back_to_back(
+    students: list[Student], assignment_id: int, seconds: float
+) -> dict[str, float]:
+    """Answer saves per second over a few connections with no think time, then question-page
+    views per second the same way."""
     pages: list[list[tuple[str, str]]] = []
     for student in students:
         url = await student.start(assignment_id, step="prepare")
@@ -265,22 +272,51 @@ async def saves_back_to_back(students: list[Student], assignment_id: int, second
             number, total = map(int, re.findall(r"Question (\d+) of (\d+)", page)[0])
             url = url.rsplit("/", 1)[0] + f"/{number}" if number < total else None
         pages.append(questions)
+
+    async def save(student: Student, questions: list[tuple[str, str]]) -> None:
+        url, page = student.rng.choice(questions)
+        await student.answer(url, page, "stay", step="throughput save")
+
+    async def view(student: Student, questions: list[tuple[str, str]]) -> None:
+        await student.call("throughput page", "GET", student.rng.choice(questions)[0], 200)
+
+    rates = {}
+    for name, request in (("save", save), ("page", view)):
+        rates[name], rates[f"{name}_driver_cpu"] = await repeat(request, students, pages, seconds)
+    return rates
+
+
+async def repeat(request, students: list[Student], pages: list, seconds: float) -> tuple:
+    """Requests per second, each student sending request after request for seconds; and the
+    driver's CPU share meanwhile."""
     done = 0
     deadline = time.perf_counter() + seconds
 
     async def loop(student: Student, questions: list[tuple[str, str]]) -> None:
         nonlocal done
         while time.perf_counter() < deadline:
-            url, page = student.rng.choice(questions)
-            await student.answer(url, page, "stay", step="throughput save")
+            await request(student, questions)
             done += 1
 
-    started = time.perf_counter()
-    await asyncio.gather(*(loop(s, q) for s, q in zip(students, pages, strict=True)))
-    return done / (time.perf_counter() - started)
+    with DriverCpu() as cpu:
+        await asyncio.gather(*(loop(s, q) for s, q in zip(students, pages, strict=True)))
+    return done / cpu.wall, cpu.share
+
+
+class DriverCpu:
+    """The driver's own CPU time over a phase, as a share of one core (1.0: one core busy)."""
+
+    def __enter__(self) -> DriverCpu:
+        self._wall, self._cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.wall = time.perf_counter() - self._wall
+        self.share = round((time.process_time() - self._cpu) / self.wall, 2)
 
 
 async def hello_back_to_back(base: str, connections: int, seconds: float) -> float:
+    """Requests per second to the hello-world over a few connections, as the saves are sent."""
     done = 0
     deadline = time.perf_counter() + seconds
 
@@ -316,11 +352,11 @@ async def run_app_phases(base: str, plan: dict[str, Any], args: argparse.Namespa
         login = {"students": len(students), "seconds": round(login_seconds, 1)}
         login.update(percentiles(recorder.times["log in"]))
 
-        throughput = await saves_back_to_back(
+        throughput = await back_to_back(
             students[: args.connections], plan["throughput"], args.seconds
         )
         if args.throughput_only:
-            return {"login": login, "throughput_rps": throughput, "students": students}
+            return {"login": login, "throughput": throughput, "students": students}
 
         # Paced: everyone opens the quiz within a few seconds, then answers every 1–5 s (3 s on
         # average, --think), so a class of 300 sends about 100 answers a second.
@@ -334,9 +370,9 @@ async def run_app_phases(base: str, plan: dict[str, Any], args: argparse.Namespa
             pause = (args.think / 3, args.think * 5 / 3)
             return await student.take_quiz(first, pause) if first else None
 
-        started = time.perf_counter()
-        paced_attempts = await asyncio.gather(*(paced_student(s) for s in students))
-        paced_seconds = time.perf_counter() - started
+        with DriverCpu() as paced_cpu:
+            paced_attempts = await asyncio.gather(*(paced_student(s) for s in students))
+        paced_seconds = paced_cpu.wall
         answers = len(paced.times["save answer"])
 
         # Burst: every student has answered everything, then all submit within a few seconds.
@@ -365,7 +401,7 @@ async def run_app_phases(base: str, plan: dict[str, Any], args: argparse.Namespa
     save_span = max(saves) - min(saves) if len(saves) > 1 else 0
     return {
         "login": login,
-        "throughput_rps": throughput,
+        "throughput": throughput,
         "paced": {
             "students": len(students),
             "questions": plan["paced_questions"],
@@ -373,6 +409,7 @@ async def run_app_phases(base: str, plan: dict[str, Any], args: argparse.Namespa
             "seconds": round(paced_seconds, 1),
             # From the first answer saved to the last.
             "answers_per_s": round(answers / save_span, 1) if save_span else 0,
+            "driver_cpu": paced_cpu.share,
             **paced.summary(),
             "server_errors": paced.server_errors,
             "completed": sum(a is not None for a in paced_attempts),
@@ -510,6 +547,7 @@ def nginx(ports: list[int], scratch: Path) -> tuple[subprocess.Popen, str]:
 def gunicorn(target: str, args: argparse.Namespace, env: dict[str, str]) -> tuple[Any, str]:
     port = free_port()
     command = [
+        *(["taskset", "-c", args.server_cpus] if args.server_cpus else []),
         sys.executable,
         "-m",
         "gunicorn",
@@ -536,6 +574,15 @@ def gunicorn(target: str, args: argparse.Namespace, env: dict[str, str]) -> tupl
     process = subprocess.Popen(command, cwd=ROOT, env=env)
     wait_for_port(port, process, f"gunicorn {target}")
     return process, f"http://127.0.0.1:{port}"
+
+
+def cpu_list(text: str) -> set[int]:
+    """taskset's list syntax ("1", "0-1", "0,2") as a set of core numbers."""
+    cores: set[int] = set()
+    for part in text.split(","):
+        first, _, last = part.partition("-")
+        cores.update(range(int(first), int(last or first) + 1))
+    return cores
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -671,12 +718,23 @@ def main() -> int:
         "--throughput-only", action="store_true", help="skip the paced and burst phases"
     )
     parser.add_argument(
+        "--cpus",
+        default="0:1" if (os.cpu_count() or 1) >= 2 else "none",
+        help="SERVER:DRIVER cores (taskset lists, e.g. 0:1 or 0-1:2), or none (default: 0:1 "
+        "on two cores or more)",
+    )
+    parser.add_argument(
         "--database-url",
         help="an empty database, e.g. postgresql://postgres@127.0.0.1:5432/quizapp_load "
         "(default: SQLite in a temporary folder)",
     )
     args = parser.parse_args()
     args.students = max(args.students, args.connections)
+    args.server_cpus, args.driver_cpus = (None, None)
+    if args.cpus != "none":
+        args.server_cpus, _, args.driver_cpus = args.cpus.partition(":")
+        if not args.driver_cpus or not shutil.which("taskset"):
+            parser.error("--cpus needs SERVER:DRIVER and the taskset command (util-linux)")
     if args.servers > 1 and args.balancer == "none":
         parser.error("--servers above 1 needs --balancer nginx")
 
@@ -698,6 +756,8 @@ def main() -> int:
         env["RATELIMIT_STORAGE_URI"] = args.ratelimit_storage
     try:
         plan = prepare_data(app, args)
+        if args.driver_cpus:
+            os.sched_setaffinity(0, cpu_list(args.driver_cpus))
         servers, base = serve("quizapp:create_app()", args, env, scratch)
         try:
             outcome = asyncio.run(run_app_phases(base, plan, args))
@@ -714,11 +774,15 @@ def main() -> int:
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
+    rates = outcome["throughput"]
     result = {
         "throughput": {
-            "answer_save_rps": round(outcome["throughput_rps"], 1),
+            "answer_save_rps": round(rates["save"], 1),
             "hello_world_rps": round(hello_rps, 1),
-            "ratio": round(outcome["throughput_rps"] / hello_rps, 3),
+            "ratio": round(rates["save"] / hello_rps, 3),
+            "question_page_rps": round(rates["page"], 1),
+            "question_page_ratio": round(rates["page"] / hello_rps, 3),
+            "driver_cpu": {"save": rates["save_driver_cpu"], "page": rates["page_driver_cpu"]},
             "connections": args.connections,
             "seconds": args.seconds,
         },
@@ -734,6 +798,8 @@ def main() -> int:
             "servers": args.servers,
             "balancer": args.balancer,
             "cpus": os.cpu_count(),
+            "server_cpus": args.server_cpus,
+            "driver_cpus": args.driver_cpus,
         },
     }
     if args.json:
@@ -755,7 +821,8 @@ def print_report(result: dict[str, Any]) -> None:
     )
     print(
         f"throughput: {t['answer_save_rps']} answer saves/s vs hello-world "
-        f"{t['hello_world_rps']}/s: ratio {t['ratio']}"
+        f"{t['hello_world_rps']}/s: ratio {t['ratio']}; question page {t['question_page_rps']}/s: "
+        f"ratio {t['question_page_ratio']}; driver CPU {t['driver_cpu']}"
     )
     if p is None:
         print(f"log-in: {result['login']}")

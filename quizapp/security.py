@@ -4,7 +4,7 @@ from collections.abc import Callable
 from functools import wraps
 
 import sqlalchemy as sa
-from flask import abort, redirect, request, url_for
+from flask import abort, redirect, request, session, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import orm as so
 
@@ -32,6 +32,15 @@ def load_user(user_id: str) -> User | None:
     if user is None or not user.is_active:  # a disabled account's sessions end at once
         return None
     return user if user.session_token == token else None
+
+
+def session_account() -> tuple[int, str] | None:
+    """The account id and session token the signed session names, without loading the account
+    (Flask-Login keeps User.get_id(), "id:token", under _user_id). Whoever uses them checks the
+    token, the status, the role and the password change in its own statement, as
+    services.quick_save does; otherwise use current_user."""
+    ident, _, token = str(session.get("_user_id", "")).partition(":")
+    return (int(ident), token) if ident.isdigit() and token else None
 
 
 def role_required(role: str) -> Callable:

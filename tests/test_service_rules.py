@@ -7,11 +7,22 @@ import pytest
 import sqlalchemy as sa
 
 from quizapp.extensions import db
-from quizapp.models import Assignment, Attempt, Enrollment, QuestionSet, Role, Status, User, utcnow
+from quizapp.models import (
+    AccountStatus,
+    Assignment,
+    Attempt,
+    Enrollment,
+    QuestionSet,
+    Role,
+    Status,
+    User,
+    utcnow,
+)
 from quizapp.refusals import Refusal
 from quizapp.services import accommodations, accounts, reports
 from quizapp.services import attempts as quiz
 from quizapp.services.classrooms import create_classroom, enrol
+from quizapp.services.quick_save import quick_save
 from tests.conftest import PASSWORD, add_user
 from tests.quiz_helpers import token_key
 
@@ -101,6 +112,68 @@ def test_a_late_save_is_refused_and_changes_nothing_until_the_caller_finalises(q
     assert quiz.finalise_if_expired(attempt, later)
     assert attempt.submitted_at == attempt.deadline_at and attempt.score == 1.0
     assert not quiz.finalise_if_expired(attempt, later)
+
+
+def test_the_quick_save_writes_the_common_case_and_leaves_every_other_to_the_full_way(
+    quiz_setup,
+):
+    s, now = quiz_setup, utcnow()
+    attempt = quiz.start_attempt(s["a"], s["sam"], now)
+    quiz.record_view(attempt, 0, now)
+    db.session.flush()
+    count = len(attempt.items)
+    right = right_answer(attempt.items[0])
+
+    def save(student="sam", position=0, when=now):
+        return quick_save(
+            attempt.id,
+            (s[student].id, s[student].session_token),
+            position,
+            right,
+            token_key(),
+            when,
+        )
+
+    # Not theirs, no such question, time up, checked, removed from the class, an old session,
+    # a password to change: nothing is written, and the full way says why.
+    attempt.deadline_at = now + timedelta(minutes=5)
+    db.session.flush()
+    assert save(student="kim") is None
+    assert save(position=count) is None
+    assert save(when=now + timedelta(minutes=6)) is None
+    attempt.items[0].locked = True
+    db.session.flush()
+    assert save() is None
+    attempt.items[0].locked = False
+    enrolment = db.session.scalar(sa.select(Enrollment).where(Enrollment.student_id == s["sam"].id))
+    enrolment.removed_at = now
+    db.session.flush()
+    assert save() is None
+    enrolment.removed_at = None
+    s["sam"].must_change_password = True
+    db.session.flush()
+    assert save() is None
+    s["sam"].must_change_password, s["sam"].status = False, AccountStatus.DISABLED
+    db.session.flush()
+    assert save() is None
+    s["sam"].status = AccountStatus.ACTIVE
+    old_session = (s["sam"].id, s["sam"].session_token)
+    s["sam"].set_password("a-new-password-9")  # a reset ends the sessions made before it
+    db.session.flush()
+    assert quick_save(attempt.id, old_session, 0, right, token_key(), now) is None
+    db.session.expire_all()
+    assert attempt.items[0].answer is None
+    # The common case: saved, timed, and the number of questions for the next page's link.
+    assert save(when=now + timedelta(seconds=40)) == count
+    db.session.expire_all()
+    assert attempt.items[0].answer is not None and attempt.items[0].time_spent_ms == 40_000
+    assert attempt.viewed_at == now + timedelta(seconds=40)
+    with pytest.raises(quiz.QuizError, match="not one of the choices"):
+        quick_save(
+            attempt.id, (s["sam"].id, s["sam"].session_token), 0, {"choice": "a"}, token_key(), now
+        )
+    quiz.submit_attempt(attempt, now + timedelta(minutes=1))
+    assert save() is None
 
 
 def test_every_refusal_is_a_refusal():

@@ -7,11 +7,17 @@ from flask_login import current_user
 from quizapp.errors import when_busy
 from quizapp.join_limits import limit_code_guesses
 from quizapp.models import utcnow
-from quizapp.security import enrolled_assignment_or_404, own_attempt_or_404, student_required
+from quizapp.security import (
+    enrolled_assignment_or_404,
+    own_attempt_or_404,
+    session_account,
+    student_required,
+)
 from quizapp.services import attempts as quiz
 from quizapp.services.articles import article_label, question_articles
 from quizapp.services.attempts import QuizError
 from quizapp.services.classrooms import JoinRefused, classroom_by_code, enrol
+from quizapp.services.quick_save import quick_save
 from quizapp.student import bp
 from quizapp.student.forms import AnswerForm, JoinClassForm, StartForm, SubmitAttemptForm
 
@@ -148,14 +154,26 @@ def _form_values() -> dict:
 
 
 @bp.post("/attempts/<id:attempt_id>/q/<id:position>")
-@student_required
 def answer(attempt_id: int, position: int):
-    attempt = own_attempt_or_404(attempt_id, all_questions=False)
+    """The question page's button: save the answer and go where the button says. The CSRF
+    token was checked before the view (CSRFProtect), as for every form."""
     go = request.form.get("go", "stay")
-    if not AnswerForm().validate_on_submit():
-        flash("The page had expired, so that answer was not saved. Please answer again.", "error")
-        return redirect(url_for("student.question", attempt_id=attempt.id, position=position))
+    if go != "check":
+        try:
+            if (count := _quick_save(attempt_id, position)) is not None:
+                return redirect(_next_page(attempt_id, count, position, go))
+        except QuizError as error:  # a choice that was not offered
+            flash(str(error), "error")
+            return redirect(url_for("student.question", attempt_id=attempt_id, position=position))
+    return _answer(attempt_id, position, go)
+
+
+@student_required
+def _answer(attempt_id: int, position: int, go: str):
+    """The save with each rule checked in turn, for a check or when the quick way declined:
+    it says why a save is refused, or finalises an attempt whose time ran out."""
     now = utcnow()
+    attempt = own_attempt_or_404(attempt_id, all_questions=False)
     if quiz.finalise_if_expired(attempt, now):
         # The attempt is submitted as it stood at its deadline; this late answer is not saved.
         flash(quiz.TIME_UP_NOT_SAVED, "error")
@@ -171,7 +189,16 @@ def answer(attempt_id: int, position: int):
             return redirect(url_for("student.result", attempt_id=attempt.id))
         target = position if 0 <= position < len(attempt.items) else 0
         return redirect(url_for("student.question", attempt_id=attempt.id, position=target))
-    return redirect(_next_page(attempt, position, go))
+    return redirect(_next_page(attempt.id, len(attempt.items), position, go))
+
+
+def _quick_save(attempt_id: int, position: int) -> int | None:
+    """The common case of a save in three statements, the account checked in them rather
+    than loaded (services.quick_save); None when the full way must decide."""
+    student = session_account()
+    if student is None:
+        return None
+    return quick_save(attempt_id, student, position, _form_values(), _token_key(), utcnow())
 
 
 @when_busy("student.answer")
@@ -197,28 +224,36 @@ def answer_not_saved(attempt_id: int, position: int):
     return render_template("student/question.html", **context)
 
 
-def _next_page(attempt, position: int, go: str) -> str:
+def _next_page(attempt_id: int, count: int, position: int, go: str) -> str:
+    """Where the question page's button goes, in an attempt of count questions."""
     if go == "review":
-        return url_for("student.review", attempt_id=attempt.id)
+        return url_for("student.review", attempt_id=attempt_id)
     if go == "next":
         position += 1
     elif go == "prev":
         position -= 1
     elif re.fullmatch(r"[0-9]{1,4}", go):
         position = int(go)
-    if position >= len(attempt.items):
-        return url_for("student.review", attempt_id=attempt.id)
-    return url_for("student.question", attempt_id=attempt.id, position=max(0, position))
+    if position >= count:
+        return url_for("student.review", attempt_id=attempt_id)
+    return url_for("student.question", attempt_id=attempt_id, position=max(0, position))
 
 
 @bp.post("/attempts/<id:attempt_id>/q/<id:position>/autosave")
-@student_required
 def autosave(attempt_id: int, position: int):
     """The same save as the form, for the page's script; answers with JSON."""
-    attempt = own_attempt_or_404(attempt_id, all_questions=False)
-    if not AnswerForm().validate_on_submit():
-        return jsonify(saved=False, message="The page had expired. Please reload it."), 400
+    try:
+        if _quick_save(attempt_id, position) is not None:
+            return jsonify(saved=True)
+    except QuizError as error:
+        return jsonify(saved=False, message=str(error)), 409
+    return _autosave(attempt_id, position)
+
+
+@student_required
+def _autosave(attempt_id: int, position: int):
     now = utcnow()
+    attempt = own_attempt_or_404(attempt_id, all_questions=False)
     if quiz.finalise_if_expired(attempt, now):
         # The attempt is submitted as it stood at its deadline; this late answer is not saved.
         return jsonify(saved=False, message=quiz.TIME_UP_NOT_SAVED), 409
