@@ -1,10 +1,13 @@
 """Template filters and globals."""
 
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from flask import Flask
+from markupsafe import Markup
 
 from quizapp import question_types
+from quizapp.services.articles import render_body
 from quizapp.timezone import to_local
 
 
@@ -65,6 +68,19 @@ DRAFT_STATUS = {
 }
 
 
+@lru_cache(maxsize=256)
+def article_text(body: str) -> Markup:
+    """An article's paragraphs as HTML, nothing marked. Kept per process: the question page
+    shows the same few articles to a whole class, and this is the larger part of it."""
+    paragraphs = render_body(body)[0]
+    return Markup("\n").join(
+        Markup('<p class="caption">{}</p>' if p.caption else "<p>{}</p>").format(
+            "".join(s.text for s in p.segments)
+        )
+        for p in paragraphs
+    )
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         time=format_time,
@@ -74,6 +90,7 @@ def register(app: Flask) -> None:
         band=score_band,
         remaining=format_remaining,
         draft_status=DRAFT_STATUS.get,
+        article_text=article_text,
     )
     # Templates pick a question's macros through its type (a draft's question is plain data).
     app.jinja_env.globals["question_type"] = question_types.get

@@ -81,22 +81,15 @@ def by_slug(slug: str) -> Article | None:
     return db.session.scalar(sa.select(Article).where(Article.slug == slug))
 
 
-@dataclass
-class ArticleText:
-    """An article as shown beside a question: its text, with nothing marked."""
-
-    article: Article
-    paragraphs: list[Paragraph]
-
-
-def question_articles(content: dict) -> list[ArticleText]:
-    """The articles a question is built on, in the order it first cites them.
-
-    Only the text: which sentences are the evidence is part of the answer.
-    """
+def question_articles(content: dict) -> list[sa.Row]:
+    """The articles a question is built on, in the order it first cites them: the columns the
+    question page shows (rows, not objects: the page is the one a class loads most)."""
     slugs = [e["article"] for e in content.get("evidence", [])]
     slugs += [content[part]["article"] for part in ("passage", "ground") if part in content]
     order = list(dict.fromkeys(slugs))
-    found = db.session.scalars(sa.select(Article).where(Article.slug.in_(order))).all()
-    found = sorted(found, key=lambda a: order.index(a.slug))
-    return [ArticleText(a, render_body(a.body)[0]) for a in found]
+    found = db.session.execute(
+        sa.select(
+            Article.slug, Article.title, Article.outlet, Article.published, Article.body
+        ).where(Article.slug.in_(order))
+    ).all()
+    return sorted(found, key=lambda a: order.index(a.slug))

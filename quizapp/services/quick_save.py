@@ -1,11 +1,13 @@
 """The question page's answer save, the request a class sends most, in three statements and no
 loaded objects, the account included: one query reads the question with every rule of
-attempts.save_answer and of the log-in (security.role_required) in its WHERE clause, then one UPDATE writes the answer (guarded by the same rules, so a submit or a
-removal between the two still wins) and one the time on the page.
+attempts.save_answer and of the log-in (security.role_required) in its WHERE clause, then one
+UPDATE writes the answer (guarded by the same rules, so a submit or a removal between the two
+still wins) and one the time on the page.
 
 It takes only the common case: anything unusual (another student's attempt, time up, submitted,
-removed from the class, a checked answer, a question that is not there) returns None and the
-caller goes the full way, attempts.save_answer, which refuses with the reason or finalises.
+removed from the class, a checked answer, a question that is not there, an old session) returns
+None and the caller goes the full way, attempts.save_answer, which refuses with the reason or
+finalises.
 """
 
 from __future__ import annotations

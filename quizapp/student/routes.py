@@ -104,9 +104,7 @@ def _question_context(attempt, item, now) -> dict:
         "version": version,
         "choices": _choices(item, choice_marks),
         "ground": _ground(item, ground_marks),
-        "titles": {
-            a.article.slug: article_label(a.article.title, a.article.outlet) for a in articles
-        },
+        "titles": {a.slug: article_label(a.title, a.outlet) for a in articles},
         "articles": articles,
         "form": AnswerForm(),
         "reveal": reveal,
