@@ -130,9 +130,9 @@ def own_attempt_or_404(attempt_id: int, *, all_questions: bool = True) -> Attemp
     """A student's own attempt; another student's id is simply not found.
 
     With all_questions, every question's content comes with it in one query, for the pages
-    that read them all (the progress bar does), and the question set for the page's title;
-    saving one answer needs only its own question. The assignment (its rules) comes in the
-    same statement either way.
+    that read them all; the question page reads them as rows instead (attempts.page_items),
+    and saving reads only its own question. The assignment (its rules) and its question set
+    (the page's title) come in the same statement either way.
     """
     query = sa.select(Attempt).where(
         Attempt.id == attempt_id, Attempt.student_id == current_user.id
@@ -143,7 +143,7 @@ def own_attempt_or_404(attempt_id: int, *, all_questions: bool = True) -> Attemp
             so.joinedload(Attempt.assignment).joinedload(Assignment.question_set),
         )
     else:
-        query = query.options(so.joinedload(Attempt.assignment))
+        query = query.options(so.joinedload(Attempt.assignment).joinedload(Assignment.question_set))
     return _found_or_404(query)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -35,6 +36,7 @@ from quizapp.services.accommodations import (
     effective_terms,
     time_multipliers,
 )
+from quizapp.services.version_cache import CachedVersion, cached_version
 
 # Time on one page beyond this is counted as the student having walked away.
 MAX_COUNTED_VIEW = timedelta(minutes=30)
@@ -303,10 +305,62 @@ def _grade_item(item: AttemptItem) -> None:
         item.ground_points = item.ground_max_points * ground.grade(version.content, item.answer)
 
 
-def item_at(attempt: Attempt, position: int) -> AttemptItem:
-    if not 0 <= position < len(attempt.items):
+def item_at(items: Sequence[Item], position: int) -> Item:
+    """The attempt's question at position, of its items (Attempt.items, or page_items)."""
+    if not 0 <= position < len(items):
         raise QuizError("That question is not part of this quiz.")
-    return attempt.items[position]
+    return items[position]
+
+
+@dataclass(frozen=True)
+class PageItem:
+    """An attempt's question as its page reads it: the item's columns, with its version from
+    the per-process cache. It answers the same reading functions as an AttemptItem
+    (is_answered, item_result, answer_marks, parse_answer)."""
+
+    id: int
+    position: int
+    choice_order: list[str]
+    answer: dict[str, Any] | None
+    locked: bool
+    points: float | None
+    max_points: float
+    ground_points: float | None
+    ground_max_points: float
+    question_version: CachedVersion
+
+
+# An attempt's question, as an object or as its page reads it.
+Item = AttemptItem | PageItem
+
+
+def page_items(attempt_id: int) -> list[PageItem]:
+    """Every question of the attempt, in order, in one statement and without objects: the
+    question page is the page a class loads most."""
+    rows = db.session.execute(
+        sa.select(
+            AttemptItem.id,
+            AttemptItem.position,
+            AttemptItem.choice_order,
+            AttemptItem.answer,
+            AttemptItem.locked,
+            AttemptItem.points,
+            AttemptItem.max_points,
+            AttemptItem.ground_points,
+            AttemptItem.ground_max_points,
+            AttemptItem.question_version_id,
+            QuestionVersion.content_hash,
+        )
+        .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
+        .where(AttemptItem.attempt_id == attempt_id)
+        .order_by(AttemptItem.position)
+    )
+    return [
+        PageItem(
+            *row[:9], question_version=cached_version(row.question_version_id, row.content_hash)
+        )
+        for row in rows
+    ]
 
 
 def record_view(attempt: Attempt, position: int, now: datetime) -> None:
@@ -321,7 +375,7 @@ def save_answer(
     """Store the answer given on one question page; values are the submitted form fields,
     their choices named by the tokens made with key."""
     _check_open(attempt, now)
-    item = item_at(attempt, position)
+    item = item_at(attempt.items, position)
     answer = parse_answer(item, values, key)
     if item.locked:
         # A checked answer's fields are disabled on the page, so moving on sends none.

@@ -72,7 +72,7 @@ def start(assignment_id: int):
 @bp.get("/attempts/<id:attempt_id>/q/<id:position>")
 @student_required
 def question(attempt_id: int, position: int):
-    attempt = own_attempt_or_404(attempt_id)
+    attempt = own_attempt_or_404(attempt_id, all_questions=False)
     now = utcnow()
     if quiz.finalise_if_expired(attempt, now):
         flash("Time was up, so your quiz was submitted with the answers you had saved.", "info")
@@ -83,16 +83,17 @@ def question(attempt_id: int, position: int):
     except QuizError as error:
         flash(str(error), "error")
         return redirect(url_for("student.home"))
+    items = quiz.page_items(attempt.id)
     try:
-        item = quiz.item_at(attempt, position)
+        item = quiz.item_at(items, position)
     except QuizError as error:
         flash(str(error), "error")
         return redirect(url_for("student.question", attempt_id=attempt.id, position=0))
     quiz.record_view(attempt, position, now)
-    return render_template("student/question.html", **_question_context(attempt, item, now))
+    return render_template("student/question.html", **_question_context(attempt, items, item, now))
 
 
-def _question_context(attempt, item, now) -> dict:
+def _question_context(attempt, items, item, now) -> dict:
     version = item.question_version
     reveal = quiz.may_see_item_answer(attempt, item, now)
     # Before the answer may be shown, nothing on the page tells right from wrong.
@@ -109,7 +110,7 @@ def _question_context(attempt, item, now) -> dict:
         "form": AnswerForm(),
         "reveal": reveal,
         "checked": quiz.item_result(item, show=True) if reveal else None,
-        "answered": [quiz.is_answered(i) for i in attempt.items],
+        "answered": [quiz.is_answered(i) for i in items],
         "remaining": (attempt.deadline_at - now) if attempt.deadline_at else None,
         "check_mode": attempt.assignment.show_answers == "after_each",
         "answer": item.answer,
@@ -204,11 +205,12 @@ def answer_not_saved(attempt_id: int, position: int):
     """The question again with the answer just sent still given, to be sent again."""
     if not (current_user.is_authenticated and current_user.is_student):
         return None
-    attempt = own_attempt_or_404(attempt_id)
-    if attempt.submitted or not 0 <= position < len(attempt.items):
+    attempt = own_attempt_or_404(attempt_id, all_questions=False)
+    items = quiz.page_items(attempt.id)
+    if attempt.submitted or not 0 <= position < len(items):
         return None
-    item = attempt.items[position]
-    context = _question_context(attempt, item, utcnow())
+    item = items[position]
+    context = _question_context(attempt, items, item, utcnow())
     # A choice that was never offered (QuizError) leaves the saved answer shown.
     with contextlib.suppress(QuizError):
         if not item.locked:
