@@ -89,6 +89,22 @@ class Recorder:
         errors = sum(n for s, n in self.errors.items() if steps is None or s in steps)
         return {"requests": len(values), **percentiles(values), "errors": errors}
 
+    def p95_by_window(self, seconds: float) -> list[float | None]:
+        """The p95 of the requests that ended in each window of the phase, in order: whether
+        slow requests are spread over the phase or bunched (at the opening rush, say)."""
+        ended = [
+            pair
+            for step in self.times
+            for pair in zip(self.ended[step], self.times[step], strict=True)
+        ]
+        if not ended:
+            return []
+        first = min(e for e, _ in ended)
+        windows: dict[int, list[float]] = defaultdict(list)
+        for e, ms in ended:
+            windows[int((e - first) // seconds)].append(ms)
+        return [percentiles(windows[w])["p95_ms"] for w in range(max(windows) + 1)]
+
     def steps(self) -> dict[str, dict[str, Any]]:
         return {
             step: {"count": len(values), **percentiles(values), "errors": self.errors[step]}
@@ -126,6 +142,9 @@ class Student:
         # (attempt id, position) → the form fields last sent for that question.
         self.sent: dict[tuple[int, int], dict[str, Any]] = {}
         self.shown_points: dict[int, str] = {}
+        # When this student's answers would go out if every page came back at once (seconds
+        # from the phase's start): what the class offers, whatever the server does.
+        self.planned: list[float] = []
 
     async def close(self) -> None:
         await self.session.close()
@@ -196,7 +215,9 @@ class Student:
         while "/q/" in url:
             _, page, _ = await self.call("question page", "GET", url, 200)
             if think:
-                await asyncio.sleep(self.rng.uniform(*think))
+                pause = self.rng.uniform(*think)
+                self.planned.append((self.planned[-1] if self.planned else 0) + pause)
+                await asyncio.sleep(pause)
             url = await self.answer(url, page, "next")
         if not url.endswith("/review"):
             return None
@@ -365,7 +386,9 @@ async def run_app_phases(base: str, plan: dict[str, Any], args: argparse.Namespa
             student.recorder = paced
 
         async def paced_student(student: Student) -> int | None:
-            await asyncio.sleep(student.rng.uniform(0, args.think))
+            delay = student.rng.uniform(0, args.think)
+            student.planned = [delay]
+            await asyncio.sleep(delay)
             first = await student.start(plan["paced"])
             pause = (args.think / 3, args.think * 5 / 3)
             return await student.take_quiz(first, pause) if first else None
@@ -399,6 +422,8 @@ async def run_app_phases(base: str, plan: dict[str, Any], args: argparse.Namespa
 
     saves = paced.ended["save answer"]
     save_span = max(saves) - min(saves) if len(saves) > 1 else 0
+    planned = [t for s in students for t in s.planned[1:]]
+    planned_span = max(planned) - min(planned) if len(planned) > 1 else 0
     return {
         "login": login,
         "throughput": throughput,
@@ -409,6 +434,9 @@ async def run_app_phases(base: str, plan: dict[str, Any], args: argparse.Namespa
             "seconds": round(paced_seconds, 1),
             # From the first answer saved to the last.
             "answers_per_s": round(answers / save_span, 1) if save_span else 0,
+            # The same, had every request been answered at once: the rate the class offers.
+            "offered_answers_per_s": round(answers / planned_span, 1) if planned_span else 0,
+            "p95_ms_by_10_s": paced.p95_by_window(10),
             "driver_cpu": paced_cpu.share,
             **paced.summary(),
             "server_errors": paced.server_errors,
@@ -828,8 +856,10 @@ def print_report(result: dict[str, Any]) -> None:
         print(f"log-in: {result['login']}")
         return
     print(
-        f"paced: {p['students']} students, {p['answers_per_s']} answers/s; p50 {p['p50_ms']} ms, "
-        f"p95 {p['p95_ms']} ms, p99 {p['p99_ms']} ms; {p['errors']} errors"
+        f"paced: {p['students']} students, {p['answers_per_s']} answers/s "
+        f"(offered {p['offered_answers_per_s']}); p50 {p['p50_ms']} ms, "
+        f"p95 {p['p95_ms']} ms, p99 {p['p99_ms']} ms; {p['errors']} errors; "
+        f"p95 by 10 s: {p['p95_ms_by_10_s']}"
     )
     for step, s in p["steps"].items():
         print(
