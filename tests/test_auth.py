@@ -5,8 +5,9 @@ import sqlalchemy as sa
 
 from quizapp.config import TeacherSignup
 from quizapp.extensions import db
-from quizapp.models import Enrollment, Role, User
+from quizapp.models import AttemptItem, Enrollment, Role, User
 from tests.conftest import PASSWORD
+from tests.quiz_helpers import class_quiz_started, form_answer
 
 
 def user_named(app, username):
@@ -199,6 +200,57 @@ def test_logout_makes_a_copied_session_cookie_useless(app, browser, make_user):
     thief = app.test_client()
     thief.set_cookie("session", cookie.value)
     assert thief.get("/home").status_code == 302
+
+
+def saved_answer(app, attempt_id: int, position: int):
+    with app.app_context():
+        return db.session.scalar(
+            sa.select(AttemptItem.answer).where(
+                AttemptItem.attempt_id == attempt_id, AttemptItem.position == position
+            )
+        )
+
+
+def test_a_session_ended_by_a_password_reset_or_a_log_out_saves_no_answer(
+    app, browser, new_browser, make_class, make_assignment
+):
+    klass, _, attempt_id = class_quiz_started(app, browser, make_class, make_assignment)
+    url = f"/attempts/{attempt_id}/q/0"
+    browser.get(url)
+    teacher = new_browser()
+    teacher.login("teacher")
+    teacher.get(f"/teach/classes/{klass['id']}")
+    teacher.post(f"/teach/classes/{klass['id']}/students/{klass['students']['sam']}/reset-password")
+
+    # The page was open before the reset: its answer is not saved, and the student logs in.
+    response = browser.post(url, {"go": "next", **form_answer(app, attempt_id, 0)}, follow=False)
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+    response = browser.post(f"{url}/autosave", form_answer(app, attempt_id, 0), follow=False)
+    assert response.headers["Location"].startswith("/login")
+    assert saved_answer(app, attempt_id, 0) is None
+
+    # A copy of a session cookie saves nothing once that session has logged out.
+    with app.app_context():
+        user = db.session.get(User, klass["students"]["sam"])
+        user.set_password(PASSWORD)
+        user.must_change_password = False
+        db.session.commit()
+    browser.login("sam")
+    browser.get(url)
+    cookie = browser.client.get_cookie("session")
+    copy = new_browser()
+    copy.client.set_cookie("session", cookie.value)
+    copy.last_html = browser.last_html
+    browser.logout()
+    response = copy.post(url, {"go": "next", **form_answer(app, attempt_id, 0)}, follow=False)
+    assert response.headers["Location"].startswith("/login")
+    assert saved_answer(app, attempt_id, 0) is None
+    # The student's own new session still saves.
+    browser.login("sam")
+    browser.get(url)
+    response = browser.post(url, {"go": "next", **form_answer(app, attempt_id, 0)}, follow=False)
+    assert response.headers["Location"] == f"/attempts/{attempt_id}/q/1"
+    assert saved_answer(app, attempt_id, 0) is not None
 
 
 def test_next_parameter_cannot_redirect_off_site(browser, make_user):
