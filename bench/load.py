@@ -14,7 +14,8 @@ answers the students sent. `python bench/load.py --json` prints one JSON object.
 
 On a machine with two cores or more the servers (and the hello-world's) run on core 0 and the
 driver on core 1 (`--cpus SERVER:DRIVER`, `--cpus none` to let them share), so the driver does
-not take the server's CPU; the driver's own CPU use is reported for each phase.
+not take the server's CPU; the driver's own CPU use is reported for each phase. nginx, when used,
+is started by the driver and runs on its core.
 
 `--servers 2 --balancer nginx` serves the app (and the hello-world) with two gunicorn servers
 behind nginx on loopback, as several app servers share one database in production.
