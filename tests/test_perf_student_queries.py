@@ -76,3 +76,24 @@ def test_the_question_page_and_home_read_each_table_once(
         with app.app_context(), recording_statements() as statements:
             assert browser.get(url).status_code == 200
         assert max(tables_read(statements).values()) == 1, (url, statements)
+
+
+def test_starting_a_quiz_inserts_its_questions_in_one_statement(
+    app, make_class, make_assignment, new_browser
+):
+    klass = make_class(students=("sam",))
+    assignment_id = make_assignment(klass["id"], slug="check-in")
+    browser = new_browser()
+    browser.login("sam")
+    browser.page("/home")
+    with app.app_context(), recording_statements() as statements:
+        response = browser.post(f"/assignments/{assignment_id}/start", follow=False)
+    attempt_id = latest_attempt_id(app, klass["students"]["sam"])
+    assert response.headers["Location"].endswith(f"/attempts/{attempt_id}/q/0")
+    inserts = [s for s in statements if s.startswith("INSERT INTO attempt_items")]
+    assert len(inserts) == 1, statements
+    with app.app_context():
+        positions = db.session.scalars(
+            sa.select(AttemptItem.position).where(AttemptItem.attempt_id == attempt_id)
+        ).all()
+    assert sorted(positions) == list(range(len(positions))) and len(positions) > 1

@@ -183,13 +183,18 @@ def start_attempt(assignment: Assignment, student: User, now: datetime) -> Attem
         started_at=now,
         deadline_at=terms.deadline(now),
     )
-    attempt.items = _build_items(assignment, attempt_seed=f"{assignment.id}:{student.id}:{number}")
-    attempt.max_score = float(
-        sum(item.max_points + item.ground_max_points for item in attempt.items)
-    )
+    items = _build_items(assignment, attempt_seed=f"{assignment.id}:{student.id}:{number}")
+    attempt.max_score = float(sum(item["max_points"] + item["ground_max_points"] for item in items))
     try:
         with db.session.begin_nested():
             db.session.add(attempt)
+            db.session.flush()
+            # One statement for all the questions: the ORM would insert them one by one, to
+            # learn each id, and a class starts its quiz at the same moment.
+            db.session.execute(
+                sa.insert(AttemptItem), [{**i, "attempt_id": attempt.id} for i in items]
+            )
+        db.session.expire(attempt, ["items"])  # read when first needed
     except IntegrityError:
         # Another request started the same attempt a moment ago: use that one.
         existing = db.session.scalar(
@@ -206,7 +211,8 @@ def start_attempt(assignment: Assignment, student: User, now: datetime) -> Attem
     return attempt
 
 
-def _build_items(assignment: Assignment, attempt_seed: str) -> list[AttemptItem]:
+def _build_items(assignment: Assignment, attempt_seed: str) -> list[dict[str, Any]]:
+    """The attempt's questions as rows to insert, in their order, each with its choice order."""
     versions = db.session.scalars(
         sa.select(QuestionVersion)
         .join(Question, Question.current_version_id == QuestionVersion.id)
@@ -224,13 +230,13 @@ def _build_items(assignment: Assignment, attempt_seed: str) -> list[AttemptItem]
         order = question_type.fixed_order(version.content, version.content_hash)
         question_type.shuffle(order, rng, assignment.shuffle_choices)
         items.append(
-            AttemptItem(
-                position=position,
-                question_version_id=version.id,
-                choice_order=order,
-                max_points=1.0,
-                ground_max_points=1.0 if "ground" in version.content else 0.0,
-            )
+            {
+                "position": position,
+                "question_version_id": version.id,
+                "choice_order": order,
+                "max_points": 1.0,
+                "ground_max_points": 1.0 if "ground" in version.content else 0.0,
+            }
         )
     return items
 
