@@ -72,6 +72,16 @@ def form_answer(app, attempt_id: int, position: int, correct: bool = True) -> di
         return fields
 
 
+def saved_answer(app, attempt_id: int, position: int):
+    """The answer stored for one question of the attempt (None if none was saved)."""
+    with app.app_context():
+        return db.session.scalar(
+            sa.select(AttemptItem.answer).where(
+                AttemptItem.attempt_id == attempt_id, AttemptItem.position == position
+            )
+        )
+
+
 def question_count(app, attempt_id: int) -> int:
     with app.app_context():
         return db.session.scalar(

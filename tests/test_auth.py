@@ -5,9 +5,9 @@ import sqlalchemy as sa
 
 from quizapp.config import TeacherSignup
 from quizapp.extensions import db
-from quizapp.models import AttemptItem, Enrollment, Role, User
+from quizapp.models import Enrollment, Role, User
 from tests.conftest import PASSWORD
-from tests.quiz_helpers import class_quiz_started, form_answer
+from tests.quiz_helpers import class_quiz_started, form_answer, saved_answer
 
 
 def user_named(app, username):
@@ -200,15 +200,6 @@ def test_logout_makes_a_copied_session_cookie_useless(app, browser, make_user):
     thief = app.test_client()
     thief.set_cookie("session", cookie.value)
     assert thief.get("/home").status_code == 302
-
-
-def saved_answer(app, attempt_id: int, position: int):
-    with app.app_context():
-        return db.session.scalar(
-            sa.select(AttemptItem.answer).where(
-                AttemptItem.attempt_id == attempt_id, AttemptItem.position == position
-            )
-        )
 
 
 def test_a_session_ended_by_a_password_reset_or_a_log_out_saves_no_answer(

@@ -7,9 +7,7 @@ from contextlib import contextmanager
 import pytest
 import sqlalchemy as sa
 
-from quizapp.extensions import db
-from quizapp.models import Attempt
-from tests.quiz_helpers import form_answer, latest_attempt_id, start_quiz
+from tests.quiz_helpers import form_answer, latest_attempt_id, saved_answer, start_quiz
 
 
 @pytest.fixture
@@ -42,11 +40,6 @@ def quiz_started(app, browser, make_class, make_assignment):
     browser.login("sam")
     start_quiz(browser, assignment_id)
     return latest_attempt_id(app, klass["students"]["sam"])
-
-
-def saved_answer(app, attempt_id: int, position: int):
-    with app.app_context():
-        return db.session.get(Attempt, attempt_id).items[position].answer
 
 
 def test_an_autosave_while_the_database_is_busy_asks_to_retry_and_the_retry_saves(

@@ -32,13 +32,21 @@ def tables_read(statements: list[str]) -> Counter:
     )
 
 
-def started_quiz(app, make_class, make_assignment, new_browser):
+def student_with_a_quiz(make_class, make_assignment, new_browser):
+    """Sam, logged in, with the check-in assigned: the browser, the assignment, Sam's id."""
     klass = make_class(students=("sam",))
     assignment_id = make_assignment(klass["id"], slug="check-in")
     browser = new_browser()
     browser.login("sam")
+    return browser, assignment_id, klass["students"]["sam"]
+
+
+def started_quiz(app, make_class, make_assignment, new_browser):
+    browser, assignment_id, student_id = student_with_a_quiz(
+        make_class, make_assignment, new_browser
+    )
     start_quiz(browser, assignment_id)
-    return browser, latest_attempt_id(app, klass["students"]["sam"])
+    return browser, latest_attempt_id(app, student_id)
 
 
 def test_saving_an_answer_reads_once_and_nothing_after_writing(
@@ -81,14 +89,13 @@ def test_the_question_page_and_home_read_each_table_once(
 def test_starting_a_quiz_inserts_its_questions_in_one_statement(
     app, make_class, make_assignment, new_browser
 ):
-    klass = make_class(students=("sam",))
-    assignment_id = make_assignment(klass["id"], slug="check-in")
-    browser = new_browser()
-    browser.login("sam")
+    browser, assignment_id, student_id = student_with_a_quiz(
+        make_class, make_assignment, new_browser
+    )
     browser.page("/home")
     with app.app_context(), recording_statements() as statements:
         response = browser.post(f"/assignments/{assignment_id}/start", follow=False)
-    attempt_id = latest_attempt_id(app, klass["students"]["sam"])
+    attempt_id = latest_attempt_id(app, student_id)
     assert response.headers["Location"].endswith(f"/attempts/{attempt_id}/q/0")
     inserts = [s for s in statements if s.startswith("INSERT INTO attempt_items")]
     assert len(inserts) == 1, statements
