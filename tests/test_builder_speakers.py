@@ -156,3 +156,58 @@ def test_a_pull_quote_signed_with_a_dash():
 def test_a_generational_suffix_is_part_of_the_name():
     body = "“Absolutely hate this framing of the vote,” Vann R. Newkirk II, a writer, said online."
     assert speakers(body)[0][1] == "Vann R. Newkirk II"
+
+
+HARBOUR = "\n\n".join(
+    [
+        "The port authority's chief engineer, Ines Calloway, inspected the harbour wall on "
+        "Tuesday after the storm.",
+        "“It held,” Calloway said. “But the next storm will find every crack we did not fix.”",
+        "Repairs may wait until spring, Calloway said. “The money for this year is spent.”",
+        "Said Okafor: “Nobody on the quay was told the wall had been inspected at all.”",
+        "“We will publish the inspection in full this week,” Mr. Okafor added.",
+        "“The wall is the harbour’s oldest structure and needs constant care,” the port "
+        "authority's former chief engineer said in an interview.",
+        "“Moorings must be doubled whenever a gale warning is issued,” said the harbour bylaw.",
+        "“We never moor close to the wall,” my uncle often said.",
+        "Calloway said the survey “found no new damage to the foundations.” Mr. Okafor "
+        "said that more checks would follow.",
+        "Asked about the fishermen’s complaint that the wall was unsafe, Calloway said, “The "
+        "wall is safe for now, and we will say so when it is not.”",
+    ]
+)
+
+
+def test_a_quote_after_a_sentence_naming_the_speaker_is_theirs():
+    result = dict(speakers(HARBOUR))
+    assert result["But the next storm w"] == "Ines Calloway"  # the first part is too short
+    assert result["The money for this y"] == "Ines Calloway"
+
+
+def test_the_speaker_may_come_first_with_the_verb_before_them():
+    assert dict(speakers(HARBOUR))["Nobody on the quay w"] == "Okafor"
+
+
+def test_a_title_with_a_surname_that_is_also_a_title():
+    # "King", "Prince" or "Major" after "Mr." is the surname
+    assert (
+        dict(
+            speakers("The inquiry opened on Monday. “The records will be public,” Mr. King added.")
+        )["The records will be "]
+        == "King"
+    )
+
+
+def test_a_descriptor_with_an_owner_or_a_document_after_the_verb():
+    result = dict(speakers(HARBOUR))
+    assert result["The wall is the harb"] == "the port authority's former chief engineer"
+    assert result["Moorings must be dou"] == "the harbour bylaw"
+    assert result["We never moor close "] == "my uncle"
+
+
+def test_a_quote_that_ends_its_sentence_belongs_to_that_sentence():
+    assert dict(speakers(HARBOUR))["found no new damage "] == "Ines Calloway"
+
+
+def test_a_participle_opening_the_sentence_is_not_the_speaker():
+    assert dict(speakers(HARBOUR))["The wall is safe for"] == "Ines Calloway"

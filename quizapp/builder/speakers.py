@@ -19,9 +19,12 @@ SPEECH_VERBS = (
     "insisting|arguing|claiming|asking|laments|lamented|joked|jokes|agreed|agrees|wondered|"
     "demanded|demands|scolded|reads|read|quipped|responded|responds|predicted|boasted|vowed|"
     "pleaded|mused|charged|contended|suggested|suggests|reiterated|emphasized|emphasised|"
-    "stressed|maintained|calling|called|describing|described"
+    "stressed|maintained|calling|called|describing|described|reported|reports|commented|"
+    "comments|ruled"
 )
 SPEECH = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
+# "Said Ellis: “…”": the verb first, then a short name and a colon.
+INVERTED = re.compile(rf"^\s*(?:{SPEECH_VERBS.title()})\s+(?P<who>[^:,.;]{{1,60}}):\s*$")
 TITLES = (
     "Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Rep|Sen|Gov|Gen|Col|Capt|Lt|Sgt|Rev|Fr|Sr|Sra|St|Sir|Dame|Lord|"
     "Lady|President|Prime Minister|Vice President|Minister|Senator|Governor|Mayor|Judge|Justice|"
@@ -110,6 +113,8 @@ NOT_NAME_START = words_of(
     each every all both during since until under over about into through against between
     meanwhile however today yesterday tomorrow earlier later"""
 )
+OWNERS = words_of("the a an his her their my our your")
+ADVERBS = words_of("often also later then again once still always never")
 PLACE_START = words_of("la las los el san santa new north south east west upper lower")
 NOT_PERSON_END = words_of(
     """america africa europe asia states kingdom city county province state island islands
@@ -157,6 +162,8 @@ class Resolver:
     def _full_names(self) -> list[str]:
         names = []
         for match in CAPSEQ.finditer(self.body):
+            if INVERTED.match(match.group() + ":") and self.body.startswith(":", match.end()):
+                continue  # "Said Ellis:" names Ellis
             name = _clean_name(match.group())
             if name and len(name.split()) >= 2 and _person_like(name):
                 names.append(name)
@@ -215,6 +222,8 @@ class Resolver:
         for m in DESCRIPTOR.finditer(text):
             if m.group("head")[0].isupper() and re.match(r"[ \t]+[A-Z]", text[m.end() :]):
                 continue  # part of a name: "the Dock Workers Union"
+            if text.startswith(("’s ", "'s "), m.end()):
+                continue  # an owner: "the agency's director" is the director
             named = m.group("named")
             appositive = None if named else APPOSITIVE.match(text, m.end())
             if appositive and not self._is_person(_clean_name(appositive.group("name"))):
@@ -354,7 +363,7 @@ def _clean_name(name: str) -> str:
     while words and words[0].lower().rstrip(".") in NOT_NAME_START:
         words = words[1:]
     untitled = words
-    while untitled and untitled[0].rstrip(".") in TITLES.split("|"):
+    while len(untitled) > 1 and untitled[0].rstrip(".") in TITLES.split("|"):
         untitled = untitled[1:]
     if untitled != words and _org_like(" ".join(untitled)):
         return " ".join(words)  # "St. Brennan's Medical Center": the title is part of the name
@@ -463,6 +472,15 @@ def _speaker_of(
             resolver.focus = subject
             return target
 
+    sentence_start = _sentence_start(body, quote.open_mark, paragraph.start)
+    before = body[sentence_start : quote.open_mark]
+    if quote.text.rstrip(" ’'\n").endswith((".", "!", "?")) and SPEECH.search(before):
+        # 'Husted said the decision “will force us.” He said that…': a quote that ends its
+        # sentence belongs to that sentence's speaker; the next sentence is another's report.
+        found = _from_before(resolver, sentence_start, before)
+        if found:
+            return found
+
     signed = SIGNED.match(after)
     if signed:  # a pull quote signed with a dash: “…” ― Ana Ruiz
         name = _clean_name(signed.group("name"))
@@ -480,6 +498,11 @@ def _speaker_of(
         found = _named_by_itself(resolver, after[: verb.start()].strip(" ,—–-"))
         if found:
             return found
+        after_verb = body[close + verb.end() : post_end].split()
+        if after_verb and fold(after_verb[0]) in ("the", "a", "an"):  # "…,” said the ruling.
+            found = _named_by_itself(resolver, " ".join(after_verb))
+            if found:
+                return found
     by = BY_AUTHOR.search(after)
     if by:
         begin = close + by.end()
@@ -493,11 +516,13 @@ def _speaker_of(
         if found:
             return found
 
-    sentence_start = _sentence_start(body, quote.open_mark, paragraph.start)
-    before = body[sentence_start : quote.open_mark]
     found = _from_before(resolver, sentence_start, before)
     if found:
         return found
+    if not before.strip() and sentence_start > paragraph.start:
+        found = _from_previous(resolver, paragraph.start, sentence_start)
+        if found:
+            return found
 
     earlier = [
         i
@@ -511,21 +536,53 @@ def _speaker_of(
 
 def _named_by_itself(resolver: Resolver, phrase: str) -> Entity | None:
     """A speaker the article names only here, right beside the verb: one capitalised name
-    ("Melanie said") or a noun phrase with its determiner ("the announcer said")."""
-    phrase = phrase.strip()
-    words = phrase.split()
+    ("Melanie said") or a noun phrase with its determiner or owner ("the announcer said",
+    "my father often said", "Obama's former strategist said")."""
+    words = phrase.strip(" \t\n\"“”‘’'").split()
+    while len(words) > 1 and (words[-1].endswith("ly") or fold(words[-1]) in ADVERBS):
+        words.pop()  # "my father often said"
     if len(words) == 1 and re.fullmatch(CAP, words[0]) and fold(words[0]) not in NOT_NAME_START:
         return resolver.entity(resolver.fullest(words[0]), "person")
+    owner = re.fullmatch(rf"{CAP}(?:’s|'s)", words[0]) if words else None
     if (
-        2 <= len(words) <= 5
-        and fold(words[0]) in ("the", "a", "an", "his", "her", "their")
+        2 <= len(words) <= 6
+        and (fold(words[0]) in OWNERS or owner)
         and not any(fold(w) in NOT_NAME_START for w in words[1:])
     ):
-        return resolver.entity(phrase, "descriptor")
+        # "the announcer" may be "he" later; "the ruling" may not
+        person = re.fullmatch(rf"(?:{ROLE_NOUNS})s?", fold(words[-1]))
+        return resolver.entity(" ".join(words), "descriptor" if person else "institution")
     return None
 
 
+def _from_previous(resolver: Resolver, floor: int, start: int) -> Entity | None:
+    """A quote that opens a sentence after one saying who speaks, in the same paragraph
+    ("The talks may wait, Schiff said. “The other factor is…”"), is that speaker's. Only a
+    sentence without quotes of its own: one with a quote gives its speaker to the next."""
+    previous = _sentence_start(resolver.body, start - 1, floor)
+    text = resolver.body[previous:start]
+    if not resolver._outside(previous, start):
+        return None
+    verbs = list(SPEECH.finditer(text))
+    if not verbs:
+        return None
+    verb = verbs[-1]
+    tail = text[verb.end() :].strip()
+    if tail and len(tail) <= 60 and tail[-1] in ".!?":
+        # "…, said Kerr Putney, the police chief." The speaker follows the verb.
+        found = resolver.resolve_phrase(previous + verb.end(), previous + len(text))
+        if found:
+            return found
+    return _from_before(resolver, previous, text[: verb.end()])
+
+
 def _from_before(resolver: Resolver, offset: int, before: str) -> Entity | None:
+    inverted = INVERTED.match(before)
+    if inverted:
+        begin, end = offset + inverted.start("who"), offset + inverted.end("who")
+        found = resolver.resolve_phrase(begin, end) or _named_by_itself(resolver, inverted["who"])
+        if found:
+            return found
     verb = SPEECH.search(before)
     if verb:
         chunk = before[: verb.start()]
@@ -546,9 +603,8 @@ def _from_before(resolver: Resolver, offset: int, before: str) -> Entity | None:
                 return first  # "Ana Ruiz, a nurse at the clinic, said"
             if found:
                 return found
-            if first:
-                return first
-            return _named_by_itself(resolver, chunk[last[0] : last[1]])
+            # "The talks may wait, Schiff said": a name the article gives only here
+            return _named_by_itself(resolver, chunk[last[0] : last[1]]) or first
     according = ACCORDING.search(before)
     if according:
         start = offset + according.end()
