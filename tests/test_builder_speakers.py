@@ -211,3 +211,50 @@ def test_a_quote_that_ends_its_sentence_belongs_to_that_sentence():
 
 def test_a_participle_opening_the_sentence_is_not_the_speaker():
     assert dict(speakers(HARBOUR))["The wall is safe for"] == "Ines Calloway"
+
+
+TRANSIT = "\n\n".join(
+    [
+        "Fenwick Says Strike Will Go Ahead",
+        "The rail union's general secretary, Darius Fenwick, spoke to members on Friday.",
+        "Stated Fenwick:",
+        "“We have waited eleven months for an offer that respects the people who run trains.”",
+        "Transport minister Alma Ruiz: “The offer on the table is the best in a decade.”",
+        "“Every line will run a reduced timetable during the strike,” Fenwick told the Evening "
+        "Ledger. “Passengers should check before they travel, every single morning.”",
+        "Ruiz said on Thursday she “had asked the union to return to talks at once,” and he "
+        "said that talks were pointless.",
+        "“There is no money left for a bigger offer,” Alma Ruiz, the transport minister "
+        "appointed in the spring after the previous minister resigned, told reporters.",
+        "Speaking outside the depot on Saturday, Fenwick, 58, said it was too early to name a "
+        "date but added, “The members will decide, not me.”",
+    ]
+)
+
+
+def test_a_paragraph_ending_with_a_colon_introduces_the_quote_after_it():
+    assert dict(speakers(TRANSIT))["We have waited eleve"] == "Darius Fenwick"
+
+
+def test_a_name_and_a_colon_before_a_quote_name_its_speaker():
+    assert dict(speakers(TRANSIT))["The offer on the tab"] == "Alma Ruiz"
+
+
+def test_whoever_is_told_is_not_the_speaker_of_the_next_quote():
+    assert dict(speakers(TRANSIT))["Passengers should ch"] == "Darius Fenwick"
+
+
+def test_a_quote_before_and_he_said_stays_with_its_own_clause():
+    assert dict(speakers(TRANSIT))["had asked the union "] == "Alma Ruiz"
+
+
+def test_a_long_description_between_the_quote_and_its_verb():
+    assert dict(speakers(TRANSIT))["There is no money le"] == "Alma Ruiz"
+
+
+def test_the_speaker_among_the_clauses_before_the_verb():
+    assert dict(speakers(TRANSIT))["The members will dec"] == "Darius Fenwick"
+
+
+def test_a_headline_is_not_a_name():
+    assert not any("Says" in s for _q, s in speakers(TRANSIT))

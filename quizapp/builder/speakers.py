@@ -19,10 +19,12 @@ SPEECH_VERBS = (
     "insisting|arguing|claiming|asking|laments|lamented|joked|jokes|agreed|agrees|wondered|"
     "demanded|demands|scolded|reads|read|quipped|responded|responds|predicted|boasted|vowed|"
     "pleaded|mused|charged|contended|suggested|suggests|reiterated|emphasized|emphasised|"
-    "stressed|maintained|calling|called|describing|described|reported|reports|commented|"
-    "comments|ruled"
+    "stressed|maintained|calling|called|describing|described|reported|commented|ruled|"
+    "remarked|opined|barked|retorted|chanted|exclaimed|snapped|estimated|contends|reacted|"
+    "confided|boomed|scoffed|fumed|sighed|gushed"
 )
 SPEECH = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
+COLON_NAMED = re.compile(r"^\s*(?P<who>[^:;.“”\"]{2,80}):\s*$")
 # "Said Ellis: “…”": the verb first, then a short name and a colon.
 INVERTED = re.compile(rf"^\s*(?:{SPEECH_VERBS.title()})\s+(?P<who>[^:,.;]{{1,60}}):\s*$")
 TITLES = (
@@ -54,7 +56,8 @@ ROLE_NOUNS = (
     "organizer|organiser|volunteer|pilot|guard|veteran|customer|user|citizen|representative|"
     "girl|boy|child|businessman|businesswoman|politician|journalist|reporter|editor|coach|player|"
     "fan|tenant|landlord|pharmacist|specialist|consultant|operative|staffer|insider|dealer|"
-    "miner|fisherman|trader|clerk|cashier|vendor|chef|priest|pastor|nun|monk|administrator"
+    "miner|fisherman|trader|clerk|cashier|vendor|chef|priest|pastor|nun|monk|administrator|"
+    "supporter|strategist|host|commentator|critic|opponent|ally"
 )
 INSTITUTION_NOUNS = (
     "government|ministry|department|agency|company|firm|police|army|military|court|council|"
@@ -96,12 +99,16 @@ ANONYMOUS = re.compile(
 )
 # "the county's chief fire officer, Orla Penhallow, said": the descriptor names that person.
 APPOSITIVE = re.compile(rf",?[ \t]+(?P<name>{NAME})(?=[ \t]*(?:,|\b(?:{SPEECH_VERBS})\b))")
+# "…,” Malkia Cyril, the executive director of the center, told …": a name and its
+# description between a quote and its verb, however long.
+APPOSED = re.compile(rf"\W*{NAME},[^,.;“”\"]{{1,150}},\s*$")
 PRONOUN = re.compile(r"\b(he|she|they)\b", re.IGNORECASE)
 ORG_WORDS = words_of(
     """government ministry department agency company police army court council committee
     commission university hospital organization organisation group party federation union office
     embassy administration authorities regime bank board institute association network foundation
     coalition alliance times post journal news herald tribune guardian telegraph gazette watch
+    convention conference
     service services program programme house assembly congress senate parliament forces corp inc
     ltd co reuters press nations states kingdom republic center centre fund church college school
     academy clinic museum library trust society"""
@@ -113,6 +120,7 @@ NOT_NAME_START = words_of(
     each every all both during since until under over about into through against between
     meanwhile however today yesterday tomorrow earlier later"""
 )
+HEADLINE_VERBS = words_of("says said tells told warns calls slams asks urges claims")
 OWNERS = words_of("the a an his her their my our your")
 ADVERBS = words_of("often also later then again once still always never")
 PLACE_START = words_of("la las los el san santa new north south east west upper lower")
@@ -382,6 +390,8 @@ def _person_like(name: str) -> bool:
         return False
     if any(w.isupper() and len(w.rstrip(".")) > 1 and w not in SUFFIXES for w in words):
         return False  # acronyms: SSF, U.S. (an initial, "K.", is part of a name)
+    if any(fold(w) in HEADLINE_VERBS for w in words[1:]):
+        return False  # a headline's words: "Glenn Beck Says Trump"
     return not any(fold(w) in NOT_NAME_START for w in words)
 
 
@@ -401,6 +411,8 @@ def _clause_end(body: str, start: int, limit: int) -> int:
     return limit
 
 
+LISTENER_VERBS = frozenset(["told", "tells", "asked", "asks", "telling", "asking"])
+NEW_CLAUSE = re.compile(r"\s*(?:and|but|while)\s+(?:he|she|they|[A-Z])")
 SPEECH_OBJECT = re.compile(
     r"^\W*(?P<subject>[^,.;]{1,60}?)\s+(?:recalled|remembered|heard|described|quoted)\s+"
     r"(?P<object>him|her|them)\s+(?:shouting|saying|yelling|telling|screaming|asking|crying|"
@@ -474,9 +486,11 @@ def _speaker_of(
 
     sentence_start = _sentence_start(body, quote.open_mark, paragraph.start)
     before = body[sentence_start : quote.open_mark]
-    if quote.text.rstrip(" ’'\n").endswith((".", "!", "?")) and SPEECH.search(before):
+    ends_sentence = quote.text.rstrip(" ’'\n").endswith((".", "!", "?"))
+    if (ends_sentence or NEW_CLAUSE.match(after)) and SPEECH.search(before):
         # 'Husted said the decision “will force us.” He said that…': a quote that ends its
-        # sentence belongs to that sentence's speaker; the next sentence is another's report.
+        # sentence (or clause: "…,” and he said…") is that sentence's speaker's; what
+        # follows is another report.
         found = _from_before(resolver, sentence_start, before)
         if found:
             return found
@@ -487,7 +501,7 @@ def _speaker_of(
         if name and _person_like(name):
             return resolver.entity(resolver.fullest(name), "person")
     verb = SPEECH.search(after)
-    if verb and verb.start() <= 90:
+    if verb and (verb.start() <= 90 or APPOSED.match(after[: verb.start()])):
         before_verb = resolver.resolve_phrase(close, close + verb.start())
         if before_verb:
             return before_verb
@@ -521,6 +535,11 @@ def _speaker_of(
         return found
     if not before.strip() and sentence_start > paragraph.start:
         found = _from_previous(resolver, paragraph.start, sentence_start)
+        if found:
+            return found
+    introduced = _introducing_paragraph(body, paragraphs, paragraph, quote)
+    if introduced:  # "Stated Stone:" or "The foundation describes itself so:", then the quote
+        found = _from_before(resolver, introduced.start, introduced.text)
         if found:
             return found
 
@@ -568,12 +587,29 @@ def _from_previous(resolver: Resolver, floor: int, start: int) -> Entity | None:
         return None
     verb = verbs[-1]
     tail = text[verb.end() :].strip()
-    if tail and len(tail) <= 60 and tail[-1] in ".!?":
+    if tail and len(tail) <= 100 and tail[-1] in ".!?" and verb.group() not in LISTENER_VERBS:
         # "…, said Kerr Putney, the police chief." The speaker follows the verb.
-        found = resolver.resolve_phrase(previous + verb.end(), previous + len(text))
+        begin = previous + verb.end()
+        end = begin + _np_end(text[verb.end() :])
+        found = resolver.resolve_phrase(begin, end) or _named_by_itself(
+            resolver, resolver.body[begin:end]
+        )
         if found:
             return found
     return _from_before(resolver, previous, text[: verb.end()])
+
+
+def _introducing_paragraph(body: str, paragraphs: list, paragraph, quote: QuoteSpan):
+    """The last sentence of the paragraph before, when it ends with a colon and the quote
+    opens this paragraph."""
+    index = paragraphs.index(paragraph)
+    if index == 0 or body[paragraph.start : quote.open_mark].strip():
+        return None
+    previous = paragraphs[index - 1]
+    if not previous.text.rstrip().endswith(":"):
+        return None
+    sentences = [s for s in sentence_spans_cache(body) if previous.start <= s.start < previous.end]
+    return sentences[-1] if sentences else None
 
 
 def _from_before(resolver: Resolver, offset: int, before: str) -> Entity | None:
@@ -581,6 +617,11 @@ def _from_before(resolver: Resolver, offset: int, before: str) -> Entity | None:
     if inverted:
         begin, end = offset + inverted.start("who"), offset + inverted.end("who")
         found = resolver.resolve_phrase(begin, end) or _named_by_itself(resolver, inverted["who"])
+        if found:
+            return found
+    colon = COLON_NAMED.match(before)
+    if colon and not SPEECH.search(before):  # "Former secretary of state Hillary Clinton: “…”"
+        found = resolver.resolve_phrase(offset, offset + colon.end("who"))
         if found:
             return found
     verb = SPEECH.search(before)
@@ -597,12 +638,17 @@ def _from_before(resolver: Resolver, offset: int, before: str) -> Entity | None:
                     return found
             first = resolver.resolve_phrase(offset + segments[0][0], offset + segments[0][1])
             found = resolver.resolve_phrase(offset + last[0], offset + last[1])
-            if found and found.kind == "person" and chunk[last[0] : last[1]].strip()[:1].isupper():
+            named_last = chunk[last[0] : last[1]].strip(' \t\n"“”')[:1].isupper()
+            if found and found.kind == "person" and named_last:
                 return found  # "Asked about the bomb, Clinton said": the name before the verb
             if first and first.kind == "person":
                 return first  # "Ana Ruiz, a nurse at the clinic, said"
             if found:
                 return found
+            for segment in reversed(segments[1:-1]):  # "Appearing at the rally, Suu Kyi, 70, said"
+                named = resolver.resolve_phrase(offset + segment[0], offset + segment[1])
+                if named and named.kind == "person":
+                    return named
             # "The talks may wait, Schiff said": a name the article gives only here
             return _named_by_itself(resolver, chunk[last[0] : last[1]]) or first
     according = ACCORDING.search(before)
