@@ -69,9 +69,9 @@ student_required = role_required("student")
 admin_required = role_required("admin")
 
 
-def _found_or_404(statement: sa.Select):
+def _found_or_404(statement: sa.Select, params: dict | None = None):
     """The one row the statement selects; a 404 when there is none (or it is not theirs)."""
-    found = db.session.scalar(statement)
+    found = db.session.scalar(statement, params)
     if found is None:
         abort(404)
     return found
@@ -126,6 +126,21 @@ def class_member_or_404(
     return row[0], row[1] is None
 
 
+# Built once: the question page and the save load an attempt on every request, and building
+# the statement costs more than running it (see services.quick_save).
+_OWN_ATTEMPT = (
+    sa.select(Attempt)
+    .where(
+        Attempt.id == sa.bindparam("attempt_id"),
+        Attempt.student_id == sa.bindparam("student_id"),
+    )
+    .options(so.joinedload(Attempt.assignment).joinedload(Assignment.question_set))
+)
+_OWN_ATTEMPT_ALL_QUESTIONS = _OWN_ATTEMPT.options(
+    so.selectinload(Attempt.items).joinedload(AttemptItem.question_version)
+)
+
+
 def own_attempt_or_404(attempt_id: int, *, all_questions: bool = True) -> Attempt:
     """A student's own attempt; another student's id is simply not found.
 
@@ -134,17 +149,8 @@ def own_attempt_or_404(attempt_id: int, *, all_questions: bool = True) -> Attemp
     and saving reads only its own question. The assignment (its rules) and its question set
     (the page's title) come in the same statement either way.
     """
-    query = sa.select(Attempt).where(
-        Attempt.id == attempt_id, Attempt.student_id == current_user.id
-    )
-    if all_questions:
-        query = query.options(
-            so.selectinload(Attempt.items).joinedload(AttemptItem.question_version),
-            so.joinedload(Attempt.assignment).joinedload(Assignment.question_set),
-        )
-    else:
-        query = query.options(so.joinedload(Attempt.assignment).joinedload(Assignment.question_set))
-    return _found_or_404(query)
+    statement = _OWN_ATTEMPT_ALL_QUESTIONS if all_questions else _OWN_ATTEMPT
+    return _found_or_404(statement, {"attempt_id": attempt_id, "student_id": current_user.id})
 
 
 def taught_attempt_or_404(attempt_id: int) -> Attempt:

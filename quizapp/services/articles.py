@@ -81,15 +81,17 @@ def by_slug(slug: str) -> Article | None:
     return db.session.scalar(sa.select(Article).where(Article.slug == slug))
 
 
+# Built once, as the question page's other statements (services.attempts).
+_SHOWN = sa.select(
+    Article.slug, Article.title, Article.outlet, Article.published, Article.body
+).where(Article.slug.in_(sa.bindparam("slugs", expanding=True)))
+
+
 def question_articles(content: dict) -> list[sa.Row]:
     """The articles a question is built on, in the order it first cites them: the columns the
     question page shows (rows, not objects: the page is the one a class loads most)."""
     slugs = [e["article"] for e in content.get("evidence", [])]
     slugs += [content[part]["article"] for part in ("passage", "ground") if part in content]
     order = list(dict.fromkeys(slugs))
-    found = db.session.execute(
-        sa.select(
-            Article.slug, Article.title, Article.outlet, Article.published, Article.body
-        ).where(Article.slug.in_(order))
-    ).all()
+    found = db.session.execute(_SHOWN, {"slugs": order}).all()
     return sorted(found, key=lambda a: order.index(a.slug))
