@@ -92,7 +92,7 @@ def same_source(found: str, source: str) -> bool:
 
 def evaluate(folder: Path, misses: int = 0) -> dict:
     found_total = found_matched = found_attributed = gold_total = gold_matched = 0
-    scored = right = 0
+    scored = right = inferred = inferred_right = 0
     shown = []
     annotations = sorted((folder / "attributions").glob("*.ann"))
     seen = set()
@@ -107,8 +107,11 @@ def evaluate(folder: Path, misses: int = 0) -> dict:
         gold = read_gold(ann, text)
         contents = read_contents(ann)
         quotes = find_quotes(text)
-        speakers = attribute(text, quotes)
-        found = [(q.open_mark, q.after, s) for q, s in zip(quotes, speakers, strict=True)]
+        attributions = attribute(text, quotes)
+        found = [
+            (q.open_mark, q.after, a.speaker, a.inferred)
+            for q, a in zip(quotes, attributions, strict=True)
+        ]
 
         def overlaps(span, marked):
             return any(span[0] < b and a < span[1] for a, b in marked)
@@ -127,8 +130,10 @@ def evaluate(folder: Path, misses: int = 0) -> dict:
             if not words or (len(words) == 1 and words[0] in PRONOUNS):
                 continue
             scored += 1
+            inferred += hit[3]
             if same_source(hit[2] or "", source):
                 right += 1
+                inferred_right += hit[3]
             elif len(shown) < misses:
                 shown.append(f"{stem}: found {hit[2]!r}, gold {source!r}")
     precision = found_matched / found_total if found_total else 1.0
@@ -143,7 +148,12 @@ def evaluate(folder: Path, misses: int = 0) -> dict:
             "found": found_total,
             "gold": gold_total,
         },
-        "speakers": {"accuracy": right / scored if scored else 0.0, "scored": scored},
+        "speakers": {
+            "accuracy": right / scored if scored else 0.0,
+            "scored": scored,
+            "inferred": inferred,
+            "inferred_accuracy": inferred_right / inferred if inferred else 0.0,
+        },
         "misses": shown,
     }
 
@@ -167,6 +177,10 @@ def main() -> int:
     )
     print(f"         P {q['precision_attributed']:.2f}  within any annotated attribution")
     print(f"speakers accuracy {s['accuracy']:.2f} on {s['scored']} matched quotes")
+    print(
+        f"         {s['inferred']} of them inferred (no verb of saying), "
+        f"accuracy {s['inferred_accuracy']:.2f}"
+    )
     for miss in result["misses"]:
         print("  miss:", miss)
     return 0

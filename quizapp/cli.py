@@ -154,7 +154,8 @@ def _print_extraction(found: dict) -> None:
         click.echo(f"== {article['file']}: {title}")
         click.echo(f"  line   {article['line']}: {article['line_reason']}")
         for quote in (q for q in found["quotes"] if q["article"] == article["file"]):
-            click.echo(f"  quote  {quote['speaker'] or '(unknown)'}: “{quote['text']}”")
+            inferred = " (inferred)" if quote["inferred"] else ""
+            click.echo(f"  quote  {quote['speaker'] or '(unknown)'}{inferred}: “{quote['text']}”")
         for figure in (f for f in found["figures"] if f["article"] == article["file"]):
             click.echo(f"  figure {figure['text']} [{figure['unit']}] {figure['measures']}")
     for claim in found["claims"]:

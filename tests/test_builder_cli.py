@@ -15,7 +15,7 @@ from tests.odd_input import ALIAS_BOMB, with_front_matter
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE_KEYS = {"file", "title", "outlet", "published", "line", "line_reason"}
-QUOTE_KEYS = {"article", "speaker", "text", "start", "end"}
+QUOTE_KEYS = {"article", "speaker", "inferred", "text", "start", "end"}
 FIGURE_KEYS = {"article", "text", "value", "unit", "measures", "sentence", "start", "end"}
 CLAIM_KEYS = {"claim", "articles", "independent", "evidence", "lines", "reason"}
 

@@ -138,3 +138,22 @@ def test_a_key_resting_on_an_uncertain_reading_is_marked_for_the_teacher():
     questions = draft_set([described], extract_articles([described]), "clinic")["questions"]
     notes = [q.get("check", "") for q in questions if q["kind"] == "attribution"]
     assert any(n.startswith("the speaker is a description (a nurse)") for n in notes)
+
+
+def test_a_speaker_read_from_the_sentence_subject_is_marked_for_the_teacher():
+    inquiry = article(
+        "inquiry.md", "Harrow Post",
+        "Councillor Mira Sandoval condemned “a decision taken behind closed doors by people "
+        "who never use the bridge.”\n\n"
+        "“The bridge will reopen to cyclists in the spring, and to cars in the summer,” said "
+        "engineer Paolo Venn.",
+    )  # fmt: skip
+    found = extract_articles([inquiry])
+    by_text = {q["text"][:12]: q for q in found["quotes"]}
+    assert by_text["a decision t"]["speaker"] == "Mira Sandoval"
+    assert by_text["a decision t"]["inferred"] is True
+    assert by_text["The bridge w"]["inferred"] is False
+    questions = draft_set([inquiry], found, "inquiry")["questions"]
+    notes = {q["quote"][:12]: q.get("check", "") for q in questions if q["kind"] == "attribution"}
+    assert notes["a decision t"].startswith("no verb of saying gives these words to anyone")
+    assert notes["The bridge w"] == ""

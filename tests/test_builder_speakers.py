@@ -6,7 +6,7 @@ from quizapp.builder.speakers import attribute
 
 def speakers(body: str) -> list[tuple[str, str]]:
     quotes = find_quotes(body)
-    return [(q.text[:20], s) for q, s in zip(quotes, attribute(body, quotes), strict=True)]
+    return [(q.text[:20], a.speaker) for q, a in zip(quotes, attribute(body, quotes), strict=True)]
 
 
 FLOOD = "\n\n".join(

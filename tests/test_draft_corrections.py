@@ -55,3 +55,30 @@ def test_corrections_survive_adding_an_article_and_finding_again(app, browser, m
     assert figure["measures"] == "doctors interviewed by the reporters" and figure["checked"]
     # The new article's own finds are as the builder found them.
     assert len(again["quotes"]) > len(quotes) - 1
+
+
+def test_a_speaker_the_teacher_corrects_is_no_longer_marked_as_inferred(app, browser, make_user):
+    from types import SimpleNamespace
+
+    make_user("teacher", Role.TEACHER)
+    browser.login("teacher")
+    draft_id = _new_draft(browser)
+    body = (
+        "Councillor Mira Sandoval condemned “a decision taken behind closed doors by people who "
+        "never use the bridge.”\n\n“The bridge will reopen to cyclists in the spring, and to "
+        "cars in the summer,” said engineer Paolo Venn."
+    )
+    pasted = SimpleNamespace(title="Bridge stays shut", body=body)
+    assert _paste(browser, draft_id, pasted, "Harrow Post").status_code == 200
+    review = unescape(_found(browser, draft_id))
+    assert review.count("the speaker is the sentence’s subject. Check it.") == 1
+    quotes = _extraction(app, draft_id)["quotes"]
+    assert [q["inferred"] for q in quotes] == [True, False]
+
+    rows = _rows(quotes, "speaker")
+    rows["rows-0-speaker"] = "Councillor Mira Sandoval"
+    response = browser.post(f"/teach/drafts/{draft_id}/review/quotes", rows)
+    page = unescape(response.get_data(as_text=True))
+    assert "Saved: 1 quote corrected." in page and "sentence’s subject" not in page
+    quotes = _extraction(app, draft_id)["quotes"]
+    assert quotes[0]["speaker"] == "Councillor Mira Sandoval" and not quotes[0]["inferred"]

@@ -78,12 +78,13 @@ def extract_article(article: Article) -> dict[str, list[dict[str, Any]]]:
     quotes = [
         {
             "article": article.file,
-            "speaker": speaker,
+            "speaker": found.speaker,
+            "inferred": found.inferred,
             "text": span.text,
             "start": span.start,
             "end": span.end,
         }
-        for span, speaker in zip(spans, attribute(article.body, spans), strict=True)
+        for span, found in zip(spans, attribute(article.body, spans), strict=True)
     ]
     figures = [
         {

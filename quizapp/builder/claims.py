@@ -119,7 +119,7 @@ def relays_another_source(article: Article, own: set[str] = frozenset()) -> bool
 
 def relayed_people(article: Article) -> set[str]:
     """Surnames of the people a re-report quotes: the other outlet's sources, not its own."""
-    speakers = attribute(article.body, find_quotes(article.body))
+    speakers = [found.speaker for found in attribute(article.body, find_quotes(article.body))]
     return {fold(s.split()[-1]) for s in speakers if s and s.split()[-1][:1].isupper()}
 
 

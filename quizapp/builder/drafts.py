@@ -115,10 +115,17 @@ def _attribution(by_file: dict[str, Article], quotes: list[dict]) -> list[dict]:
                 ),
                 "evidence": [{"article": article.slug, "quote": evidence}],
             }
-            | _check(
-                speakers[answer][:1].islower(),
-                f"the speaker is a description ({speakers[answer]}): check that the article "
-                "names no one for these words.",
+            | (
+                _check(
+                    quote.get("inferred", False),
+                    "no verb of saying gives these words to anyone: the speaker was read as "
+                    "the subject of their sentence, so check who said them.",
+                )
+                or _check(
+                    speakers[answer][:1].islower(),
+                    f"the speaker is a description ({speakers[answer]}): check that the "
+                    "article names no one for these words.",
+                )
             )
         )
     return questions

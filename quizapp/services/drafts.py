@@ -387,6 +387,7 @@ def _with_corrections(
             continue
         if change:
             quote["speaker"] = change["speaker"]
+            quote["inferred"] = False  # the teacher has read the article
         quotes.append(quote)
     for figure in extraction["figures"]:
         change = corrections.get("figures", {}).get(_found_key(figure))
