@@ -84,3 +84,14 @@ def test_single_marks_hold_a_quote_but_apostrophes_do_not():
 def test_a_single_mark_inside_a_double_quote_is_not_a_second_quote():
     body = "“He told us, ‘Leave the building now,’ and then he left,” the guard said."
     assert texts(body) == ["He told us, ‘Leave the building now,’ and then he left,"]
+
+
+def test_a_short_quote_reported_by_a_verb_of_saying_is_a_quote():
+    body = (
+        "Asked whether the bridge would reopen this year, the mayor replied: “Never.”\n\n"
+        "“Absolutely,” the engineer said when asked if the cables were safe.\n\n"
+        "The council leader called it “reckless.”\n\n"
+        "The town uses a permit called the “green pass,” and its so-called “quiet zone” "
+        "starts at the river. Shops were “very busy” on Saturday."
+    )
+    assert [q.text for q in find_quotes(body)] == ["Never.", "Absolutely,", "reckless."]

@@ -12,6 +12,30 @@ from quizapp.builder.text import paragraph_spans
 OPEN_CONTEXT = " \t\n([{—–-/:;,.“‘"
 WORD = re.compile(r"[\w][\w’'-]*")
 NAME_LINKS = frozenset(["of", "the", "and", "for", "de", "la"])
+# Verbs of saying, for a quote's speaker (builder.speakers) and for telling a short quote from
+# a scare quote.
+SPEECH_VERBS = (
+    "said|says|say|told|tells|added|adds|recalled|recalls|asked|asks|explained|explains|wrote|"
+    "writes|stated|states|noted|notes|warned|warns|insisted|insists|argued|argues|claimed|claims|"
+    "remembered|replied|answered|continued|concluded|declared|announced|admitted|acknowledged|"
+    "complained|shouted|yelled|whispered|testified|tweeted|posted|recounted|observed|countered|"
+    "conceded|cautioned|urged|saying|adding|telling|explaining|recalling|writing|noting|warning|"
+    "insisting|arguing|claiming|asking|laments|lamented|joked|jokes|agreed|agrees|wondered|"
+    "demanded|demands|scolded|reads|read|quipped|responded|responds|predicted|boasted|vowed|"
+    "pleaded|mused|charged|contended|suggested|suggests|reiterated|emphasized|emphasised|"
+    "stressed|maintained|calling|called|describing|described|reported|commented|ruled|"
+    "remarked|opined|barked|retorted|chanted|exclaimed|snapped|estimated|contends|reacted|"
+    "confided|boomed|scoffed|fumed|sighed|gushed"
+)
+SPEECH = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
+# A verb of saying right before a short quote ("he replied: “Never.”"), or calling someone
+# or something a name ("called it “shameful.”", not "a card called the “homeland card”"), or
+# after it ("“Absolutely,” he said").
+SAID_BEFORE = re.compile(
+    rf"(?:\b(?!call)(?:{SPEECH_VERBS})[\s:,]*"
+    rf"|(?<!so-)\bcall(?:ed|ing|s)?\s+(?:it|him|her|them|[A-Z][\w’'-]*)\s*)$"
+)
+SAID_AFTER = re.compile(rf"^\s*(?:[\w’'.-]+\s+){{0,2}}(?:{SPEECH_VERBS})\b")
 
 
 @dataclass(frozen=True)
@@ -25,7 +49,9 @@ class QuoteSpan:
 
 def find_quotes(body: str) -> list[QuoteSpan]:
     """Every direct quotation in the body; scare quotes and quoted names are left out."""
-    doubles = [q for q in _quoted_spans(body) if is_direct_quote(q.text, body, q.end)]
+    doubles = [
+        q for q in _quoted_spans(body) if is_direct_quote(q.text) or _reported_short(body, q)
+    ]
     inside = [(q.open_mark, q.after) for q in doubles]
     singles = [
         q
@@ -118,6 +144,18 @@ def _single_is_speech(text: str) -> bool:
     return len(WORD.findall(text)) >= 3 and is_direct_quote(text)
 
 
+def _reported_short(body: str, quote: QuoteSpan) -> bool:
+    """A quote of one or two words that a verb of saying reports ("called it “shameful.”",
+    "“Absolutely,” he said"), unlike a scare quote or a title."""
+    if not 1 <= len(WORD.findall(quote.text)) <= 2:
+        return False
+    before = body[max(0, quote.open_mark - 60) : quote.open_mark]
+    if SAID_BEFORE.search(before.split("\n")[-1]):
+        return True
+    after = body[quote.after : quote.after + 40].split("\n")[0]
+    return quote.text.rstrip().endswith((",", "!", "?")) and SAID_AFTER.match(after) is not None
+
+
 def _opens(body: str, position: int) -> bool:
     """Whether a straight double mark opens: it follows a space or bracket and precedes text."""
     before = body[position - 1] if position > 0 else " "
@@ -125,7 +163,7 @@ def _opens(body: str, position: int) -> bool:
     return (before in OPEN_CONTEXT or position == 0) and not after.isspace()
 
 
-def is_direct_quote(text: str, body: str = "", end: int = 0) -> bool:
+def is_direct_quote(text: str) -> bool:
     """Quotations, not scare quotes or names: three words or more, with sentence-like shape."""
     words = WORD.findall(text)
     if len(words) <= 2:

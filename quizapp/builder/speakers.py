@@ -6,24 +6,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from quizapp.builder.quotes import QuoteSpan
+from quizapp.builder.quotes import SPEECH, SPEECH_VERBS, QuoteSpan
 from quizapp.builder.sentences import ABBREVIATIONS
 from quizapp.builder.text import fold, paragraph_spans, sentence_spans, stem, words_of
 
-SPEECH_VERBS = (
-    "said|says|say|told|tells|added|adds|recalled|recalls|asked|asks|explained|explains|wrote|"
-    "writes|stated|states|noted|notes|warned|warns|insisted|insists|argued|argues|claimed|claims|"
-    "remembered|replied|answered|continued|concluded|declared|announced|admitted|acknowledged|"
-    "complained|shouted|yelled|whispered|testified|tweeted|posted|recounted|observed|countered|"
-    "conceded|cautioned|urged|saying|adding|telling|explaining|recalling|writing|noting|warning|"
-    "insisting|arguing|claiming|asking|laments|lamented|joked|jokes|agreed|agrees|wondered|"
-    "demanded|demands|scolded|reads|read|quipped|responded|responds|predicted|boasted|vowed|"
-    "pleaded|mused|charged|contended|suggested|suggests|reiterated|emphasized|emphasised|"
-    "stressed|maintained|calling|called|describing|described|reported|commented|ruled|"
-    "remarked|opined|barked|retorted|chanted|exclaimed|snapped|estimated|contends|reacted|"
-    "confided|boomed|scoffed|fumed|sighed|gushed"
-)
-SPEECH = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
 COLON_NAMED = re.compile(r"^\s*(?P<who>[^:;.“”\"]{2,80}):\s*$")
 # "Said Ellis: “…”": the verb first, then a short name and a colon.
 INVERTED = re.compile(rf"^\s*(?:{SPEECH_VERBS.title()})\s+(?P<who>[^:,.;]{{1,60}}):\s*$")
