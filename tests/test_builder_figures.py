@@ -95,3 +95,43 @@ def test_figures_of_one_measure_that_cannot_both_be_true_conflict_with_a_reason(
     [conflict] = find_conflicts(figures)
     assert conflict.kind == "conflict"
     assert conflict.reason.endswith("as Some 1,000 and as About 900: both cannot be right")
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("The airline wants $4.2b from the state.", [("$4.2b", 4.2e9, "USD")]),
+        ("The transfer fee was 25k.", [("25k", 25000, "")]),
+        ("The shares trade at a 24pc discount.", [("24pc", 24, "percent")]),
+        ("The fine was INR1 trillion.", [("INR1 trillion", 1e12, "INR")]),
+        ("The flat sold for HK$5.4m in June.", [("HK$5.4m", 5.4e6, "HKD")]),
+        ("The plan comes with 54GB of data.", [("54GB", 54, "GB")]),
+        ("There were 4 hundred guests.", [("4 hundred", 400, "guests")]),
+        (
+            "Markets: Stoxx 50 -1.3%, FTSE -0.6%.",
+            [("-1.3%", -1.3, "percent"), ("-0.6%", -0.6, "percent")],
+        ),
+        ("Nights fell to minus 12 degrees.", [("minus 12", -12, "degrees")]),
+        (
+            "Growth will slow from 4.8 to 4.7 percent.",
+            [("4.8", 4.8, "percent"), ("4.7 percent", 4.7, "percent")],
+        ),
+        ("Between 10 and 20 people came.", [("10", 10, "people"), ("20", 20, "people")]),
+        ("Prices rose 10-20% this year.", [("10", 10, "percent"), ("20%", 20, "percent")]),
+    ],
+)  # fmt: skip
+def test_scales_codes_signs_and_ranges(body, expected):
+    assert found(body) == expected
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Call 555-1234 for tickets.",
+        "Staff ran COVID -19 tests at the gate.",
+        "The S&P 500 closed higher.",
+        "The base iPhone 11 went on sale.",
+    ],
+)
+def test_codes_and_names_with_numbers_are_not_figures(body):
+    assert [f for f in found(body) if f[1] in (555, 1234, -19, 500, 11)] == []

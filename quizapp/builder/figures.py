@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from quizapp.builder.text import sentence_spans, words_of
 
@@ -15,8 +16,16 @@ SMALL = {
     "ninety": 90, "hundred": 100, "a hundred": 100, "a dozen": 12, "dozen": 12,
     "a thousand": 1000, "half a dozen": 6,
 }  # fmt: skip
-SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9, "m": 1e6}
-CURRENCY = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
+SCALE = {
+    "hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
+    "bn": 1e9, "m": 1e6, "k": 1e3, "b": 1e9, "mil": 1e6, "mn": 1e6, "mln": 1e6, "tn": 1e12,
+}  # fmt: skip
+CURRENCY = {
+    "$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "HK$": "HKD", "S$": "SGD",
+    "A$": "AUD", "C$": "CAD", "NZ$": "NZD", "R$": "BRL", "RM": "MYR", "Rs": "INR", "Rs.": "INR",
+}  # fmt: skip
+# ISO codes written before the amount: "INR1 trillion", "AUD 1.5m".
+ISO_CURRENCY = r"(?:USD|EUR|GBP|JPY|CNY|INR|AUD|CAD|NZD|CHF|HKD|SGD|MYR|BRL|MXN|ZAR|RUB|KRW)"
 CURRENCY_WORDS = (
     r"dollars|euros|pounds|pesos|[A-Z][a-z]+ (?:Pesos|pesos|dollars|Dollars)|yuan|rupees|rubles|"
     r"roubles|reais|bolivars|bolívares|francs|yen"
@@ -27,13 +36,19 @@ UNITS = (
     r"km|meters?|metres?|feet|foot|liters?|litres?|gallons?|acres?|hectares?|kilo|pound|ton|mile"
 )
 # Unit symbols written against the number, as in "90mm" or "5km" (with a space they are UNITS).
-ATTACHED_UNITS = r"mm|cm|km|kg|mg|ml|mph|kph|km/h|kW|kWh|MW|GW|ha|°C|°F"
+ATTACHED_UNITS = (
+    r"mm|cm|km|kg|mg|ml|mph|kph|km/h|kWh|kW|MW|GW|ha|°C|°F|GB|MB|TB|(?i:GHz)|Mbps|bhp|sq ?m|sq ?ft"
+)
 MEASURE_UNITS = (
     r"kilos?|kilograms?|pounds?|tons?|tonnes?|miles?|liters?|litres?|gallons?|meters?|metres?"
 )
 SPELLED = "|".join(sorted((re.escape(k) for k in SMALL), key=len, reverse=True))
 DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-NUMBER = rf"(?:{DIGITS})(?:\s?(?:thousand|million|billion|trillion|bn|m)\b)?"
+# A scale word, or a short one written against the number ("$4.2b", "25k", "RM3mil").
+NUMBER = (
+    rf"(?:{DIGITS})(?:\s?(?:hundred|thousand|million|billion|trillion|bn|m)\b"
+    rf"|(?:k|b|M|mil|mn|mln|tn)\b)?"
+)
 QUALIFIER = (
     r"(?i:more than|less than|fewer than|at least|at most|about|around|approximately|nearly|"
     r"almost|some|up to|over|under|roughly|upwards of|as many as|as much as|as few as|"
@@ -42,11 +57,12 @@ QUALIFIER = (
 PERIOD = r"(?:\s+(?:per|a|an|each|every)\s+(?:year|month|week|day|hour|person|head|doctor)\b)"
 FIGURE = re.compile(
     rf"(?:(?P<qual>{QUALIFIER})\s+)?"
-    rf"(?:(?P<cur>US\$|[$€£¥])\s?(?P<money>{NUMBER})"
+    rf"(?:(?P<cur>(?:US|HK|S|A|C|NZ|R)\$|[$€£¥]|\bRM|\bRs\.?|\b{ISO_CURRENCY}(?=\s?\d))"
+    rf"\s?(?P<money>{NUMBER})"
     rf"|(?P<num>{NUMBER}|(?i:\b(?:{SPELLED})\b)|\ba(?=\s(?:{MEASURE_UNITS})\b))"
     rf"(?P<age>-year-old|-month-old)?"
     rf"(?:-(?P<hyunit>year|month|week|day|hour|minute)\b)?"
-    rf"(?:\s?(?P<pct>%|percent\b|per cent\b|percentage points?\b))?"
+    rf"(?:\s?(?P<pct>%|pc\b|percent\b|per cent\b|percentage points?\b))?"
     rf"(?:\s(?P<curword>{CURRENCY_WORDS})\b)?"
     rf"(?:\s(?P<unit>{UNITS}|{ATTACHED_UNITS})\b|(?P<abbr>{ATTACHED_UNITS})\b)?)"
     rf"(?P<period>{PERIOD})?",
@@ -66,9 +82,11 @@ IDENTIFIER_BEFORE = re.compile(
 )
 # A capitalised word inside the sentence, right before a bare number, makes it part of a name.
 NAME_BEFORE = re.compile(
-    r"\S\s+(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\s)[A-Z][\w’'-]*\s$"
+    r"\S\s+(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\s)"
+    r"(?:[A-Z]|[a-z]+[A-Z])[\w’'&/-]*\s$"
 )
 NOUN_AFTER = re.compile(r"^(?:\s+of\s+the)?\s+([\w’'-]+(?:\s+[\w’'-]+){0,3})")
+IRREGULAR_PLURALS = words_of("people children men women police personnel staff feet teeth mice")
 STOP_NOUN = words_of(
     "and or but to of in on at for with by from as the a an than that is was who which"
 )
@@ -85,6 +103,11 @@ class Figure:
     end: int
 
 
+# A minus sign that starts a number ("FTSE -0.6%", not "10-20") or the word.
+NEGATIVE_BEFORE = re.compile(r"(?:^|[\s(:])(?P<sign>[-−–])$|\b(?P<sign_word>minus)\s+$", re.I)
+RANGE_END_BEFORE = re.compile(r"(?:^|\s)\d[\d,.]*[-–]$")
+HYPHENED = re.compile(r"[-–]\d")
+RANGE_BETWEEN = re.compile(r"\s*(?:to|and|or|-|–)\s*")
 DEFINITE_BEFORE = re.compile(r"\b(?:the|these|those|both|all)\s+$", re.IGNORECASE)
 LOOSE_QUALIFIERS = ("some", "only", "over", "under")
 
@@ -97,7 +120,20 @@ def find_figures(body: str) -> list[Figure]:
             figure = _figure(body, sentence, match)
             if figure:
                 figures.append(figure)
-    return figures
+    return _ranges_share_units(body, figures)
+
+
+def _ranges_share_units(body: str, figures: list[Figure]) -> list[Figure]:
+    """The first end of a range takes the unit of the second: "from 4.8 to 4.7 percent",
+    "10-20%". A number joined by a hyphen to one without a unit is a code ("555-1234",
+    "16-18 Mill Road") and is left out."""
+    shared = list(figures)
+    for index, (first, second) in enumerate(pairwise(figures)):
+        if first.unit or not second.unit or first.sentence != second.sentence:
+            continue
+        if RANGE_BETWEEN.fullmatch(body[first.end : second.start]):
+            shared[index] = replace(first, unit=second.unit, measures=second.measures)
+    return [f for f in shared if f.unit or not HYPHENED.match(body, f.end)]
 
 
 def _figure(body: str, sentence, match: re.Match) -> Figure | None:
@@ -107,17 +143,23 @@ def _figure(body: str, sentence, match: re.Match) -> Figure | None:
         return None
     before, after = text[: match.start()], text[match.end() :]
     start = match.start()
-    if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "-./"):
+    negative = NEGATIVE_BEFORE.search(before)  # "-1.3%", "minus 233 Celsius"
+    joined = start > 0 and (text[start - 1].isalnum() or text[start - 1] in "-./")
+    # the 20 of "10-20%", kept when it has a unit (a code such as "555-1234" has none)
+    range_end = joined and RANGE_END_BEFORE.search(before) is not None
+    if joined and not negative and not range_end:
         return None
     if re.match(r"[\w/:]", after[:1]) or re.match(r"^\.\d|^[-.]\d{3}[-.]\d{4}\b", after):
         return None  # part of a word, a time, a telephone number or a longer code
     spelled = raw.lower() in SMALL or raw.lower() == "a"
-    value = _value(raw)
+    value = -_value(raw) if negative else _value(raw)
     money = bool(match.group("cur") or match.group("curword"))
     unit_word = (match.group("unit") or match.group("abbr") or match.group("hyunit") or "").lower()
     has_unit = bool(
         money or match.group("pct") or match.group("age") or unit_word or match.group("period")
     )
+    if (range_end or (negative and negative["sign"])) and not has_unit:
+        return None  # "555-1234", "COVID -19": a code, not a figure
     year_like = not money and not spelled and re.fullmatch(r"\d{4}", raw) and 1800 <= value <= 2100
     if year_like and (not has_unit or unit_word in ("", "years")):
         return None  # a year
@@ -142,7 +184,9 @@ def _figure(body: str, sentence, match: re.Match) -> Figure | None:
     qual = match.group("qual") or ""
     if qual.lower() in LOOSE_QUALIFIERS and not (has_unit or _counts_something(after)):
         qual = ""
-    if qual:
+    if negative:
+        begin = negative.start("sign") if negative["sign"] else negative.start("sign_word")
+    elif qual:
         begin = match.start()
     else:
         begin = match.start("cur") if match.group("cur") else match.start("num")
@@ -170,8 +214,9 @@ def _noun_phrase(after: str) -> str:
         if words and lowered.endswith("ed"):
             break
         words.append(word)
-        if lowered.endswith("s") and not lowered.endswith("ss") and len(lowered) > 3:
-            break  # a plural noun ends what is counted: "3,000 nurses went"
+        plural = lowered.endswith("s") and not lowered.endswith("ss") and len(lowered) > 3
+        if plural or lowered in IRREGULAR_PLURALS:
+            break  # a plural noun ends what is counted: "3,000 nurses went", "20 people came"
     return " ".join(words)
 
 
@@ -190,7 +235,7 @@ def _value(raw: str) -> float:
     number = float(re.sub(r"[^\d.]", "", parts[0]) or 0)
     scale = parts[1] if len(parts) > 1 else ""
     if not scale:
-        tail = re.search(r"(thousand|million|billion|trillion|bn|m)$", lowered)
+        tail = re.search(r"(hundred|thousand|[mbtr]illion|bn|mil|mln|mn|tn|m|k|b)$", lowered)
         scale = tail.group(1) if tail else ""
     return number * SCALE.get(scale, 1)
 
@@ -201,7 +246,9 @@ def _describe(match: re.Match, after: str, before: str) -> tuple[str, str]:
     following = _noun_phrase(after)
     context = " ".join(before.split()[-4:])
     if match.group("cur") or match.group("curword"):
-        currency = CURRENCY.get(match.group("cur") or "", match.group("curword") or "")
+        sign = match.group("cur") or ""
+        currency = CURRENCY.get(sign, sign if re.fullmatch(ISO_CURRENCY, sign) else "")
+        currency = currency or match.group("curword") or ""
         unit = f"{currency} {period}".strip()
         return unit, f"{context} … {following}".strip(" …")
     if match.group("pct"):
