@@ -258,3 +258,33 @@ def test_the_speaker_among_the_clauses_before_the_verb():
 
 def test_a_headline_is_not_a_name():
     assert not any("Says" in s for _q, s in speakers(TRANSIT))
+
+
+DEBATE = "\n\n".join(
+    [
+        "Mayor Ines Calloway and councillor Omar Reyes debated the bridge on Tuesday.",
+        "“It seems extremely unlikely, to be honest” that Reyes can stop the repairs, said "
+        "engineer Paolo Venn.",
+        "After Reyes said the repairs were too slow, Calloway said: “The repairs are on "
+        "schedule and the council has the money for them.”",
+        "“Nothing prepares a town for losing its only bridge,” the keynote speaker will say, "
+        "according to excerpts of the speech.",
+        "“Omar wants to be the tough one tonight,” Calloway shot back.",
+    ]
+)
+
+
+def test_a_quote_running_on_into_a_clause_before_the_verb_and_speaker():
+    assert dict(speakers(DEBATE))["It seems extremely u"] == "Paolo Venn"
+
+
+def test_the_verb_that_introduces_the_quote_names_its_speaker():
+    assert dict(speakers(DEBATE))["The repairs are on s"] == "Ines Calloway"
+
+
+def test_a_speaker_before_a_modal_verb():
+    assert dict(speakers(DEBATE))["Nothing prepares a t"] == "the keynote speaker"
+
+
+def test_a_verb_of_saying_in_two_words():
+    assert dict(speakers(DEBATE))["Omar wants to be the"] == "Ines Calloway"

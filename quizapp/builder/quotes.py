@@ -25,7 +25,7 @@ SPEECH_VERBS = (
     "pleaded|mused|charged|contended|suggested|suggests|reiterated|emphasized|emphasised|"
     "stressed|maintained|calling|called|describing|described|reported|commented|ruled|"
     "remarked|opined|barked|retorted|chanted|exclaimed|snapped|estimated|contends|reacted|"
-    "confided|boomed|scoffed|fumed|sighed|gushed"
+    "confided|boomed|scoffed|fumed|sighed|gushed|shot back|fired back|hit back"
 )
 SPEECH = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
 # A verb of saying right before a short quote ("he replied: “Never.”"), or calling someone

@@ -108,7 +108,11 @@ NOT_NAME_START = words_of(
 )
 HEADLINE_VERBS = words_of("says said tells told warns calls slams asks urges claims")
 OWNERS = words_of("the a an his her their my our your")
-ADVERBS = words_of("often also later then again once still always never")
+# Trailing words of "my father often said", "the president will say".
+ADVERBS = words_of(
+    "often also later then again once still always never will would can could may might must "
+    "should shall did does"
+)
 PLACE_START = words_of("la las los el san santa new north south east west upper lower")
 NOT_PERSON_END = words_of(
     """america africa europe asia states kingdom city county province state island islands
@@ -404,6 +408,10 @@ OPENING_PHRASE = re.compile(
     r"Asked|Writing|Separately|Elsewhere)\b[^,]{0,80},\s*)"
 )
 SUBJECT_LEAD = words_of("the a an former then")
+# The quoted words run on into the sentence before the verb: "“…” that Sanders can win, said".
+CLAUSE_THEN_VERB = re.compile(
+    r"\s+(?!(?:a|an|the|one|another|some|he|she|they|his|her|their|my)\s)[a-z][^.;“”\"]*,\s*$"
+)
 LISTENER_VERBS = frozenset(["told", "tells", "asked", "asks", "telling", "asking"])
 NEW_CLAUSE = re.compile(r"\s*(?:and|but|while)\s+(?:he|she|they|[A-Z])")
 SPEECH_OBJECT = re.compile(
@@ -510,10 +518,14 @@ def _speaker_of(
             return resolver.entity(resolver.fullest(name), "person")
     verb = SPEECH.search(after)
     if verb and (verb.start() <= 90 or APPOSED.match(after[: verb.start()])):
-        before_verb = resolver.resolve_phrase(close, close + verb.start())
+        post_end = close + verb.end() + _np_end(after[verb.end() :])
+        # "“…” that Sanders can win, said Steve Elmendorf": after a clause and a comma, the
+        # speaker follows the verb.
+        clause = CLAUSE_THEN_VERB.match(after[: verb.start()])
+        clause = clause and verb.group() not in LISTENER_VERBS
+        before_verb = None if clause else resolver.resolve_phrase(close, close + verb.start())
         if before_verb:
             return before_verb
-        post_end = close + verb.end() + _np_end(after[verb.end() :])
         found = resolver.resolve_phrase(close + verb.end(), post_end)
         if found:
             return found
@@ -653,7 +665,13 @@ def _from_before(resolver: Resolver, offset: int, before: str) -> Entity | None:
         found = resolver.resolve_phrase(offset, offset + colon.end("who"))
         if found:
             return found
-    verb = SPEECH.search(before)
+    verbs = list(SPEECH.finditer(before))
+    # The verb that introduces the quote, a few words before it ("After Scalia said …, Trump
+    # said: “…”"), else the sentence's first ("Clinton said in a speech that …, calling …").
+    near = [
+        v for v in verbs if len(before[v.end() :].split()) <= 5 and not v.group().endswith("ing")
+    ]
+    verb = near[-1] if near else (verbs[0] if verbs else None)
     if verb:
         chunk = before[: verb.start()]
         segments = [(m.start(), m.end()) for m in re.finditer(r"[^,;:—]+", chunk)]
