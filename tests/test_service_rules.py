@@ -1,7 +1,9 @@
 """The rules of the attempts, accommodations, reports and accounts services, called directly
 with a database session (the HTTP tests show the same rules through the pages)."""
 
+import ast
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -281,3 +283,17 @@ def test_accounts_made_elsewhere_follow_the_sign_up_rules(ctx):
     problems = accounts.new_account_problems("x!", "", "short")
     assert accounts.USERNAME_RULE_MESSAGE in problems and len(problems) == 3
     assert accounts.new_account_problems("Deputy", "Ms Deputy", "a long secret") == []
+
+
+def test_services_read_neither_the_request_nor_the_application_config():
+    """Views read the request and the config and pass what a service needs (STYLE.md), so a
+    service runs the same from a view, a command or a job."""
+    package = Path(__file__).resolve().parent.parent / "quizapp" / "services"
+    found = []
+    for module in package.glob("*.py"):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "flask":
+                found += [f"{module.name}: flask.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Import):
+                found += [f"{module.name}: {a.name}" for a in node.names if a.name == "flask"]
+    assert found == []
