@@ -632,12 +632,18 @@ def _from_previous(resolver: Resolver, floor: int, start: int) -> Entity | None:
         # "…, said Kerr Putney, the police chief." The speaker follows the verb.
         begin = previous + verb.end()
         end = begin + _np_end(text[verb.end() :])
-        found = resolver.resolve_phrase(begin, end) or _named_by_itself(
-            resolver, resolver.body[begin:end]
-        )
+        found = _named_in(resolver, begin, end)
         if found:
             return found
     return _from_before(resolver, previous, text[: verb.end()])
+
+
+def _named_in(resolver: Resolver, begin: int, end: int) -> Entity | None:
+    """The speaker body[begin:end] names: someone the article mentions, or else a name or
+    noun phrase it gives only there (_named_by_itself)."""
+    return resolver.resolve_phrase(begin, end) or _named_by_itself(
+        resolver, resolver.body[begin:end]
+    )
 
 
 def _introducing_paragraph(body: str, paragraphs: list, paragraph, quote: QuoteSpan):
@@ -657,15 +663,15 @@ def _from_before(resolver: Resolver, offset: int, before: str) -> Entity | None:
     inverted = INVERTED.match(before)
     if inverted:
         begin, end = offset + inverted.start("who"), offset + inverted.end("who")
-        found = resolver.resolve_phrase(begin, end) or _named_by_itself(resolver, inverted["who"])
-        if found:
-            return found
-    colon = COLON_NAMED.match(before)
-    if colon and not SPEECH.search(before):  # "Former secretary of state Hillary Clinton: “…”"
-        found = resolver.resolve_phrase(offset, offset + colon.end("who"))
+        found = _named_in(resolver, begin, end)
         if found:
             return found
     verbs = list(SPEECH.finditer(before))
+    colon = COLON_NAMED.match(before)
+    if colon and not verbs:  # "Former secretary of state Hillary Clinton: “…”"
+        found = resolver.resolve_phrase(offset, offset + colon.end("who"))
+        if found:
+            return found
     # The verb that introduces the quote, a few words before it ("After Scalia said …, Trump
     # said: “…”"), else the sentence's first ("Clinton said in a speech that …, calling …").
     near = [
